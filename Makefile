@@ -1,0 +1,53 @@
+# Kefu: two commands.  `make run` starts everything; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_LINK_MODE := copy
+
+.PHONY: run test install lint format messages e2e bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install -q "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(VENV)/.synced
+
+run: install
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py demo --if-empty
+	$(PY) manage.py serve
+
+test: install
+	$(PY) -m pytest
+
+e2e: install
+	$(PY) -m pytest tests/e2e -p no:randomly --override-ini="addopts=-q -p no:cacheprovider"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Rebuild the translation catalogues of every app (needs GNU gettext).
+messages: install
+	for d in kefu kefu/*/; do if [ -d "$$d/locale" ]; then (cd $$d && ../$(PY) -m django makemessages -l zh_Hans -l en --no-obsolete >/dev/null 2>&1 || true); fi; done
+	$(PY) manage.py compilemessages -v0
+
+bench: install
+	$(PY) -m tests.bench.run
+
+clean:
+	rm -rf $(VENV) .tools var/static

@@ -1,0 +1,38 @@
+"""The one way API lists page: limit/offset with a bounded limit, items built by a presenter.
+
+Presenters (not schema resolvers) build the items, so masking rules apply to exactly the rows
+returned. `count` is exact up to `COUNT_CAP` and reported as capped beyond, so a list over a
+million rows never pays for a full count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
+
+from ninja import Schema
+
+T = TypeVar("T")
+MAX_LIMIT = 200
+COUNT_CAP = 10_000
+
+
+class Page(Schema, Generic[T]):
+    count: int
+    count_capped: bool
+    limit: int
+    offset: int
+    items: list[T]
+
+
+def page(queryset, *, limit: int, offset: int, present: Callable[[Iterable], list]) -> dict:
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, offset)
+    rows = list(queryset[offset : offset + limit])
+    if offset == 0 and len(rows) < limit:
+        count, capped = len(rows), False
+    else:
+        count = queryset.order_by()[: COUNT_CAP + 1].count()
+        capped = count > COUNT_CAP
+        count = min(count, COUNT_CAP)
+    return {"count": count, "count_capped": capped, "limit": limit, "offset": offset, "items": present(rows)}

@@ -1,0 +1,80 @@
+"""`kefu serve`: run the web server (gunicorn) and the task consumer (Huey) together.
+
+Ctrl-C (or SIGTERM) stops both; if either dies, the other is stopped too, so nothing is left
+running half-way.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Kefu with gunicorn and the Huey consumer."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "3")))
+
+    def handle(self, *args, host, port, workers, **options):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"}
+        web = [
+            sys.executable, "-m", "gunicorn", "kefu.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+            "--worker-class", "gthread", "--timeout", "120", "--graceful-timeout", "10",
+            "--access-logfile", "-", "--error-logfile", "-",
+        ]
+        consumer = [sys.executable, "-m", "django", "run_huey", "--workers", "2", "--worker-type", "thread"]
+        procs = [subprocess.Popen(web, env=env), subprocess.Popen(consumer, env=env)]
+        display_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        self.stdout.write(self.style.SUCCESS(f"\nKefu 客服 is running at http://{display_host}:{port}/"))
+        self.stdout.write(self._logins())
+        self.stdout.write("Press Ctrl-C to stop.\n")
+        stopping = False
+
+        def stop(signum=None, frame=None):
+            nonlocal stopping
+            if stopping:
+                return
+            stopping = True
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        code = 0
+        while any(p.poll() is None for p in procs):
+            if not stopping and any(p.poll() is not None for p in procs):
+                code = next(p.returncode for p in procs if p.poll() is not None) or 1
+                self.stderr.write("A process exited; stopping the other.")
+                stop()
+            time.sleep(0.5)
+        deadline = time.time() + 15
+        for proc in procs:
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.stdout.write("Kefu stopped.")
+        if code and not stopping:
+            sys.exit(code)
+
+    def _logins(self) -> str:
+        from kefu.org.demo import DEMO_PASSWORD, STAFF
+        from kefu.org.models import Staff
+
+        if not Staff.objects.filter(user__username="manager").exists():
+            return ""
+        lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
+        for username, number, name, _roles, _offices, _wcs, title in STAFF[:9]:
+            lines.append(f"  {username:<14} {number} {name} · {title}")
+        lines.append(f"  … {len(STAFF) - 9} more in README.md. Admin screens: http://…/admin/ as 'admin'.")
+        lines.append(f"Data: {settings.DATABASES['default']['NAME']}")
+        return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Test helpers shared by every app: org factories, scope probes and query counting."""

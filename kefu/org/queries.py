@@ -1,0 +1,53 @@
+"""Read side of the organisation: the scoped staff directory, masked for roles without the right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from kefu.core.masking import mask_email, mask_phone
+from kefu.org.models import Staff
+
+
+def can_see_staff_contacts(user) -> bool:
+    return user.has_perm("org.view_personal_data")
+
+
+def staff_directory(user, *, q: str = "", office: str = "") -> QuerySet[Staff]:
+    qs = Staff.objects.visible_to(user).filter(is_active=True).select_related("department")
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(personnel_number__startswith=q))
+    if office:
+        qs = qs.filter(sales_offices__code=office)
+    return qs.prefetch_related("sales_offices", "work_centres", "user__groups").order_by("personnel_number")
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    id: int
+    personnel_number: str
+    name: str
+    title: str
+    department: str
+    phone: str
+    email: str
+    offices: list[str]
+    work_centres: list[str]
+    roles: list[str]
+
+
+def present_staff(staff: Staff, *, unmasked: bool) -> StaffRow:
+    """The one read model of a staff member; contacts are masked unless `unmasked`."""
+    return StaffRow(
+        id=staff.pk,
+        personnel_number=staff.personnel_number,
+        name=staff.name,
+        title=staff.title,
+        department=str(staff.department or ""),
+        phone=staff.phone if unmasked else mask_phone(staff.phone),
+        email=staff.email if unmasked else mask_email(staff.email),
+        offices=[o.code for o in staff.sales_offices.all()],
+        work_centres=[w.code for w in staff.work_centres.all()],
+        roles=[g.name for g in staff.user.groups.all()],
+    )

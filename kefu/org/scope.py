@@ -1,0 +1,50 @@
+"""What a user may see: the widest data scope of their roles, and their centres."""
+
+from __future__ import annotations
+
+from kefu.core.scoping import UserScope
+from kefu.org.choices import DataScope
+
+_CACHE_ATTR = "_kefu_scope"
+
+
+def scope_for(user) -> UserScope:
+    """The user's data scope, computed once per user object (i.e. once per request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return UserScope(user_id=None)
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from kefu.org.models import Role, Staff
+
+    scopes = set(Role.objects.filter(group__user=user).values_list("data_scope", flat=True))
+    company_wide = user.is_superuser or DataScope.COMPANY in scopes
+    staff = Staff.objects.filter(user=user, is_active=True).first()
+    office_ids: frozenset[int] = frozenset()
+    work_centre_ids: frozenset[int] = frozenset()
+    if staff is not None and DataScope.CENTRE in scopes:
+        office_ids = frozenset(staff.sales_offices.values_list("pk", flat=True))
+        work_centre_ids = frozenset(staff.work_centres.values_list("pk", flat=True))
+    scope = UserScope(
+        user_id=user.pk,
+        company_wide=company_wide,
+        office_ids=office_ids,
+        work_centre_ids=work_centre_ids,
+        staff_id=staff.pk if staff else None,
+    )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after roles or memberships change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def role_codes(user) -> set[str]:
+    from kefu.org.models import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Role.objects.filter(group__user=user).values_list("code", flat=True))

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowConfig(AppConfig):
+    name = "kefu.workflow"
+    label = "workflow"
+    verbose_name = _("Workflow")
+
+    def ready(self) -> None:
+        from kefu.workflow import events  # noqa: F401  (registers event types)

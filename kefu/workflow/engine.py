@@ -1,0 +1,152 @@
+"""The one workflow engine: every status change of every record goes through `transition()`.
+
+A status-bearing model has a `status` FK to workflow.Status, a `version` (VersionedModel) and
+a method `workflow_profile()`; it may define `apply_transition(transition, inputs, actor)`
+returning the names of extra fields it changed (e.g. the system status, a closing date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kefu.core.concurrency import save_versioned
+from kefu.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFailed
+from kefu.org.scope import role_codes
+from kefu.timeline.services import record
+from kefu.workflow.errors import TransitionNotAllowed, UnknownStatus
+from kefu.workflow.events import TRANSITION
+from kefu.workflow.models import Status, StatusProfile, Transition
+
+Followup = Callable[[models.Model, Transition, dict, object], None]
+_followups: list[Followup] = []
+
+
+def register_followup(func: Followup) -> Followup:
+    """Run `func(record, transition, inputs, actor)` after every committed transition."""
+    _followups.append(func)
+    return func
+
+
+@dataclass(frozen=True)
+class Outcome:
+    record: models.Model
+    transition: Transition
+    from_status: Status
+    to_status: Status
+
+
+def resolve_status(profile: StatusProfile, code: str) -> Status:
+    """A status of `profile` by code or alias (KCWB is accepted for KCJS)."""
+    code = (code or "").strip().upper()
+    statuses = list(profile.statuses.all())
+    for status in statuses:
+        if status.code.upper() == code or code in [a.upper() for a in status.aliases or []]:
+            return status
+    raise UnknownStatus(
+        _("Status %(code)s does not exist in profile %(profile)s.") % {"code": code, "profile": profile.code},
+        fields={"to": [_("Unknown status.")]},
+    )
+
+
+def initial_status(profile: StatusProfile) -> Status:
+    status = profile.statuses.filter(is_initial=True).first() or profile.statuses.order_by("order").first()
+    if status is None:
+        raise UnknownStatus(_("Profile %(profile)s has no statuses.") % {"profile": profile.code})
+    return status
+
+
+def _candidates(profile: StatusProfile, current: Status):
+    return (
+        Transition.objects.filter(profile=profile)
+        .filter(Q(from_status=current) | Q(from_status__isnull=True))
+        .exclude(to_status=current)
+        .select_related("to_status", "notify_department")
+        .prefetch_related("allowed_roles")
+    )
+
+
+def can_make(transition: Transition, user) -> bool:
+    if user.is_superuser:
+        return True
+    allowed = {role.code for role in transition.allowed_roles.all()}
+    return not allowed or bool(allowed & role_codes(user))
+
+
+def available_transitions(obj: models.Model, user) -> list[Transition]:
+    """The moves `user` may make on `obj` now (for buttons and the API's `allowed` list)."""
+    return [t for t in _candidates(obj.workflow_profile(), obj.status) if can_make(t, user)]
+
+
+def _missing_fields(transition: Transition, obj: models.Model, inputs: dict) -> dict[str, list[str]]:
+    missing = {}
+    for name in transition.required_fields or []:
+        value = inputs.get(name)
+        if value in (None, "", [], {}):
+            value = getattr(obj, name, None)
+        if value in (None, "", [], {}) or (isinstance(value, str) and not value.strip()):
+            missing[name] = [_("This field is required for “%(action)s”.") % {"action": transition.display_name}]
+    return missing
+
+
+def transition(
+    obj: models.Model, to: str, *, actor, inputs: dict | None = None, expected_version: int | None = None
+) -> Outcome:
+    """Move `obj` to status `to`, checking the profile, the actor's role and the required inputs.
+
+    Locks the row, refuses a stale `expected_version`, records the change on the timeline and
+    runs follow-ups (mail to departments, notices) after commit. Nothing changes on refusal.
+    """
+    inputs = {k: v for k, v in (inputs or {}).items() if v not in (None, "")}
+    model = type(obj)
+    with transaction.atomic():
+        locked = model._base_manager.select_for_update().select_related("status").get(pk=obj.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise ConcurrentUpdate()
+        profile = locked.workflow_profile()
+        target = resolve_status(profile, to)
+        current = locked.status
+        chosen = next((t for t in _candidates(profile, current) if t.to_status_id == target.pk), None)
+        if chosen is None:
+            raise TransitionNotAllowed(
+                _("Cannot change the status from %(from)s to %(to)s.")
+                % {"from": f"{current.code} {current.display_name}", "to": f"{target.code} {target.display_name}"},
+                fields={"to": [_("Not allowed from the current status.")]},
+            )
+        if not can_make(chosen, actor):
+            roles = "、".join(str(r) for r in chosen.allowed_roles.all())
+            raise PermissionDenied(
+                _("Only these roles may “%(action)s”: %(roles)s.") % {"action": chosen.display_name, "roles": roles}
+            )
+        missing = _missing_fields(chosen, locked, inputs)
+        if missing:
+            raise ValidationFailed(
+                _("Fill in the required fields for “%(action)s”.") % {"action": chosen.display_name}, fields=missing
+            )
+        locked.status = target
+        changed = ["status"]
+        apply = getattr(locked, "apply_transition", None)
+        if apply is not None:
+            changed += list(apply(chosen, inputs, actor) or [])
+        save_versioned(locked, expected_version=None, update_fields=changed)
+        record(
+            locked,
+            TRANSITION,
+            actor=actor,
+            data={
+                "from": current.code,
+                "to": target.code,
+                "transition": chosen.pk,
+                "approval": chosen.is_approval,
+                "inputs": inputs,
+            },
+        )
+        outcome = Outcome(locked, chosen, current, target)
+        transaction.on_commit(lambda: [f(locked, chosen, inputs, actor) for f in list(_followups)])
+    obj.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    obj.status = target
+    return outcome
