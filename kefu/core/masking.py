@@ -18,7 +18,9 @@ def mask_phone(value: str | None) -> str:
     digits = [i for i, ch in enumerate(value) if ch.isdigit()]
     if len(digits) < 7:
         return "*" * len(value)
-    keep_head, keep_tail = (3, 4) if len(digits) == 11 else (3, 2)
+    number = "".join(value[i] for i in digits)
+    is_mobile = len(number) >= 11 and number[-11] == "1" and number[-10] in "3456789"
+    keep_head, keep_tail = (len(digits) - 8, 4) if is_mobile else (3, 2)
     hidden = set(digits[keep_head : len(digits) - keep_tail])
     return "".join("*" if i in hidden else ch for i, ch in enumerate(value))
 
