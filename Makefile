@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_LINK_MODE := copy
 
-.PHONY: run test install lint format messages e2e bench clean
+.PHONY: run test install lint format messages e2e clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -41,13 +41,9 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Rebuild the translation catalogues of every app (needs GNU gettext).
+# Rebuild the translation catalogues of every app (needs GNU gettext), then fill the zh_Hans msgstr.
 messages: install
-	for d in kefu kefu/*/; do if [ -d "$$d/locale" ]; then (cd $$d && ../$(PY) -m django makemessages -l zh_Hans -l en --no-obsolete >/dev/null 2>&1 || true); fi; done
-	$(PY) manage.py compilemessages -v0
-
-bench: install
-	$(PY) -m tests.bench.run
+	scripts/messages.sh
 
 clean:
 	rm -rf $(VENV) .tools var/static

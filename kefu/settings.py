@@ -183,6 +183,8 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 # --- Static files: vendored, served by WhiteNoise, no CDN.
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 STATICFILES_DIRS = [BASE_DIR / "kefu" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"

@@ -15,7 +15,7 @@ def can_see_staff_contacts(user) -> bool:
 
 
 def staff_directory(user, *, q: str = "", office: str = "") -> QuerySet[Staff]:
-    qs = Staff.objects.visible_to(user).filter(is_active=True).select_related("department")
+    qs = Staff.objects.visible_to(user).filter(is_active=True).select_related("department", "user")
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(personnel_number__startswith=q))
     if office:

@@ -10,7 +10,7 @@ def _describe(data: dict) -> str:
     text = f"{data.get('from', '')} → {data.get('to', '')}"
     note = data.get("inputs", {}).get("reason") or data.get("inputs", {}).get("note")
     if note:
-        text += f" ({_('reason')}: {note})"
+        text += " (" + _("reason: %(note)s") % {"note": note} + ")"
     return text
 
 

@@ -1,0 +1,44 @@
+"""Fill empty msgstr entries of a .po catalogue from a {msgid: translation} dict.
+
+Usage: python scripts/fill_po.py path/to/django.po translations.py   (the file defines ZH = {...})
+Filled entries lose their fuzzy flag. Prints the msgids that are still untranslated.
+"""
+
+import re
+import runpy
+import sys
+
+ENTRY = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
+
+
+def unquote(block: str) -> str:
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', block)
+    return "".join(parts).replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"\n'
+
+
+def main(po_path: str, dict_path: str) -> None:
+    table = runpy.run_path(dict_path)["ZH"]
+    entries = open(po_path, encoding="utf-8").read().split("\n\n")
+    missing = []
+    for i, entry in enumerate(entries):
+        match = ENTRY.search(entry + "\n")
+        if not match or "msgid_plural" in entry:
+            continue
+        msgid, msgstr = unquote(match.group(1)), unquote(match.group(2))
+        if not msgid or msgstr:
+            continue
+        if msgid not in table:
+            missing.append(msgid)
+            continue
+        entries[i] = (entry[: match.start(2)] + quote(table[msgid])).rstrip("\n").replace("#, fuzzy\n", "")
+    open(po_path, "w", encoding="utf-8").write("\n\n".join(entries).rstrip("\n") + "\n")
+    for msgid in missing:
+        print("MISSING:", msgid)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
