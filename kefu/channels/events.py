@@ -1,0 +1,27 @@
+"""Timeline event types of the channels app."""
+
+from django.utils.translation import gettext_lazy
+
+from kefu.timeline.registry import register
+
+
+def _mail(data: dict) -> str:
+    text = f"{data.get('subject', '')} → {', '.join(data.get('to', []))}"
+    if data.get("department"):
+        text += f" ({data['department']})"
+    if data.get("error"):
+        text += f" · {data['error']}"
+    return text
+
+
+MAIL_QUEUED = register("mail.queued", gettext_lazy("Mail queued"), describe=_mail, icon="envelope")
+MAIL_SENT = register("mail.sent", gettext_lazy("Mail sent"), describe=_mail, icon="envelope-check")
+MAIL_FAILED = register(
+    "mail.failed", gettext_lazy("Mail failed"), describe=_mail, icon="envelope-exclamation"
+)
+NOTICE_SENT = register(
+    "notice.sent",
+    gettext_lazy("Notice sent"),
+    describe=lambda d: f"{d.get('recipient', '')}: {d.get('message', '')}",
+    icon="bell",
+)

@@ -1,0 +1,47 @@
+"""Workflow follow-up: mail the department a transition names (e.g. ZGPZ → regional logistics).
+
+The department is the transition's `notify_department`, or the one of kind
+`notify_department_kind` that the record resolves with its optional
+`department_for_kind(kind)` (e.g. the regional logistics of the notification's branch). The
+record may give the mail's text with `mail_content(transition, inputs) -> (subject, body)`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils.translation import gettext as _
+
+from kefu.workflow.engine import register_followup
+
+log = logging.getLogger(__name__)
+
+
+def department_for(record, transition):
+    if transition.notify_department_id:
+        return transition.notify_department
+    kind = transition.notify_department_kind
+    if kind and hasattr(record, "department_for_kind"):
+        return record.department_for_kind(kind)
+    return None
+
+
+@register_followup
+def mail_department(record, transition, inputs: dict, actor) -> None:
+    if not (transition.notify_department_id or transition.notify_department_kind):
+        return
+    from kefu.channels.services import send_mail
+
+    department = department_for(record, transition)
+    if department is None or not department.mailbox:
+        log.warning("no department mailbox to notify for %s on %s", transition, record)
+        return
+    content = getattr(record, "mail_content", None)
+    if content is not None:
+        subject, body = content(transition, inputs)
+    else:
+        subject = _("%(record)s: %(action)s") % {"record": record, "action": transition.display_name}
+        body = subject
+    send_mail(
+        actor=actor, target=record, to=[department.mailbox], subject=subject, body=body, department=department
+    )

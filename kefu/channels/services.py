@@ -1,0 +1,189 @@
+"""Writes of the channels app: outbound mail (stored, then sent by a task) and in-app notices."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.channels.choices import MailStatus
+from kefu.channels.events import MAIL_FAILED, MAIL_QUEUED, MAIL_SENT, NOTICE_SENT
+from kefu.channels.models import Notice, OutboundMail
+from kefu.core.errors import ValidationFailed
+from kefu.timeline.services import record
+
+log = logging.getLogger(__name__)
+
+
+def _event_data(mail: OutboundMail, **extra) -> dict:
+    data = {"mail": mail.pk, "subject": mail.subject, "to": list(mail.to), "attempts": mail.attempts}
+    if mail.department_id:
+        data["department"] = str(mail.department)
+    data.update(extra)
+    return data
+
+
+def send_mail(
+    *, actor, target: models.Model, to: list[str], subject: str, body: str, department=None
+) -> OutboundMail:
+    """Store a mail about `target` and send it after commit (SBWP).
+
+    The mail is on the target's timeline at once ("mail.queued"); the send happens in a task
+    so a slow or unreachable SMTP server never blocks or undoes the user's change.
+    """
+    recipients = [address.strip() for address in to if address and address.strip()]
+    if not recipients and department is not None and department.mailbox:
+        recipients = [department.mailbox]
+    if not recipients:
+        raise ValidationFailed(
+            _("There is no recipient for this mail."), fields={"to": [_("Enter an e-mail address.")]}
+        )
+    bad = []
+    for address in recipients:
+        try:
+            validate_email(address)
+        except Exception:
+            bad.append(address)
+    if bad:
+        raise ValidationFailed(
+            _("Not a valid e-mail address: %(addresses)s") % {"addresses": ", ".join(bad)},
+            fields={"to": [_("Not a valid e-mail address: %(addresses)s") % {"addresses": ", ".join(bad)}]},
+        )
+    if not (subject or "").strip():
+        raise ValidationFailed(fields={"subject": [_("This field is required.")]})
+    with transaction.atomic():
+        mail = OutboundMail.objects.create(
+            content_type=ContentType.objects.get_for_model(target, for_concrete_model=True),
+            object_id=target.pk,
+            to=recipients,
+            subject=subject.strip()[:200],
+            body=body or "",
+            department=department,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        record(target, MAIL_QUEUED.code, actor=actor, data=_event_data(mail))
+        transaction.on_commit(lambda: _enqueue(mail.pk))
+    return mail
+
+
+def _enqueue(mail_id: int) -> None:
+    from kefu.channels.tasks import deliver_mail_task
+
+    try:
+        deliver_mail_task(mail_id)
+    except Exception:  # the queue itself unavailable: the periodic sweep picks the mail up later
+        log.exception("could not enqueue mail %s", mail_id)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes, at most an hour, between attempts."""
+    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
+def deliver_mail(mail_id: int) -> OutboundMail | None:
+    """Try to send one stored mail now; record the result on the target's timeline. Never raises."""
+    with transaction.atomic():
+        mail = OutboundMail.objects.select_for_update().filter(pk=mail_id).first()
+        if mail is None or mail.status == MailStatus.SENT:
+            return mail
+        mail.attempts += 1
+        try:
+            connection = get_connection(fail_silently=False)
+            message = EmailMessage(
+                subject=mail.subject,
+                body=mail.body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=list(mail.to),
+                connection=connection,
+            )
+            message.send(fail_silently=False)
+        except Exception as exc:
+            mail.status = MailStatus.FAILED
+            mail.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+            mail.next_attempt_at = timezone.now() + retry_delay(mail.attempts)
+            mail.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+            target = mail.target
+            if target is not None:
+                record(target, MAIL_FAILED.code, data=_event_data(mail, error=mail.last_error[:200]))
+            return mail
+        mail.status = MailStatus.SENT
+        mail.sent_at = timezone.now()
+        mail.next_attempt_at = None
+        mail.save(update_fields=["status", "attempts", "sent_at", "next_attempt_at"])
+        target = mail.target
+        if target is not None:
+            record(target, MAIL_SENT.code, data=_event_data(mail))
+    return mail
+
+
+def retry_pending_mail(*, now=None, force: bool = False) -> int:
+    """Send again every failed mail whose retry time has come (and queued ones left behind).
+
+    Queued mail older than a minute counts as left behind (e.g. the queue was down at commit).
+    Idempotent and restart-safe: a mail is locked while sent and never sent twice once `sent`.
+    """
+    now = now or timezone.now()
+    due = OutboundMail.objects.filter(attempts__lt=OutboundMail.MAX_ATTEMPTS)
+    if force:
+        due = due.exclude(status=MailStatus.SENT)
+    else:
+        due = due.filter(
+            models.Q(status=MailStatus.FAILED, next_attempt_at__lte=now)
+            | models.Q(status=MailStatus.QUEUED, created_at__lte=now - timedelta(minutes=1))
+        )
+    count = 0
+    for mail_id in due.values_list("pk", flat=True)[:200]:
+        deliver_mail(mail_id)
+        count += 1
+    return count
+
+
+def retry_mail(*, actor, mail: OutboundMail) -> OutboundMail:
+    """A user's "send again" on a failed mail: try at once."""
+    if mail.status == MailStatus.SENT:
+        return mail
+    return deliver_mail(mail.pk) or mail
+
+
+def notify(
+    *, recipient, target: models.Model | None, message: str, url: str = "", actor=None, urgent: bool = False
+) -> Notice | None:
+    """Put an in-app notice in `recipient`'s inbox (the bell); recorded on the target's timeline."""
+    if recipient is None:
+        return None
+    user = getattr(recipient, "user", recipient)  # a Staff record or a user
+    notice = Notice.objects.create(
+        recipient=user,
+        content_type=ContentType.objects.get_for_model(target, for_concrete_model=True)
+        if target is not None
+        else None,
+        object_id=target.pk if target is not None else None,
+        message=str(message)[:300],
+        url=url or "",
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        urgent=urgent,
+    )
+    if target is not None:
+        staff = getattr(user, "staff", None)
+        record(
+            target,
+            NOTICE_SENT.code,
+            actor=actor,
+            data={"recipient": staff.name if staff else user.get_username(), "message": notice.message},
+        )
+    return notice
+
+
+def mark_read(*, user, notice_ids: list[int] | None = None) -> int:
+    """Mark the user's notices (all unread when `notice_ids` is None) as read."""
+    qs = Notice.objects.filter(recipient=user, read_at__isnull=True)
+    if notice_ids is not None:
+        qs = qs.filter(pk__in=notice_ids)
+    return qs.update(read_at=timezone.now())
