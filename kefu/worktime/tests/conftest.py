@@ -1,0 +1,1 @@
+from kefu.worktime.testing import frozen_clock  # noqa: F401
