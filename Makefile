@@ -31,7 +31,7 @@ test: install
 	$(PY) -m pytest
 
 e2e: install
-	$(PY) -m pytest tests/e2e -p no:randomly --override-ini="addopts=-q -p no:cacheprovider"
+	$(PY) -m pytest tests/e2e --override-ini="addopts=-q -p no:cacheprovider"
 
 lint: install
 	$(VENV)/bin/ruff check .
