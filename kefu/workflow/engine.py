@@ -2,7 +2,9 @@
 
 A status-bearing model has a `status` FK to workflow.Status, a `version` (VersionedModel) and
 a method `workflow_profile()`; it may define `apply_transition(transition, inputs, actor)`
-returning the names of extra fields it changed (e.g. the system status, a closing date).
+returning the names of extra fields it changed (e.g. the system status, a closing date), and
+`check_transition(transition, inputs, actor)` raising a KefuError to refuse a move for a reason
+the profile data cannot express (e.g. an accepted quote needs a service report before closing).
 """
 
 from __future__ import annotations
@@ -127,6 +129,10 @@ def transition(
             raise ValidationFailed(
                 _("Fill in the required fields for “%(action)s”.") % {"action": chosen.display_name}, fields=missing
             )
+        check = getattr(locked, "check_transition", None)
+        if check is not None:
+            # The record's own guards (e.g. no close without a service report); raise to refuse.
+            check(chosen, inputs, actor)
         locked.status = target
         changed = ["status"]
         apply = getattr(locked, "apply_transition", None)
