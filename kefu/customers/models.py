@@ -1,13 +1,70 @@
-"""Customer archive 客户档案 (DOMAIN §2). The customers issue completes this model."""
+"""Customer archive 客户档案 (DOMAIN §2): master data, contacts, service addresses, partners,
+classification (grade, value pyramid), anomaly warning inputs and the personal-data access log.
+
+Other apps feed the value measure and the anomaly inputs through `customers.services`
+(`add_value`, `note_contact`, `note_complaint`), never by writing these fields themselves.
+"""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.models import VersionedModel
+from kefu.core.models import TimeStampedModel, VersionedModel
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
-from kefu.customers.choices import Nature
+from kefu.customers.choices import (
+    AccessAction,
+    AnomalyKind,
+    Channel,
+    CreditRating,
+    Grade,
+    Maturity,
+    Nature,
+    PartnerFunction,
+    PaymentBehaviour,
+    Relation,
+    Tier,
+)
+
+number_validator = RegexValidator(r"^\d{10}$", _("A customer number has exactly 10 digits."))
+postal_code_validator = RegexValidator(r"^\d{6}$", _("A postal code has 6 digits."))
+MONEY = {"max_digits": 16, "decimal_places": 2}
+_PHONE_CHARS = re.compile(r"^\+?[0-9][0-9\- ()]*$")
+
+
+def phone_problem(value: str, *, mobile: bool = False) -> str | None:
+    """Why `value` is not a usable Chinese phone number, or None (landline 7–12 digits, mobile 1[3-9] + 9)."""
+    if not value:
+        return None
+    digits = re.sub(r"\D", "", value)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not _PHONE_CHARS.match(value.strip()):
+        return str(_("Only digits, spaces, '-', '+' and brackets are allowed."))
+    if mobile or (len(digits) == 11 and digits.startswith("1")):
+        if not re.fullmatch(r"1[3-9]\d{9}", digits):
+            return str(_("A mobile number has 11 digits and starts with 13–19."))
+        return None
+    if not 7 <= len(digits) <= 12:
+        return str(_("A phone number has 7 to 12 digits."))
+    return None
+
+
+def clean_phones(obj: models.Model, fields: dict[str, bool], errors: dict | None = None) -> None:
+    """Raise a ValidationError naming every phone field (name → is mobile) that is not valid."""
+    errors = dict(errors or {})
+    for name, mobile in fields.items():
+        problem = phone_problem(getattr(obj, name), mobile=mobile)
+        if problem:
+            errors[name] = [problem]
+    if errors:
+        raise ValidationError(errors)
 
 
 class CustomerQuerySet(ScopedQuerySet):
@@ -23,14 +80,107 @@ class Customer(VersionedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
-    sales_office = models.ForeignKey(
-        "org.SalesOffice", verbose_name=_("responsibility centre"), on_delete=models.PROTECT, related_name="customers"
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, blank=True, validators=[postal_code_validator]
     )
-    responsible = models.ForeignKey(
-        "org.Staff", verbose_name=_("responsible staff"), on_delete=models.SET_NULL, null=True, blank=True,
+    sales_office = models.ForeignKey(
+        "org.SalesOffice",
+        verbose_name=_("responsibility centre"),
+        on_delete=models.PROTECT,
         related_name="customers",
     )
+    responsible = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("responsible staff"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
+
+    # 基本资料
+    mobile = models.CharField(_("mobile"), max_length=30, blank=True)
+    fax = models.CharField(_("fax"), max_length=30, blank=True)
+    id_number = models.CharField(
+        _("ID number"), max_length=30, blank=True, help_text=_("Resident ID or unified social credit code.")
+    )
+    business_scope = models.TextField(_("business scope"), blank=True)
+    registered_capital = models.DecimalField(
+        _("registered capital (CNY)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    industry = models.CharField(_("industry"), max_length=50, blank=True)
+    region = models.CharField(
+        _("region"), max_length=50, blank=True, help_text=_("Province and city, e.g. 北京市朝阳区.")
+    )
+    # 分类
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.END_USER)
+    relation = models.CharField(
+        _("business relation"), max_length=16, choices=Relation.choices, default=Relation.TRANSACTIONAL
+    )
+    maturity = models.CharField(
+        _("maturity"), max_length=16, choices=Maturity.choices, default=Maturity.ACTUAL
+    )
+    cooperation_since = models.DateField(_("cooperating since"), null=True, blank=True)
+    needs = models.TextField(_("needs information"), blank=True)
+    # 资信
+    credit_rating = models.CharField(
+        _("credit rating"), max_length=4, choices=CreditRating.choices, blank=True
+    )
+    credit_limit = models.DecimalField(
+        _("credit limit (CNY)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal(0))]
+    )
+    payment_behaviour = models.CharField(
+        _("payment behaviour"), max_length=16, choices=PaymentBehaviour.choices, blank=True
+    )
+    credit_notes = models.TextField(_("credit investigation notes"), blank=True)
+    # 大客户
+    is_key_account = models.BooleanField(_("key account"), default=False)
+    key_account_manager = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("key-account manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="key_accounts",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    # 分级输入: volume 通货量, satisfaction and loyalty scores (0–100), fed by visits/surveys.
+    volume = models.DecimalField(_("volume"), **MONEY, default=Decimal(0))
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (0–100)"), null=True, blank=True)
+    loyalty = models.PositiveSmallIntegerField(_("brand loyalty (0–100)"), null=True, blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    grade_computed = models.CharField(_("grade by rules"), max_length=1, choices=Grade.choices, blank=True)
+    grade_override = models.CharField(
+        _("grade set manually"), max_length=1, choices=Grade.choices, blank=True
+    )
+    grade_override_reason = models.CharField(_("reason for the manual grade"), max_length=200, blank=True)
+    grade_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("grade set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    grade_override_at = models.DateTimeField(_("grade set at"), null=True, blank=True)
+
+    # 客户金字塔: value of the current and the previous period (revenue or profit, CNY).
+    value_amount = models.DecimalField(_("value (current period)"), **MONEY, default=Decimal(0))
+    value_previous = models.DecimalField(_("value (previous period)"), **MONEY, default=Decimal(0))
+    tier = models.CharField(_("pyramid tier"), max_length=10, choices=Tier.choices, blank=True)
+
+    # 异样客户预警 inputs, fed by tickets, complaints, visits and channels.
+    last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+    open_complaints = models.PositiveIntegerField(_("open complaints"), default=0)
+    complaints_90d = models.PositiveIntegerField(_("complaints in 90 days"), default=0)
+    anomaly_mask = models.PositiveSmallIntegerField(_("warnings"), default=0)
+    anomaly_since = models.DateTimeField(_("flagged since"), null=True, blank=True)
 
     objects = CustomerQuerySet.as_manager()
 
@@ -38,7 +188,205 @@ class Customer(VersionedModel):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["number"]
-        permissions = [("view_personal_data", _("Can see customer phone, e-mail and address unmasked"))]
+        permissions = [
+            ("view_personal_data", _("Can see customer phone, e-mail and address unmasked")),
+            ("reveal_personal_data", _("Can reveal a customer's personal data, giving a reason")),
+            ("export_customer", _("Can export customers")),
+            ("import_customer", _("Can import customers")),
+            ("classify_customer", _("Can set grades and recompute the classification")),
+            ("view_access_log", _("Can see the personal-data access log")),
+        ]
+        # Worklist orders are by number; each filter axis gets (axis, number) so a filtered
+        # first page is an index range scan, not a sort of a million rows.
+        indexes = [
+            models.Index(fields=["sales_office", "number"], name="cust_office_number"),
+            models.Index(fields=["responsible", "number"], name="cust_resp_number"),
+            models.Index(fields=["grade", "number"], name="cust_grade_number"),
+            models.Index(fields=["tier", "number"], name="cust_tier_number"),
+            models.Index(fields=["channel", "number"], name="cust_channel_number"),
+            models.Index(fields=["region", "number"], name="cust_region_number"),
+            models.Index(fields=["anomaly_mask", "number"], name="cust_anomaly_number"),
+            models.Index(fields=["value_amount", "id"], name="cust_value_rank"),
+            models.Index(fields=["key_account_manager", "number"], name="cust_kam_number"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.number and not number_validator.regex.match(self.number):
+            errors["number"] = [number_validator.message]
+        if self.key_account_manager_id and not self.is_key_account:
+            errors["key_account_manager"] = [_("Only a key account has a key-account manager.")]
+        clean_phones(self, {"phone": False, "mobile": True, "fax": False}, errors)
+
+    @property
+    def pyramid_tier(self) -> str:
+        return self.get_tier_display() if self.tier else ""
+
+
+class Contact(TimeStampedModel):
+    """A contact person 联系人 of a customer; one of them is the primary contact."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    position = models.CharField(_("position"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_primary", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        clean_phones(self, {"phone": False, "mobile": True})
+
+
+class ServiceAddress(TimeStampedModel):
+    """A service address 功能位置 (functional location): where service happens if not at the main address."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="service_addresses"
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("e.g. FL-01"))
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200)
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, blank=True, validators=[postal_code_validator]
+    )
+    region = models.CharField(_("region"), max_length=50, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("service address")
+        verbose_name_plural = _("service addresses")
+        ordering = ["-is_default", "code"]
+        constraints = [models.UniqueConstraint(fields=["customer", "code"], name="cust_address_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        clean_phones(self, {"contact_phone": False})
+
+
+class CustomerPartner(TimeStampedModel):
+    """A partner link 合作伙伴 (SP 售达方, SH 送达方, PY 付款方, VW 负责人 …) to another customer."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="partners"
+    )
+    function = models.CharField(_("partner function"), max_length=2, choices=PartnerFunction.choices)
+    partner = models.ForeignKey(
+        Customer, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="partner_of"
+    )
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["function", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "function", "partner"], name="cust_partner_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.function} {self.partner_id}"
+
+
+class GradeRule(TimeStampedModel):
+    """A rule that gives grade A or B when every minimum is met (C otherwise); administrators edit them.
+
+    Rules are tried from the best grade down; an empty minimum is not checked.
+    """
+
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, unique=True)
+    min_cooperation_years = models.PositiveSmallIntegerField(
+        _("minimum cooperation (years)"), null=True, blank=True
+    )
+    min_volume = models.DecimalField(_("minimum volume"), **MONEY, null=True, blank=True)
+    min_satisfaction = models.PositiveSmallIntegerField(_("minimum satisfaction"), null=True, blank=True)
+    min_loyalty = models.PositiveSmallIntegerField(_("minimum loyalty"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("grade rule")
+        verbose_name_plural = _("grade rules")
+        ordering = ["grade"]
+
+    def __str__(self) -> str:
+        return self.grade
+
+
+class TierStrategy(models.Model):
+    """The service strategy 管理策略 shown beside each tier of the pyramid (seed 003)."""
+
+    tier = models.CharField(_("pyramid tier"), max_length=10, choices=Tier.choices, unique=True)
+    strategy = models.TextField(_("strategy"))
+
+    class Meta:
+        verbose_name = _("tier strategy")
+        verbose_name_plural = _("tier strategies")
+
+    def __str__(self) -> str:
+        return self.tier
+
+
+class AnomalyRule(TimeStampedModel):
+    """A warning rule 异样客户预警规则: flag a customer when its input crosses the threshold."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=AnomalyKind.choices, unique=True)
+    threshold = models.DecimalField(
+        _("threshold"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Days without contact, per cent of value drop, or number of complaints in 90 days."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("warning rule")
+        verbose_name_plural = _("warning rules")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw or exported a customer's personal data unmasked, when and why (客户资料限权使用)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    detail = models.JSONField(_("details"), default=dict, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal-data access")
+        verbose_name_plural = _("personal-data access log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["customer", "at"], name="cust_access_customer_at")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.customer_id} {self.at:%Y-%m-%d %H:%M}"

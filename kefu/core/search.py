@@ -1,0 +1,177 @@
+"""Substring search 模糊查询 (Chinese, digits, Latin) that stays fast at millions of rows.
+
+`icontains` is a full table scan; this module keeps a small search index per searchable
+model (an "index", named like the app, e.g. "customers" or "tickets") and turns a search
+term into a `pk__in` filter that reads the index instead.
+
+How it works (the same n-gram scheme on both databases):
+- Every document is a list of field values (name, number, phone digits, contact names …).
+  Each field is normalised (case-folded, everything but letters and digits dropped) and cut
+  into the grams starting at each character: ``field[i:i+3]`` — trigrams, with the last two
+  being a bigram and a single character. Fields are separated by a token nobody types.
+- SQLite: an FTS5 table ``search_<index>`` (unicode61 tokenizer over the space-separated
+  grams, ``detail=full`` so positions are kept, ``prefix='1 2'``). A term of 3+ characters
+  becomes the phrase of its trigrams (consecutive positions = exact substring); a term of 1–2
+  characters becomes a prefix query ``"ab"*`` on the gram index. Works for 2-character
+  Chinese names, which FTS5's own ``trigram`` tokenizer cannot index.
+- PostgreSQL: a table ``search_<index>(id, grams text[], body)`` with a GIN index on the
+  distinct trigrams and bigrams; a term of 2+ characters needs all its grams (GIN) and is
+  rechecked with ``body LIKE '%term%'``. It does not depend on the database's ctype (pg_trgm
+  ignores Chinese characters under the C locale we run with). A 1-character term scans.
+
+Public API (keep it small):
+
+    install(schema_editor, index)            # in a migration: RunPython(...) creates the table
+    uninstall(schema_editor, index)          # its reverse
+    index_documents(index, docs, using=...)  # upsert [(pk, [field, field, ...]), ...]
+    remove_documents(index, pks, using=...)
+    substring_filter(queryset, term, *, index)  # queryset narrowed to documents containing term
+
+Services call `index_documents` after every write that changes searched fields (bulk paths,
+imports and generators call it with batches); the index is data derived from the rows, so it
+can be rebuilt at any time from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+SEPARATOR = "ǂǂǂ"  # a letter (Lo) nobody types: keeps a phrase from spanning two fields
+_NAME_OK = set("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _table(index: str) -> str:
+    if not index or set(index) - _NAME_OK:
+        raise ValueError(f"bad search index name: {index!r}")
+    return f"search_{index}"
+
+
+def normalize(text: str | None) -> str:
+    """Case-folded letters and digits only: '申齐 保健-食品' → '申齐保健食品', '138-1234' → '1381234'."""
+    if not text:
+        return ""
+    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+
+
+def grams(field: str) -> list[str]:
+    """The gram starting at each character: trigrams, then the last bigram and the last character."""
+    field = normalize(field)
+    return [field[i : i + 3] for i in range(len(field))]
+
+
+def _sqlite_body(fields: Iterable[str]) -> str:
+    parts = [" ".join(g) for g in (grams(f) for f in fields) if g]
+    return f" {SEPARATOR} ".join(parts)
+
+
+def _pg_row(fields: Iterable[str]) -> tuple[list[str], str]:
+    normalised = [normalize(f) for f in fields]
+    found: set[str] = set()
+    for text in normalised:
+        for i in range(len(text)):
+            if i + 3 <= len(text):
+                found.add(text[i : i + 3])
+            if i + 2 <= len(text):
+                found.add(text[i : i + 2])
+    return sorted(found), "|".join(t for t in normalised if t)
+
+
+# --- Installing (migrations) ------------------------------------------------------------------
+
+
+def install(schema_editor, index: str) -> None:
+    """Create the index table for the connection's database (call from RunPython)."""
+    table = _table(index)
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
+            "body, tokenize='unicode61 remove_diacritics 0', prefix='1 2', detail=full)"
+        )
+    elif vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} (id bigint PRIMARY KEY, grams text[] NOT NULL, body text NOT NULL)"
+        )
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {table}_grams ON {table} USING gin (grams)")
+    else:  # other databases: substring_filter falls back to a scan
+        return
+
+
+def uninstall(schema_editor, index: str) -> None:
+    if schema_editor.connection.vendor in ("sqlite", "postgresql"):
+        schema_editor.execute(f"DROP TABLE IF EXISTS {_table(index)}")
+
+
+# --- Maintaining ------------------------------------------------------------------------------
+
+
+def index_documents(index: str, docs: Iterable[tuple[int, Sequence[str]]], *, using: str = "default") -> int:
+    """Insert or replace documents `(pk, [field values])`; returns how many were written."""
+    table = _table(index)
+    connection = connections[using]
+    rows = list(docs)
+    if not rows:
+        return 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(pk,) for pk, _f in rows])
+            cursor.executemany(
+                f"INSERT INTO {table}(rowid, body) VALUES (%s, %s)", [(pk, _sqlite_body(f)) for pk, f in rows]
+            )
+        elif connection.vendor == "postgresql":
+            values = [(pk, *_pg_row(f)) for pk, f in rows]
+            cursor.executemany(
+                f"INSERT INTO {table}(id, grams, body) VALUES (%s, %s, %s) "
+                "ON CONFLICT (id) DO UPDATE SET grams = EXCLUDED.grams, body = EXCLUDED.body",
+                values,
+            )
+    return len(rows)
+
+
+def remove_documents(index: str, pks: Iterable[int], *, using: str = "default") -> None:
+    table = _table(index)
+    connection = connections[using]
+    key = "rowid" if connection.vendor == "sqlite" else "id"
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {table} WHERE {key} = %s", [(pk,) for pk in pks])
+
+
+# --- Querying ---------------------------------------------------------------------------------
+
+
+def match_sql(index: str, term: str, *, vendor: str) -> tuple[str, list] | None:
+    """SQL selecting the pks of documents containing `term`, or None when the term is empty."""
+    table = _table(index)
+    term = normalize(term)
+    if not term:
+        return None
+    if vendor == "sqlite":
+        if len(term) >= 3:
+            query = '"' + " ".join(term[i : i + 3] for i in range(len(term) - 2)) + '"'
+        else:
+            query = f'"{term}"*'
+        return f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [query]
+    if vendor == "postgresql":
+        pattern = f"%{term}%"
+        if len(term) == 1:
+            return f"SELECT id FROM {table} WHERE body LIKE %s", [pattern]
+        wanted = sorted({term[i : i + 3] for i in range(len(term) - 2)} or {term})
+        return f"SELECT id FROM {table} WHERE grams @> %s::text[] AND body LIKE %s", [wanted, pattern]
+    return None
+
+
+def substring_filter(queryset: QuerySet, term: str, *, index: str) -> QuerySet:
+    """`queryset` narrowed to rows whose indexed fields contain `term` (empty term: unchanged)."""
+    vendor = connections[queryset.db].vendor
+    sql = match_sql(index, term, vendor=vendor)
+    if sql is None:
+        if normalize(term):  # a database without an index: correct but slow
+            return queryset.none()
+        return queryset
+    return queryset.filter(pk__in=RawSQL(*sql))

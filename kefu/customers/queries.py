@@ -1,0 +1,279 @@
+"""Read side of the customer archive: scoped lists, the one masked read model, autocomplete.
+
+`present_customer` (list rows) and `present_customer_detail` (one customer with contacts,
+addresses and partners) are the only way customer data leaves for a page, the API or an
+export, so masking 脱敏 cannot be forgotten by a template or an endpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from django.db.models import QuerySet
+
+from kefu.core import search
+from kefu.core.masking import mask_address, mask_email, mask_id_number, mask_phone
+from kefu.customers.choices import ANOMALY_BITS, AnomalyKind
+from kefu.customers.models import Customer
+
+SEARCH_INDEX = "customers"
+LIST_FIELDS = (
+    "id",
+    "number",
+    "name",
+    "nature",
+    "phone",
+    "mobile",
+    "email",
+    "address",
+    "region",
+    "channel",
+    "relation",
+    "maturity",
+    "grade",
+    "tier",
+    "value_amount",
+    "value_previous",
+    "anomaly_mask",
+    "is_key_account",
+    "is_active",
+    "version",
+    "last_contact_at",
+    "complaints_90d",
+    "sales_office__code",
+    "sales_office__name",
+    "responsible__name",
+    "responsible__personnel_number",
+    "responsible_id",
+    "key_account_manager_id",
+    "key_account_manager__name",
+)
+
+
+def can_see_personal_data(user, customer: Customer | None = None) -> bool:
+    """Unmasked for `view_personal_data`, and for a key-account manager on their own accounts."""
+    if user.has_perm("customers.view_personal_data"):
+        return True
+    if customer is None:
+        return False
+    staff_id = _staff_id(user)
+    return bool(staff_id and customer.key_account_manager_id == staff_id)
+
+
+def _staff_id(user) -> int | None:
+    from kefu.org.scope import scope_for
+
+    return scope_for(user).staff_id
+
+
+def customers_for(user) -> QuerySet[Customer]:
+    """The customers `user` may see, with what a list row needs joined in."""
+    return Customer.objects.visible_to(user).select_related(
+        "sales_office", "responsible", "key_account_manager"
+    )
+
+
+def search_customers(qs: QuerySet[Customer], term: str) -> QuerySet[Customer]:
+    """Number, name (Chinese substring), phone fragment or contact name/phone."""
+    return search.substring_filter(qs, term, index=SEARCH_INDEX)
+
+
+@dataclass
+class CustomerRow:
+    id: int
+    number: str
+    name: str
+    nature: str
+    nature_label: str
+    phone: str
+    mobile: str
+    email: str
+    address: str
+    region: str
+    channel: str
+    channel_label: str
+    relation: str
+    maturity: str
+    grade: str
+    tier: str
+    tier_label: str
+    value_amount: str
+    sales_office: str
+    responsible: str
+    is_key_account: bool
+    key_account_manager: str
+    anomalies: list[str]
+    anomaly_labels: list[str]
+    is_active: bool
+    version: int
+    masked: bool
+
+
+def present_customer(customer: Customer, user, *, unmasked: bool | None = None) -> CustomerRow:
+    """One list row / API item; personal data masked unless the user may see it."""
+    if unmasked is None:
+        unmasked = can_see_personal_data(user, customer)
+    show_phone = (lambda v: v) if unmasked else mask_phone
+    kinds = [kind for kind, bit in ANOMALY_BITS.items() if customer.anomaly_mask & bit]
+    return CustomerRow(
+        id=customer.pk,
+        number=customer.number,
+        name=customer.name,
+        nature=customer.nature,
+        nature_label=str(customer.get_nature_display()),
+        phone=show_phone(customer.phone),
+        mobile=show_phone(customer.mobile),
+        email=customer.email if unmasked else mask_email(customer.email),
+        address=customer.address if unmasked else mask_address(customer.address),
+        region=customer.region,
+        channel=customer.channel,
+        channel_label=str(customer.get_channel_display()),
+        relation=customer.relation,
+        maturity=customer.maturity,
+        grade=customer.grade,
+        tier=customer.tier,
+        tier_label=str(customer.get_tier_display()) if customer.tier else "",
+        value_amount=str(customer.value_amount),
+        sales_office=customer.sales_office.code if customer.sales_office_id else "",
+        responsible=customer.responsible.name if customer.responsible_id else "",
+        is_key_account=customer.is_key_account,
+        key_account_manager=customer.key_account_manager.name if customer.key_account_manager_id else "",
+        anomalies=kinds,
+        anomaly_labels=[str(AnomalyKind(k).label) for k in kinds],
+        is_active=customer.is_active,
+        version=customer.version,
+        masked=not unmasked,
+    )
+
+
+def present_rows(customers, user) -> list[CustomerRow]:
+    blanket = user.has_perm("customers.view_personal_data")
+    return [present_customer(c, user, unmasked=True if blanket else None) for c in customers]
+
+
+@dataclass
+class CustomerDetail:
+    row: CustomerRow
+    fields: dict
+    contacts: list[dict] = field(default_factory=list)
+    addresses: list[dict] = field(default_factory=list)
+    partners: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            **asdict(self.row),
+            **self.fields,
+            "contacts": self.contacts,
+            "addresses": self.addresses,
+            "partners": self.partners,
+        }
+
+
+def present_contact(contact, *, unmasked: bool) -> dict:
+    show_phone = (lambda v: v) if unmasked else mask_phone
+    return {
+        "id": contact.pk,
+        "name": contact.name,
+        "position": contact.position,
+        "phone": show_phone(contact.phone),
+        "mobile": show_phone(contact.mobile),
+        "email": contact.email if unmasked else mask_email(contact.email),
+        "is_primary": contact.is_primary,
+    }
+
+
+def present_address(address, *, unmasked: bool) -> dict:
+    return {
+        "id": address.pk,
+        "code": address.code,
+        "name": address.name,
+        "address": address.address if unmasked else mask_address(address.address),
+        "postal_code": address.postal_code,
+        "region": address.region,
+        "contact_name": address.contact_name,
+        "contact_phone": address.contact_phone if unmasked else mask_phone(address.contact_phone),
+        "is_default": address.is_default,
+    }
+
+
+def detail_queryset(user) -> QuerySet[Customer]:
+    return (
+        customers_for(user)
+        .select_related("grade_override_by")
+        .prefetch_related("contacts", "service_addresses", "partners__partner")
+    )
+
+
+def present_customer_detail(customer: Customer, user, *, unmasked: bool | None = None) -> CustomerDetail:
+    """Everything about one customer for its page or the API; masked like the list."""
+    if unmasked is None:
+        unmasked = can_see_personal_data(user, customer)
+    row = present_customer(customer, user, unmasked=unmasked)
+    override_by = customer.grade_override_by
+    fields = {
+        "fax": customer.fax if unmasked else mask_phone(customer.fax),
+        "postal_code": customer.postal_code,
+        "id_number": customer.id_number if unmasked else mask_id_number(customer.id_number),
+        "business_scope": customer.business_scope,
+        "registered_capital": str(customer.registered_capital)
+        if customer.registered_capital is not None
+        else None,
+        "legal_representative": customer.legal_representative,
+        "industry": customer.industry,
+        "relation_label": str(customer.get_relation_display()),
+        "maturity_label": str(customer.get_maturity_display()),
+        "cooperation_since": customer.cooperation_since,
+        "needs": customer.needs,
+        "credit_rating": customer.credit_rating,
+        "credit_limit": str(customer.credit_limit) if customer.credit_limit is not None else None,
+        "payment_behaviour": customer.payment_behaviour,
+        "payment_behaviour_label": str(customer.get_payment_behaviour_display())
+        if customer.payment_behaviour
+        else "",
+        "credit_notes": customer.credit_notes,
+        "volume": str(customer.volume),
+        "satisfaction": customer.satisfaction,
+        "loyalty": customer.loyalty,
+        "grade_computed": customer.grade_computed,
+        "grade_override": customer.grade_override,
+        "grade_override_reason": customer.grade_override_reason,
+        "grade_override_by": (override_by.get_full_name() or override_by.get_username())
+        if override_by
+        else "",
+        "grade_override_at": customer.grade_override_at,
+        "value_previous": str(customer.value_previous),
+        "last_contact_at": customer.last_contact_at,
+        "open_complaints": customer.open_complaints,
+        "complaints_90d": customer.complaints_90d,
+        "sales_office_name": customer.sales_office.name,
+        "responsible_id": customer.responsible_id,
+        "key_account_manager_id": customer.key_account_manager_id,
+        "created_at": customer.created_at,
+        "updated_at": customer.updated_at,
+    }
+    return CustomerDetail(
+        row=row,
+        fields=fields,
+        contacts=[present_contact(c, unmasked=unmasked) for c in customer.contacts.all()],
+        addresses=[present_address(a, unmasked=unmasked) for a in customer.service_addresses.all()],
+        partners=[
+            {
+                "id": p.pk,
+                "function": p.function,
+                "function_label": str(p.get_function_display()),
+                "partner_id": p.partner_id,
+                "partner_number": p.partner.number,
+                "partner_name": p.partner.name,
+            }
+            for p in customer.partners.all()
+        ],
+    )
+
+
+def customer_choices(user, term: str = "", *, limit: int = 20) -> list[dict]:
+    """Autocomplete for other apps (notifications, complaints …): scoped, by number/name/phone."""
+    qs = Customer.objects.visible_to(user).filter(is_active=True)
+    if term:
+        qs = search_customers(qs, term)
+    rows = qs.order_by("number").values("id", "number", "name")[: max(1, min(limit, 50))]
+    return [{**r, "label": f"{r['number']} {r['name']}"} for r in rows]

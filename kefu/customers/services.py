@@ -1,0 +1,703 @@
+"""Writes to the customer archive 客户档案. Views, API, imports, tasks and other apps call these.
+
+Other apps feed the classification inputs here: `note_contact` (any contact with the
+customer), `note_complaint` / `note_complaint_closed` (complaints), `add_value` (revenue or
+profit booked for the current period). Every change of a customer is in its timeline with old
+and new values; the search index is kept current by the same service call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kefu.core import search
+from kefu.core.concurrency import save_versioned
+from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.numbering import next_number
+from kefu.core.scoping import access
+from kefu.customers.choices import ANOMALY_BITS, TIER_SHARES, AccessAction, AnomalyKind, Grade
+from kefu.customers.errors import DuplicateNumber, ReasonRequired
+from kefu.customers.models import (
+    AnomalyRule,
+    Contact,
+    Customer,
+    CustomerPartner,
+    GradeRule,
+    PersonalDataAccess,
+    ServiceAddress,
+)
+from kefu.timeline.registry import register
+from kefu.timeline.services import diff, record, snapshot
+
+SEARCH_INDEX = "customers"
+NUMBER_RANGE = "customer"
+NUMBER_RANGE_DEFAULTS = {"name": "客户编号", "next_value": 2100000001, "last_value": 2199999999, "width": 10}
+
+
+def _describe_changes(data: dict) -> str:
+    return "、".join(sorted(data.get("changes", {}))) if data.get("changes") else ""
+
+
+CREATED = register("customer.created", gettext_lazy("Customer created"), icon="person-plus")
+CHANGED = register(
+    "customer.changed", gettext_lazy("Customer changed"), describe=_describe_changes, icon="pencil"
+)
+CONTACT_ADDED = register(
+    "customer.contact_added",
+    gettext_lazy("Contact added"),
+    describe=lambda d: d.get("name", ""),
+    icon="person",
+)
+CONTACT_CHANGED = register(
+    "customer.contact_changed",
+    gettext_lazy("Contact changed"),
+    describe=lambda d: d.get("name", ""),
+    icon="person",
+)
+CONTACT_REMOVED = register(
+    "customer.contact_removed",
+    gettext_lazy("Contact removed"),
+    describe=lambda d: d.get("name", ""),
+    icon="person-x",
+)
+ADDRESS_ADDED = register(
+    "customer.address_added",
+    gettext_lazy("Service address added"),
+    describe=lambda d: d.get("code", ""),
+    icon="geo",
+)
+ADDRESS_CHANGED = register(
+    "customer.address_changed",
+    gettext_lazy("Service address changed"),
+    describe=lambda d: d.get("code", ""),
+    icon="geo",
+)
+ADDRESS_REMOVED = register(
+    "customer.address_removed",
+    gettext_lazy("Service address removed"),
+    describe=lambda d: d.get("code", ""),
+    icon="geo",
+)
+PARTNER_ADDED = register(
+    "customer.partner_added",
+    gettext_lazy("Partner added"),
+    describe=lambda d: f"{d.get('function', '')} {d.get('partner', '')}",
+    icon="diagram-3",
+)
+PARTNER_REMOVED = register(
+    "customer.partner_removed",
+    gettext_lazy("Partner removed"),
+    describe=lambda d: f"{d.get('function', '')} {d.get('partner', '')}",
+    icon="diagram-3",
+)
+GRADE_OVERRIDDEN = register(
+    "customer.grade_overridden",
+    gettext_lazy("Grade set manually"),
+    describe=lambda d: f"{d.get('old', '')} → {d.get('new', '')}：{d.get('reason', '')}",
+    icon="award",
+)
+REVEALED = register(
+    "customer.personal_data_revealed",
+    gettext_lazy("Personal data revealed"),
+    describe=lambda d: d.get("reason", ""),
+    icon="eye",
+)
+
+# Fields a user edits on the customer form / API; their changes are diffed into the timeline.
+EDITABLE_FIELDS = [
+    "name",
+    "nature",
+    "phone",
+    "mobile",
+    "fax",
+    "email",
+    "address",
+    "postal_code",
+    "id_number",
+    "sales_office",
+    "responsible",
+    "business_scope",
+    "registered_capital",
+    "legal_representative",
+    "industry",
+    "region",
+    "channel",
+    "relation",
+    "maturity",
+    "cooperation_since",
+    "needs",
+    "credit_rating",
+    "credit_limit",
+    "payment_behaviour",
+    "credit_notes",
+    "is_key_account",
+    "key_account_manager",
+    "is_active",
+    "volume",
+    "satisfaction",
+    "loyalty",
+]
+CONTACT_FIELDS = ["name", "position", "phone", "mobile", "email", "is_primary"]
+ADDRESS_FIELDS = [
+    "code",
+    "name",
+    "address",
+    "postal_code",
+    "region",
+    "contact_name",
+    "contact_phone",
+    "is_default",
+]
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _require(actor, perm: str) -> None:
+    """Permission check for a human actor; `actor=None` is the system (tasks, other apps' hooks)."""
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied()
+
+
+def _labelled(model, exc: ValidationError) -> ValidationFailed:
+    """A ValidationFailed whose messages name the field: '电话：手机号码为11位…'."""
+    failed = ValidationFailed.from_django(exc)
+    fields = {}
+    for name, messages in failed.fields.items():
+        try:
+            label = str(model._meta.get_field(name).verbose_name)
+        except Exception:
+            label = ""
+        fields[name] = [f"{label}：{m}" if label and not m.startswith(label) else m for m in messages]
+    first = next(iter(fields.values()), [failed.message])[0]
+    return ValidationFailed(first, fields=fields)
+
+
+def _clean(obj, *, exclude: list[str] | None = None) -> None:
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=True)
+    except ValidationError as exc:
+        if "number" in getattr(exc, "message_dict", {}) and type(obj) is Customer:
+            messages = exc.message_dict["number"]
+            if any("already exists" in str(m) or "已存在" in str(m) for m in messages):
+                raise DuplicateNumber(fields={"number": [str(DuplicateNumber.default_message)]}) from exc
+        raise _labelled(type(obj), exc) from exc
+
+
+def _check_office(actor, office) -> None:
+    """A user may only put a customer in a responsibility centre they can see."""
+    if actor is None or office is None:
+        return
+    from kefu.org.models import SalesOffice
+
+    if not SalesOffice.objects.filter(pk=office.pk).exists():
+        raise ValidationFailed(fields={"sales_office": [_("Unknown responsibility centre.")]})
+    from kefu.org.scope import scope_for
+
+    scope = scope_for(actor)
+    if not scope.company_wide and office.pk not in scope.office_ids:
+        raise ValidationFailed(
+            _("You cannot file a customer in a responsibility centre outside your scope."),
+            fields={
+                "sales_office": [
+                    _("You cannot file a customer in a responsibility centre outside your scope.")
+                ]
+            },
+        )
+
+
+def search_fields(customer: Customer, contacts: Iterable[Contact] | None = None) -> list[str]:
+    """What the search box finds a customer by: number, name, phones, contact names and phones."""
+    fields = [customer.number, customer.name, customer.phone, customer.mobile]
+    for contact in customer.contacts.all() if contacts is None else contacts:
+        fields += [contact.name, contact.phone, contact.mobile]
+    return [f for f in fields if f]
+
+
+def reindex(customers: Iterable[Customer]) -> int:
+    """Refresh the search index of these customers (contacts read in one query)."""
+    customers = list(customers)
+    by_customer: dict[int, list[Contact]] = {c.pk: [] for c in customers}
+    for contact in Contact.objects.filter(customer__in=[c.pk for c in customers]).only(
+        "customer_id", "name", "phone", "mobile"
+    ):
+        by_customer[contact.customer_id].append(contact)
+    return search.index_documents(
+        SEARCH_INDEX, [(c.pk, search_fields(c, by_customer[c.pk])) for c in customers]
+    )
+
+
+def _reindex_on_commit(customer: Customer) -> None:
+    # Inside the transaction: the index table is in the same database, so it commits with the row.
+    reindex([customer])
+
+
+def new_number() -> str:
+    """The next free system-assigned customer number (skips numbers users assigned by hand)."""
+    while True:
+        number = next_number(NUMBER_RANGE, defaults=NUMBER_RANGE_DEFAULTS)[0]
+        if not Customer.objects.filter(number=number).exists():
+            return number
+
+
+# --- customers --------------------------------------------------------------------------------
+
+
+def create_customer(
+    *, actor, contacts: list[dict] | None = None, addresses: list[dict] | None = None, **values
+) -> Customer:
+    """Create a customer (number drawn from the range unless given) with its contacts and addresses."""
+    _require(actor, "customers.add_customer")
+    unknown = (
+        set(values) - set(EDITABLE_FIELDS) - {"number", "value_amount", "value_previous", "last_contact_at"}
+    )
+    if unknown:
+        raise ValidationFailed(fields={name: [_("Unknown field.")] for name in sorted(unknown)})
+    _check_office(actor, values.get("sales_office"))
+    with transaction.atomic():
+        number = (values.pop("number", "") or "").strip()
+        customer = Customer(number=number or "0000000000", **values)
+        _clean(customer, exclude=["number"] if not number else None)
+        if not number:
+            customer.number = new_number()
+        customer.save()
+        for item in contacts or []:
+            _add_contact(customer, item)
+        for item in addresses or []:
+            _add_address(customer, item)
+        record(customer, CREATED.code, actor=actor, data={"number": customer.number, "name": customer.name})
+        _reindex_on_commit(customer)
+    return customer
+
+
+def update_customer(customer: Customer, *, actor, expected_version: int | None, **changes) -> Customer:
+    """Change fields of a customer; refused if someone saved it since `expected_version`."""
+    _require(actor, "customers.change_customer")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            fields={name: [_("This field cannot be changed here.")] for name in sorted(unknown)}
+        )
+    if "sales_office" in changes and changes["sales_office"] != customer.sales_office:
+        _check_office(actor, changes["sales_office"])
+    before = snapshot(customer, EDITABLE_FIELDS)
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(customer, name, value)
+        _clean(customer)
+        changed = diff(customer, before, EDITABLE_FIELDS)
+        if not changed:
+            return customer
+        save_versioned(customer, expected_version=expected_version, update_fields=list(changed))
+        record(customer, CHANGED.code, actor=actor, data={"changes": changed})
+        if {"name", "phone", "mobile"} & set(changed):
+            _reindex_on_commit(customer)
+    return customer
+
+
+# --- contacts, addresses, partners ------------------------------------------------------------
+
+
+def _bump(customer: Customer) -> None:
+    """A change of a sub-record is a change of the customer: its version and time move on."""
+    Customer.objects.filter(pk=customer.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    customer.version += 1
+
+
+def _add_contact(customer: Customer, values: dict) -> Contact:
+    unknown = set(values) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationFailed(fields={name: [_("Unknown field.")] for name in sorted(unknown)})
+    contact = Contact(customer=customer, **values)
+    if not customer.contacts.exists():
+        contact.is_primary = True
+    _clean(contact, exclude=["customer"])
+    if contact.is_primary:
+        customer.contacts.filter(is_primary=True).update(is_primary=False)
+    contact.save()
+    return contact
+
+
+def add_contact(customer: Customer, *, actor, **values) -> Contact:
+    """Add a contact 联系人; the first contact, or one marked primary, becomes the primary contact."""
+    _require(actor, "customers.add_contact")
+    with transaction.atomic():
+        contact = _add_contact(customer, values)
+        _bump(customer)
+        record(customer, CONTACT_ADDED.code, actor=actor, data={"id": contact.pk, "name": contact.name})
+        _reindex_on_commit(customer)
+    return contact
+
+
+def update_contact(contact: Contact, *, actor, **changes) -> Contact:
+    _require(actor, "customers.change_contact")
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationFailed(fields={name: [_("Unknown field.")] for name in sorted(unknown)})
+    before = snapshot(contact, CONTACT_FIELDS)
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(contact, name, value)
+        _clean(contact, exclude=["customer"])
+        changed = diff(contact, before, CONTACT_FIELDS)
+        if not changed:
+            return contact
+        if contact.is_primary and "is_primary" in changed:
+            contact.customer.contacts.exclude(pk=contact.pk).update(is_primary=False)
+        contact.save(update_fields=[*changed, "updated_at"])
+        _bump(contact.customer)
+        record(
+            contact.customer,
+            CONTACT_CHANGED.code,
+            actor=actor,
+            data={"id": contact.pk, "name": contact.name, "changes": changed},
+        )
+        _reindex_on_commit(contact.customer)
+    return contact
+
+
+def remove_contact(contact: Contact, *, actor) -> None:
+    _require(actor, "customers.delete_contact")
+    customer = contact.customer
+    with transaction.atomic():
+        data = {"id": contact.pk, "name": contact.name, "old": snapshot(contact, CONTACT_FIELDS)}
+        was_primary = contact.is_primary
+        contact.delete()
+        if was_primary:
+            nxt = customer.contacts.order_by("id").first()
+            if nxt:
+                Contact.objects.filter(pk=nxt.pk).update(is_primary=True)
+        _bump(customer)
+        record(customer, CONTACT_REMOVED.code, actor=actor, data=data)
+        _reindex_on_commit(customer)
+
+
+def _add_address(customer: Customer, values: dict) -> ServiceAddress:
+    unknown = set(values) - set(ADDRESS_FIELDS)
+    if unknown:
+        raise ValidationFailed(fields={name: [_("Unknown field.")] for name in sorted(unknown)})
+    address = ServiceAddress(customer=customer, **values)
+    if not address.code:
+        address.code = f"FL-{customer.service_addresses.count() + 1:02d}"
+    if not customer.service_addresses.exists():
+        address.is_default = True
+    _clean(address)
+    if address.is_default:
+        customer.service_addresses.filter(is_default=True).update(is_default=False)
+    address.save()
+    return address
+
+
+def add_service_address(customer: Customer, *, actor, **values) -> ServiceAddress:
+    """Add a service address 功能位置 (code like FL-01, drawn when not given)."""
+    _require(actor, "customers.add_serviceaddress")
+    with transaction.atomic():
+        address = _add_address(customer, values)
+        _bump(customer)
+        record(customer, ADDRESS_ADDED.code, actor=actor, data={"id": address.pk, "code": address.code})
+    return address
+
+
+def update_service_address(address: ServiceAddress, *, actor, **changes) -> ServiceAddress:
+    _require(actor, "customers.change_serviceaddress")
+    unknown = set(changes) - set(ADDRESS_FIELDS)
+    if unknown:
+        raise ValidationFailed(fields={name: [_("Unknown field.")] for name in sorted(unknown)})
+    before = snapshot(address, ADDRESS_FIELDS)
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(address, name, value)
+        _clean(address)
+        changed = diff(address, before, ADDRESS_FIELDS)
+        if not changed:
+            return address
+        if address.is_default and "is_default" in changed:
+            address.customer.service_addresses.exclude(pk=address.pk).update(is_default=False)
+        address.save(update_fields=[*changed, "updated_at"])
+        _bump(address.customer)
+        record(
+            address.customer,
+            ADDRESS_CHANGED.code,
+            actor=actor,
+            data={"id": address.pk, "code": address.code, "changes": changed},
+        )
+    return address
+
+
+def remove_service_address(address: ServiceAddress, *, actor) -> None:
+    _require(actor, "customers.delete_serviceaddress")
+    customer = address.customer
+    with transaction.atomic():
+        data = {"id": address.pk, "code": address.code, "old": snapshot(address, ADDRESS_FIELDS)}
+        address.delete()
+        _bump(customer)
+        record(customer, ADDRESS_REMOVED.code, actor=actor, data=data)
+
+
+def add_partner(customer: Customer, *, actor, function: str, partner: Customer) -> CustomerPartner:
+    """Link a partner (SP/SH/PY/VW …); the partner must be a customer the actor can see."""
+    _require(actor, "customers.add_customerpartner")
+    link = CustomerPartner(customer=customer, function=function, partner=partner)
+    with transaction.atomic():
+        _clean(link)
+        link.save()
+        _bump(customer)
+        record(
+            customer, PARTNER_ADDED.code, actor=actor, data={"function": function, "partner": partner.number}
+        )
+    return link
+
+
+def remove_partner(link: CustomerPartner, *, actor) -> None:
+    _require(actor, "customers.delete_customerpartner")
+    customer = link.customer
+    with transaction.atomic():
+        data = {"function": link.function, "partner": link.partner.number}
+        link.delete()
+        _bump(customer)
+        record(customer, PARTNER_REMOVED.code, actor=actor, data=data)
+
+
+# --- inputs other apps feed -------------------------------------------------------------------
+
+
+def note_contact(customer: Customer, *, at: dt.datetime | None = None, actor=None) -> None:
+    """Any contact with the customer (call, visit, notification, mail): resets the no-contact warning."""
+    at = at or timezone.now()
+    Customer.objects.filter(pk=customer.pk).filter(
+        Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at)
+    ).update(last_contact_at=at)
+    customer.last_contact_at = max(filter(None, [customer.last_contact_at, at]))
+
+
+def note_complaint(customer: Customer, *, actor=None) -> None:
+    """A complaint was raised: counts towards the complaints warning."""
+    Customer.objects.filter(pk=customer.pk).update(
+        open_complaints=F("open_complaints") + 1, complaints_90d=F("complaints_90d") + 1
+    )
+    customer.refresh_from_db(fields=["open_complaints", "complaints_90d"])
+
+
+def note_complaint_closed(customer: Customer, *, actor=None) -> None:
+    Customer.objects.filter(pk=customer.pk, open_complaints__gt=0).update(
+        open_complaints=F("open_complaints") - 1
+    )
+    customer.refresh_from_db(fields=["open_complaints"])
+
+
+def set_complaint_counts(counts: dict[int, int]) -> None:
+    """Set complaints in the last 90 days per customer pk (the complaints app's nightly recount)."""
+    for pk, count in counts.items():
+        Customer.objects.filter(pk=pk).update(complaints_90d=count)
+
+
+def add_value(customer: Customer, amount: Decimal, *, actor=None) -> None:
+    """Book revenue or profit (CNY) to the current period's value measure of the pyramid."""
+    Customer.objects.filter(pk=customer.pk).update(value_amount=F("value_amount") + Decimal(amount))
+    customer.refresh_from_db(fields=["value_amount"])
+
+
+def close_value_period() -> int:
+    """Start a new period: the current value becomes the previous one (for period-over-period drops)."""
+    return Customer.objects.update(value_previous=F("value_amount"), value_amount=Decimal(0))
+
+
+# --- classification ---------------------------------------------------------------------------
+
+
+def set_grade_override(
+    customer: Customer, *, actor, grade: str, reason: str, expected_version: int | None
+) -> Customer:
+    """Set (or with grade='' clear) a manual grade; who and why are kept and shown."""
+    _require(actor, "customers.classify_customer")
+    if grade and grade not in Grade.values:
+        raise ValidationFailed(fields={"grade": [_("Choose A, B or C.")]})
+    reason = (reason or "").strip()
+    if grade and not reason:
+        raise ValidationFailed(fields={"reason": [_("Give a reason for the manual grade.")]})
+    old = customer.grade
+    with transaction.atomic():
+        customer.grade_override = grade
+        customer.grade_override_reason = reason[:200]
+        customer.grade_override_by = actor if grade else None
+        customer.grade_override_at = timezone.now() if grade else None
+        customer.grade = grade or customer.grade_computed
+        save_versioned(
+            customer,
+            expected_version=expected_version,
+            update_fields=[
+                "grade",
+                "grade_override",
+                "grade_override_reason",
+                "grade_override_by",
+                "grade_override_at",
+            ],
+        )
+        record(
+            customer,
+            GRADE_OVERRIDDEN.code,
+            actor=actor,
+            data={"old": old, "new": customer.grade, "reason": reason},
+        )
+    return customer
+
+
+def grade_condition(rule: GradeRule, today: dt.date) -> Q:
+    q = Q()
+    if rule.min_cooperation_years is not None:
+        since = (
+            today.replace(year=today.year - rule.min_cooperation_years)
+            if not (today.month == 2 and today.day == 29)
+            else today.replace(year=today.year - rule.min_cooperation_years, day=28)
+        )
+        q &= Q(cooperation_since__lte=since)
+    if rule.min_volume is not None:
+        q &= Q(volume__gte=rule.min_volume)
+    if rule.min_satisfaction is not None:
+        q &= Q(satisfaction__gte=rule.min_satisfaction)
+    if rule.min_loyalty is not None:
+        q &= Q(loyalty__gte=rule.min_loyalty)
+    return q
+
+
+def recompute_grades(*, actor=None, today: dt.date | None = None) -> int:
+    """Grade every customer by the active rules (A before B, else C); manual grades stay. Set-based SQL."""
+    _require(actor, "customers.classify_customer")
+    today = today or timezone.localdate()
+    rules = {r.grade: r for r in GradeRule.objects.filter(is_active=True)}
+    whens = [When(grade_condition(rules[g], today), then=Value(g)) for g in ("A", "B") if g in rules]
+    computed = Case(*whens, default=Value("C")) if whens else Value("C")
+    with transaction.atomic():
+        changed = Customer.objects.update(grade_computed=computed)
+        Customer.objects.filter(grade_override="").exclude(grade=F("grade_computed")).update(
+            grade=F("grade_computed")
+        )
+        Customer.objects.exclude(grade_override="").exclude(grade=F("grade_override")).update(
+            grade=F("grade_override")
+        )
+    return changed
+
+
+def recompute_pyramid(*, actor=None) -> dict[str, int]:
+    """Place every active customer in the value pyramid: top 1 % key, next 19 % major, next 30 %
+    ordinary, last 50 % small, by value (ties broken by id). Four range UPDATEs over the value index."""
+    _require(actor, "customers.classify_customer")
+    base = Customer.objects.filter(is_active=True)
+    total = base.count()
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        Customer.objects.filter(is_active=False).exclude(tier="").update(tier="")
+        ranked = base.order_by("-value_amount", "-id")
+        upper: tuple[Decimal, int] | None = None  # the last (value, id) placed in a higher tier
+        placed = 0
+        for tier, share in TIER_SHARES:
+            end = total if share == 100 else max(placed, round(total * share / 100))
+            if tier == TIER_SHARES[0][0] and total:
+                end = max(end, 1)  # at least one key customer
+            size = end - placed
+            if size <= 0:
+                counts[tier] = 0
+                continue
+            last = ranked.values_list("value_amount", "id")[end - 1]
+            rows = base.filter(Q(value_amount__gt=last[0]) | Q(value_amount=last[0], id__gte=last[1]))
+            if upper is not None:
+                rows = rows.filter(Q(value_amount__lt=upper[0]) | Q(value_amount=upper[0], id__lt=upper[1]))
+            rows.exclude(tier=tier).update(tier=tier)
+            counts[tier] = size
+            placed, upper = end, last
+    return counts
+
+
+def anomaly_expression(rules: dict[str, AnomalyRule], now: dt.datetime):
+    """SQL for the warning bit mask from the active rules (see choices.ANOMALY_BITS)."""
+    parts = []
+    rule = rules.get(AnomalyKind.NO_CONTACT)
+    if rule:
+        cutoff = now - dt.timedelta(days=int(rule.threshold))
+        parts.append(
+            Case(
+                When(
+                    Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True, created_at__lt=cutoff),
+                    then=1,
+                ),
+                default=0,
+                output_field=IntegerField(),
+            )
+        )
+    rule = rules.get(AnomalyKind.VALUE_DROP)
+    if rule:
+        keep = (Decimal(100) - rule.threshold) / Decimal(100)
+        parts.append(
+            Case(
+                When(Q(value_previous__gt=0, value_amount__lte=F("value_previous") * keep), then=2),
+                default=0,
+                output_field=IntegerField(),
+            )
+        )
+    rule = rules.get(AnomalyKind.COMPLAINTS)
+    if rule:
+        parts.append(
+            Case(
+                When(complaints_90d__gte=int(rule.threshold), then=4), default=0, output_field=IntegerField()
+            )
+        )
+    expr = Value(0, output_field=IntegerField())
+    for part in parts:
+        expr = expr + part
+    return expr
+
+
+def recompute_anomalies(*, actor=None, now: dt.datetime | None = None) -> int:
+    """Flag 异样客户 by the active warning rules; returns how many customers are flagged."""
+    _require(actor, "customers.classify_customer")
+    now = now or timezone.now()
+    rules = {r.kind: r for r in AnomalyRule.objects.filter(is_active=True)}
+    with transaction.atomic():
+        Customer.objects.filter(is_active=True).update(anomaly_mask=anomaly_expression(rules, now))
+        Customer.objects.filter(is_active=False).exclude(anomaly_mask=0).update(anomaly_mask=0)
+        Customer.objects.filter(anomaly_mask__gt=0, anomaly_since__isnull=True).update(anomaly_since=now)
+        Customer.objects.filter(anomaly_mask=0, anomaly_since__isnull=False).update(anomaly_since=None)
+    return Customer.objects.filter(anomaly_mask__gt=0).count()
+
+
+def anomaly_kinds(mask: int) -> list[str]:
+    return [kind for kind, bit in ANOMALY_BITS.items() if mask & bit]
+
+
+# --- privacy ----------------------------------------------------------------------------------
+
+
+def reveal_personal_data(customer_pk: int, *, actor, reason: str) -> Customer:
+    """Show one customer's personal data unmasked to a role allowed to reveal; logged with the reason."""
+    if not (
+        actor.has_perm("customers.reveal_personal_data") or actor.has_perm("customers.view_personal_data")
+    ):
+        raise PermissionDenied()
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ReasonRequired(fields={"reason": [str(ReasonRequired.default_message)]})
+    customer = access(Customer, actor, customer_pk)
+    with transaction.atomic():
+        PersonalDataAccess.objects.create(
+            user=actor, customer=customer, action=AccessAction.REVEAL, reason=reason[:200]
+        )
+        record(customer, REVEALED.code, actor=actor, data={"reason": reason[:200]})
+    return customer
+
+
+def log_access(
+    user, *, action: str, customer: Customer | None = None, reason: str = "", detail: dict | None = None
+):
+    """Append to the personal-data access log (unmasked views, API reads and exports)."""
+    return PersonalDataAccess.objects.create(
+        user=user, customer=customer, action=action, reason=reason[:200], detail=detail or {}
+    )
