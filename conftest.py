@@ -38,7 +38,9 @@ def smtp_server(settings):
 
     class Handler:
         async def handle_DATA(self, server, session, envelope):
-            message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+            message = email.message_from_bytes(
+                envelope.original_content or envelope.content, policy=email.policy.default
+            )
             message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
             received.append(message)
             return "250 Message accepted for delivery"

@@ -1,4 +1,4 @@
-"""`kefu` — the project's command line: `kefu demo`, `kefu generate`, `kefu serve`, `kefu bench`, or any manage.py command."""
+"""`kefu`: the project command line (`kefu demo`, `kefu generate`, `kefu serve`, any manage.py command)."""
 
 import os
 import sys

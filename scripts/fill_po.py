@@ -7,6 +7,7 @@ Filled entries lose their fuzzy flag. Prints the msgids that are still untransla
 import re
 import runpy
 import sys
+from pathlib import Path
 
 ENTRY = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
 
@@ -22,7 +23,7 @@ def quote(text: str) -> str:
 
 def main(po_path: str, dict_path: str) -> None:
     table = runpy.run_path(dict_path)["ZH"]
-    entries = open(po_path, encoding="utf-8").read().split("\n\n")
+    entries = Path(po_path).read_text(encoding="utf-8").split("\n\n")
     missing = []
     for i, entry in enumerate(entries):
         match = ENTRY.search(entry + "\n")
@@ -35,7 +36,7 @@ def main(po_path: str, dict_path: str) -> None:
             missing.append(msgid)
             continue
         entries[i] = (entry[: match.start(2)] + quote(table[msgid])).rstrip("\n").replace("#, fuzzy\n", "")
-    open(po_path, "w", encoding="utf-8").write("\n\n".join(entries).rstrip("\n") + "\n")
+    Path(po_path).write_text("\n\n".join(entries).rstrip("\n") + "\n", encoding="utf-8")
     for msgid in missing:
         print("MISSING:", msgid)
 

@@ -9,7 +9,9 @@ from kefu.api.services import create_token
 
 
 class TokenAddForm(forms.ModelForm):
-    days_valid = forms.IntegerField(label=gettext_lazy("Valid for (days)"), min_value=1, max_value=3650, required=False)
+    days_valid = forms.IntegerField(
+        label=gettext_lazy("Valid for (days)"), min_value=1, max_value=3650, required=False
+    )
 
     class Meta:
         model = ApiToken
@@ -46,9 +48,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         token, key = create_token(
-            actor=request.user, user=form.cleaned_data["user"], name=form.cleaned_data["name"],
+            actor=request.user,
+            user=form.cleaned_data["user"],
+            name=form.cleaned_data["name"],
             days_valid=form.cleaned_data.get("days_valid"),
         )
         obj.pk = token.pk
-        messages.warning(request, _("Token for %(user)s: %(key)s — copy it now, it is shown only once.")
-                         % {"user": token.user, "key": key})
+        messages.warning(
+            request,
+            _("Token for %(user)s: %(key)s — copy it now, it is shown only once.")
+            % {"user": token.user, "key": key},
+        )

@@ -12,7 +12,9 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
     )
     name = models.CharField(_("name"), max_length=60)
-    prefix = models.CharField(_("prefix"), max_length=12, db_index=True, help_text=_("Shown to tell tokens apart."))
+    prefix = models.CharField(
+        _("prefix"), max_length=12, db_index=True, help_text=_("Shown to tell tokens apart.")
+    )
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)

@@ -26,11 +26,16 @@ def _hash(key: str) -> str:
 
 
 def create_token(*, actor, name: str, days_valid: int | None = None, user=None) -> tuple[ApiToken, str]:
-    """Create a token for `user` (default: `actor`); returns it and the plain key, never stored or shown again."""
+    """Create a token for `user` (default: `actor`).
+
+    Returns the token and the plain key, which is never stored and never shown again.
+    """
     owner = user or actor
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed(fields={"name": [_("Give the token a name, e.g. the program that will use it.")]})
+        raise ValidationFailed(
+            fields={"name": [_("Give the token a name, e.g. the program that will use it.")]}
+        )
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -57,7 +62,9 @@ def user_for_key(key: str):
     """The active user a key belongs to, or None for an unknown, revoked or expired key."""
     if not key or not key.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key), revoked_at__isnull=True).first()
+    token = (
+        ApiToken.objects.select_related("user").filter(key_hash=_hash(key), revoked_at__isnull=True).first()
+    )
     now = timezone.now()
     if token is None or (token.expires_at and token.expires_at <= now) or not token.user.is_active:
         return None

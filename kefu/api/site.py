@@ -116,7 +116,13 @@ def on_django_validation(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    code = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    code = {
+        400: "bad_request",
+        401: "not_authenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+    }
     error = KefuError(str(exc.message), code=code.get(exc.status_code, "error"))
     error.status = exc.status_code
     return _respond(request, error)
@@ -156,7 +162,11 @@ def me(request):
         "personnel_number": staff.personnel_number if staff else None,
         "roles": sorted(role_codes(user)),
         "language": get_language(),
-        "data_scope": "company" if scope.company_wide else "centre" if scope.office_ids or scope.work_centre_ids else "own",
+        "data_scope": "company"
+        if scope.company_wide
+        else "centre"
+        if scope.office_ids or scope.work_centre_ids
+        else "own",
     }
 
 

@@ -35,7 +35,9 @@ class NumberRange(models.Model):
     prefix = models.CharField(_("prefix"), max_length=10, blank=True)
     next_value = models.PositiveBigIntegerField(_("next value"), default=1)
     last_value = models.PositiveBigIntegerField(_("last value"), default=9_999_999_999)
-    width = models.PositiveSmallIntegerField(_("width"), default=0, help_text=_("Zero-pad to this many digits."))
+    width = models.PositiveSmallIntegerField(
+        _("width"), default=0, help_text=_("Zero-pad to this many digits.")
+    )
 
     class Meta:
         verbose_name = _("number range")

@@ -18,7 +18,9 @@ def next_number(code: str, *, count: int = 1, defaults: dict | None = None) -> l
             rng = NumberRange.objects.select_for_update().get(code=code)
         first = rng.next_value
         if first + count - 1 > rng.last_value:
-            raise KefuError(_("Number range %(code)s is exhausted.") % {"code": code}, code="number_range_exhausted")
+            raise KefuError(
+                _("Number range %(code)s is exhausted.") % {"code": code}, code="number_range_exhausted"
+            )
         rng.next_value = first + count
         rng.save(update_fields=["next_value"])
     return [f"{rng.prefix}{str(n).zfill(rng.width)}" for n in range(first, first + count)]

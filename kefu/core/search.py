@@ -94,7 +94,8 @@ def install(schema_editor, index: str) -> None:
         )
     elif vendor == "postgresql":
         schema_editor.execute(
-            f"CREATE TABLE IF NOT EXISTS {table} (id bigint PRIMARY KEY, grams text[] NOT NULL, body text NOT NULL)"
+            f"CREATE TABLE IF NOT EXISTS {table} "
+            "(id bigint PRIMARY KEY, grams text[] NOT NULL, body text NOT NULL)"
         )
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {table}_grams ON {table} USING gin (grams)")
     else:  # other databases: substring_filter falls back to a scan

@@ -3,9 +3,7 @@ from django.contrib import admin
 from kefu.org import models
 
 
-@admin.register(
-    models.SalesOrganization, models.DistributionChannel, models.Division, models.BusinessArea
-)
+@admin.register(models.SalesOrganization, models.DistributionChannel, models.Division, models.BusinessArea)
 class CodedAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "is_active"]
     search_fields = ["code", "name"]

@@ -38,5 +38,9 @@ def list_staff(request, q: str = "", office: str = "", limit: int = 50, offset: 
 
 @router.get("/staff/{staff_id}", response=StaffOut, summary="One staff member")
 def get_staff(request, staff_id: int):
-    staff = access(Staff.objects.prefetch_related("sales_offices", "work_centres", "user__groups"), request.user, staff_id)
+    staff = access(
+        Staff.objects.prefetch_related("sales_offices", "work_centres", "user__groups"),
+        request.user,
+        staff_id,
+    )
     return present_staff(staff, unmasked=can_see_staff_contacts(request.user))

@@ -1,4 +1,4 @@
-"""The demo company 演示数据: 华美家具 (Huamei Furniture) with 3 branches, 6 responsibility centres, ~25 staff.
+"""The demo company 演示数据: 华美家具 (Huamei Furniture), 3 branches, 6 responsibility centres, 25 staff.
 
 Seed 004's own codes are kept where it gives them: branch F011, channel 10, division 02,
 office 4002, group 002, business areas 1001/1002, work centre S4002, 202 王敏.
@@ -38,21 +38,61 @@ STAFF = [
     ("info", "104", "周婷", ["information_specialist"], [], [], "客户信息专员"),
     ("assistant", "201", "陈静", ["assistant"], ["4002"], ["S4002", "F011"], "责任中心助理"),
     ("wangmin", "202", "王敏", ["technician"], ["4002"], ["S4002"], "售后服务专员"),
-    ("supervisor", "203", "刘洋", ["supervisor"], ["4002", "4003"], ["S4002", "S4003", "F011"], "售后服务主管"),
-    ("complaints", "204", "杨帆", ["complaint_specialist"], ["4002", "4003"], ["S4002", "S4003"], "客户投诉专员"),
+    (
+        "supervisor",
+        "203",
+        "刘洋",
+        ["supervisor"],
+        ["4002", "4003"],
+        ["S4002", "S4003", "F011"],
+        "售后服务主管",
+    ),
+    (
+        "complaints",
+        "204",
+        "杨帆",
+        ["complaint_specialist"],
+        ["4002", "4003"],
+        ["S4002", "S4003"],
+        "客户投诉专员",
+    ),
     ("keyaccount", "205", "黄磊", ["key_account"], ["4002"], ["S4002"], "大客户专员"),
     ("zhanghua", "206", "张华", ["technician"], ["4002"], ["S4002"], "售后服务专员"),
     ("tj_assistant", "211", "吴倩", ["assistant"], ["4003"], ["S4003"], "责任中心助理"),
     ("tj_tech", "212", "郑伟", ["technician"], ["4003"], ["S4003"], "售后服务专员"),
     ("sh_assistant", "301", "徐敏", ["assistant"], ["5001"], ["S5001", "F021"], "责任中心助理"),
     ("sh_tech", "302", "马超", ["technician"], ["5001"], ["S5001"], "售后服务专员"),
-    ("sh_supervisor", "303", "胡静", ["supervisor"], ["5001", "5002"], ["S5001", "S5002", "F021"], "售后服务主管"),
-    ("sh_complaints", "304", "朱琳", ["complaint_specialist"], ["5001", "5002"], ["S5001", "S5002"], "客户投诉专员"),
+    (
+        "sh_supervisor",
+        "303",
+        "胡静",
+        ["supervisor"],
+        ["5001", "5002"],
+        ["S5001", "S5002", "F021"],
+        "售后服务主管",
+    ),
+    (
+        "sh_complaints",
+        "304",
+        "朱琳",
+        ["complaint_specialist"],
+        ["5001", "5002"],
+        ["S5001", "S5002"],
+        "客户投诉专员",
+    ),
     ("hz_assistant", "311", "高翔", ["assistant"], ["5002"], ["S5002"], "责任中心助理"),
     ("hz_tech", "312", "林峰", ["technician"], ["5002"], ["S5002"], "售后服务专员"),
     ("gz_assistant", "401", "何雪", ["assistant"], ["6001"], ["S6001", "F031"], "责任中心助理"),
     ("gz_tech", "402", "罗刚", ["technician"], ["6001"], ["S6001"], "售后服务专员"),
-    ("gz_supervisor", "403", "梁敏", ["supervisor"], ["6001", "6002"], ["S6001", "S6002", "F031"], "售后服务主管"),
+    (
+        "gz_supervisor",
+        "403",
+        "梁敏",
+        ["supervisor"],
+        ["6001", "6002"],
+        ["S6001", "S6002", "F031"],
+        "售后服务主管",
+    ),
     ("gz_keyaccount", "404", "宋佳", ["key_account"], ["6001", "6002"], ["S6001", "S6002"], "大客户专员"),
     ("sz_assistant", "411", "谢娜", ["assistant"], ["6002"], ["S6002"], "责任中心助理"),
     ("sz_tech", "412", "韩冰", ["technician"], ["6002"], ["S6002"], "售后服务专员"),
@@ -70,7 +110,8 @@ def load(ctx) -> None:
         "1002": BusinessArea.objects.get_or_create(code="1002", defaults={"name": "售后服务"})[0],
     }
     hq = Department.objects.get_or_create(
-        code="HQ", defaults={"name": "总部", "kind": DepartmentKind.HEADQUARTERS, "mailbox": "hq@huamei.example"}
+        code="HQ",
+        defaults={"name": "总部", "kind": DepartmentKind.HEADQUARTERS, "mailbox": "hq@huamei.example"},
     )[0]
     for code, name, kind, mailbox in [
         ("MKT", "营销中心", DepartmentKind.MARKETING, "marketing@huamei.example"),
@@ -87,19 +128,31 @@ def load(ctx) -> None:
         city = org_name[:2]
         cs = Department.objects.get_or_create(
             code=f"CS{org_code[1:]}",
-            defaults={"name": f"{city}客服部", "kind": DepartmentKind.CUSTOMER_SERVICE,
-                      "mailbox": f"kefu.{slug}@huamei.example", "sales_organization": org},
+            defaults={
+                "name": f"{city}客服部",
+                "kind": DepartmentKind.CUSTOMER_SERVICE,
+                "mailbox": f"kefu.{slug}@huamei.example",
+                "sales_organization": org,
+            },
         )[0]
         Department.objects.get_or_create(
             code=f"LG{org_code[1:]}",
-            defaults={"name": f"{city}区物流", "kind": DepartmentKind.REGIONAL_LOGISTICS,
-                      "mailbox": f"logistics.{slug}@huamei.example", "sales_organization": org},
+            defaults={
+                "name": f"{city}区物流",
+                "kind": DepartmentKind.REGIONAL_LOGISTICS,
+                "mailbox": f"logistics.{slug}@huamei.example",
+                "sales_organization": org,
+            },
         )
         for index, (office_code, office_name, area_code) in enumerate(office_defs):
             office, _ = SalesOffice.objects.get_or_create(
                 code=office_code,
-                defaults={"name": office_name, "sales_organization": org, "business_area": areas[area_code],
-                          "department": cs},
+                defaults={
+                    "name": office_name,
+                    "sales_organization": org,
+                    "business_area": areas[area_code],
+                    "department": cs,
+                },
             )
             offices[office_code] = office
             group_code = f"00{office_code[-1]}" if org_code == "F011" else office_code[0] + office_code[2:]
@@ -107,12 +160,13 @@ def load(ctx) -> None:
                 code=group_code, defaults={"name": f"{office_name[:2]}联络处", "sales_office": office}
             )
             work_centres[f"S{office_code}"] = WorkCentre.objects.get_or_create(
-                code=f"S{office_code}", defaults={"name": f"{office_name[:-4]}售后组", "sales_office": office,
-                                                  "department": cs},
+                code=f"S{office_code}",
+                defaults={"name": f"{office_name[:-4]}售后组", "sales_office": office, "department": cs},
             )[0]
             if index == 0:
                 work_centres[org_code] = WorkCentre.objects.get_or_create(
-                    code=org_code, defaults={"name": f"{org_name}服务组", "sales_office": office, "department": cs}
+                    code=org_code,
+                    defaults={"name": f"{org_name}服务组", "sales_office": office, "department": cs},
                 )[0]
     staff: dict[str, Staff] = {}
     for username, number, name, roles, office_codes, wc_codes, title in STAFF:
@@ -138,5 +192,12 @@ def load(ctx) -> None:
             title=title,
             is_superuser=username == "admin",
         )
-    ctx.update(channel=channel, division=division, business_areas=areas, offices=offices,
-               work_centres=work_centres, staff=staff, hq=hq)
+    ctx.update(
+        channel=channel,
+        division=division,
+        business_areas=areas,
+        offices=offices,
+        work_centres=work_centres,
+        staff=staff,
+        hq=hq,
+    )

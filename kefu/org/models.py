@@ -62,13 +62,26 @@ class BusinessArea(CodedModel):
 class Department(CodedModel):
     """A department 部门 that receives work by mail (客服部, 区物流, 总部, 品管 …)."""
 
-    kind = models.CharField(_("kind"), max_length=32, choices=DepartmentKind.choices, default=DepartmentKind.OTHER)
-    mailbox = models.EmailField(_("mailbox"), blank=True, help_text=_("Where work sent to this department goes."))
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=DepartmentKind.choices, default=DepartmentKind.OTHER
+    )
+    mailbox = models.EmailField(
+        _("mailbox"), blank=True, help_text=_("Where work sent to this department goes.")
+    )
     sales_organization = models.ForeignKey(
-        SalesOrganization, verbose_name=_("sales organisation"), on_delete=models.PROTECT, null=True, blank=True
+        SalesOrganization,
+        verbose_name=_("sales organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     head = models.ForeignKey(
-        "org.Staff", verbose_name=_("head"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "org.Staff",
+        verbose_name=_("head"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta(CodedModel.Meta):
@@ -80,13 +93,20 @@ class SalesOffice(CodedModel):
     """Sales office 销售办事处 = responsibility centre 责任中心 (e.g. 4002): the unit of data scope."""
 
     sales_organization = models.ForeignKey(
-        SalesOrganization, verbose_name=_("sales organisation"), on_delete=models.PROTECT, related_name="offices"
+        SalesOrganization,
+        verbose_name=_("sales organisation"),
+        on_delete=models.PROTECT,
+        related_name="offices",
     )
     business_area = models.ForeignKey(
         BusinessArea, verbose_name=_("business area"), on_delete=models.PROTECT, null=True, blank=True
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("customer service department"), on_delete=models.SET_NULL, null=True, blank=True
+        Department,
+        verbose_name=_("customer service department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
 
     class Meta(CodedModel.Meta):
@@ -110,7 +130,10 @@ class WorkCentre(CodedModel):
     """Work centre 工作中心 (e.g. S4002): the unit that handles a notification."""
 
     sales_office = models.ForeignKey(
-        SalesOffice, verbose_name=_("responsibility centre"), on_delete=models.PROTECT, related_name="work_centres"
+        SalesOffice,
+        verbose_name=_("responsibility centre"),
+        on_delete=models.PROTECT,
+        related_name="work_centres",
     )
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.SET_NULL, null=True, blank=True
@@ -124,9 +147,13 @@ class WorkCentre(CodedModel):
 class Role(models.Model):
     """A role 角色 is a Django group plus how far its members see (data scope)."""
 
-    group = models.OneToOneField(Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="role")
+    group = models.OneToOneField(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="role"
+    )
     code = models.CharField(_("code"), max_length=40, unique=True)
-    data_scope = models.CharField(_("data scope"), max_length=16, choices=DataScope.choices, default=DataScope.CENTRE)
+    data_scope = models.CharField(
+        _("data scope"), max_length=16, choices=DataScope.choices, default=DataScope.CENTRE
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -154,12 +181,19 @@ class Staff(TimeStampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     title = models.CharField(_("job title"), max_length=60, blank=True)
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
     )
     sales_offices = models.ManyToManyField(
         SalesOffice, verbose_name=_("responsibility centres"), blank=True, related_name="staff"
     )
-    work_centres = models.ManyToManyField(WorkCentre, verbose_name=_("work centres"), blank=True, related_name="staff")
+    work_centres = models.ManyToManyField(
+        WorkCentre, verbose_name=_("work centres"), blank=True, related_name="staff"
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = StaffQuerySet.as_manager()

@@ -26,13 +26,24 @@ class RoleDef:
 
 
 ROLES: tuple[RoleDef, ...] = (
-    RoleDef("manager", "客服部经理", DataScope.COMPANY, _("Runs the customer service department; sees everything.")),
-    RoleDef("assistant", "责任中心助理", DataScope.CENTRE, _("Creates and maintains notifications for a centre.")),
-    RoleDef("supervisor", "售后服务主管", DataScope.CENTRE, _("Approves service and escalations (ZGPZ/BPZ).")),
+    RoleDef(
+        "manager",
+        "客服部经理",
+        DataScope.COMPANY,
+        _("Runs the customer service department; sees everything."),
+    ),
+    RoleDef(
+        "assistant", "责任中心助理", DataScope.CENTRE, _("Creates and maintains notifications for a centre.")
+    ),
+    RoleDef(
+        "supervisor", "售后服务主管", DataScope.CENTRE, _("Approves service and escalations (ZGPZ/BPZ).")
+    ),
     RoleDef("technician", "售后服务专员", DataScope.OWN, _("Surveys and serves on site; sees own work.")),
     RoleDef("complaint_specialist", "客户投诉专员", DataScope.CENTRE, _("Records and handles complaints.")),
     RoleDef("key_account", "大客户专员", DataScope.CENTRE, _("Looks after key accounts.")),
-    RoleDef("relationship_supervisor", "客户关系主管", DataScope.COMPANY, _("Visits, receptions and relations.")),
+    RoleDef(
+        "relationship_supervisor", "客户关系主管", DataScope.COMPANY, _("Visits, receptions and relations.")
+    ),
     RoleDef("information_specialist", "客户信息专员", DataScope.COMPANY, _("Keeps the customer archive.")),
     RoleDef("marketing_director", "营销总监", DataScope.COMPANY, _("Decides complaint handling plans.")),
     RoleDef("administrator", "系统管理员", DataScope.COMPANY, _("Maintains configuration and users.")),
@@ -74,7 +85,10 @@ def sync_roles() -> None:
         if role is None:
             group, _created = Group.objects.get_or_create(name=role_def.name)
             role = Role.objects.create(
-                group=group, code=role_def.code, data_scope=role_def.scope, description=str(role_def.description)
+                group=group,
+                code=role_def.code,
+                data_scope=role_def.scope,
+                description=str(role_def.description),
             )
         wanted = grants.get(role_def.code, set())
         perms = []

@@ -15,7 +15,10 @@ from kefu.timeline.services import record
 
 STAFF_CREATED = register("org.staff_created", gettext_lazy("Staff member created"), icon="person-plus")
 ROLES_CHANGED = register(
-    "org.roles_changed", gettext_lazy("Roles changed"), describe=lambda d: "、".join(d.get("roles", [])), icon="people"
+    "org.roles_changed",
+    gettext_lazy("Roles changed"),
+    describe=lambda d: "、".join(d.get("roles", [])),
+    icon="people",
 )
 
 

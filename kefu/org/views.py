@@ -28,7 +28,9 @@ def staff_list(request):
 @permission_required("org.view_staff", raise_exception=True)
 def staff_detail(request, pk: int):
     try:
-        staff = access(Staff.objects.prefetch_related("sales_offices", "work_centres", "user__groups"), request.user, pk)
+        staff = access(
+            Staff.objects.prefetch_related("sales_offices", "work_centres", "user__groups"), request.user, pk
+        )
     except NotFound:
         raise Http404 from None
     row = present_staff(staff, unmasked=can_see_staff_contacts(request.user))

@@ -18,7 +18,12 @@ class TimelineEvent(models.Model):
     object_id = models.PositiveBigIntegerField()
     event_type = models.CharField(_("event type"), max_length=64, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
@@ -26,7 +31,9 @@ class TimelineEvent(models.Model):
     class Meta:
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
-        indexes = [models.Index(fields=["content_type", "object_id", "occurred_at"], name="timeline_target_time")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "occurred_at"], name="timeline_target_time")
+        ]
         ordering = ["-occurred_at", "-id"]
 
     def __str__(self) -> str:

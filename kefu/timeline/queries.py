@@ -13,7 +13,8 @@ from kefu.timeline.models import TimelineEvent
 def events_for(target: models.Model, *, limit: int | None = 200) -> QuerySet[TimelineEvent]:
     qs = (
         TimelineEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(target, for_concrete_model=True), object_id=target.pk
+            content_type=ContentType.objects.get_for_model(target, for_concrete_model=True),
+            object_id=target.pk,
         )
         .select_related("actor", "actor__staff")
         .order_by("-occurred_at", "-id")

@@ -22,7 +22,9 @@ class EventType:
 _TYPES: dict[str, EventType] = {}
 
 
-def register(code: str, label, *, describe: Callable[[dict], str] | None = None, icon: str = "dot") -> EventType:
+def register(
+    code: str, label, *, describe: Callable[[dict], str] | None = None, icon: str = "dot"
+) -> EventType:
     event_type = EventType(code, label, describe, icon)
     _TYPES[code] = event_type
     return event_type

@@ -50,35 +50,72 @@ def make_org() -> Org:
     division, _ = Division.objects.get_or_create(code="02", defaults={"name": "家具服务"})
     area, _ = BusinessArea.objects.get_or_create(code="1002", defaults={"name": "售后服务"})
     cs, _ = Department.objects.get_or_create(
-        code="CS011", defaults={"name": "北京客服部", "kind": DepartmentKind.CUSTOMER_SERVICE,
-                                "mailbox": "kefu.bj@example.com", "sales_organization": sales_org},
+        code="CS011",
+        defaults={
+            "name": "北京客服部",
+            "kind": DepartmentKind.CUSTOMER_SERVICE,
+            "mailbox": "kefu.bj@example.com",
+            "sales_organization": sales_org,
+        },
     )
     logistics, _ = Department.objects.get_or_create(
-        code="LG011", defaults={"name": "北京区物流", "kind": DepartmentKind.REGIONAL_LOGISTICS,
-                                "mailbox": "logistics.bj@example.com", "sales_organization": sales_org},
+        code="LG011",
+        defaults={
+            "name": "北京区物流",
+            "kind": DepartmentKind.REGIONAL_LOGISTICS,
+            "mailbox": "logistics.bj@example.com",
+            "sales_organization": sales_org,
+        },
     )
     quality, _ = Department.objects.get_or_create(
-        code="QA", defaults={"name": "品管部", "kind": DepartmentKind.QUALITY, "mailbox": "quality@example.com"}
+        code="QA",
+        defaults={"name": "品管部", "kind": DepartmentKind.QUALITY, "mailbox": "quality@example.com"},
     )
     hq, _ = Department.objects.get_or_create(
         code="HQ", defaults={"name": "总部", "kind": DepartmentKind.HEADQUARTERS, "mailbox": "hq@example.com"}
     )
     office_a, _ = SalesOffice.objects.get_or_create(
-        code="4002", defaults={"name": "北京朝阳责任中心", "sales_organization": sales_org, "business_area": area,
-                               "department": cs},
+        code="4002",
+        defaults={
+            "name": "北京朝阳责任中心",
+            "sales_organization": sales_org,
+            "business_area": area,
+            "department": cs,
+        },
     )
     office_b, _ = SalesOffice.objects.get_or_create(
-        code="4003", defaults={"name": "天津责任中心", "sales_organization": sales_org, "business_area": area,
-                               "department": cs},
+        code="4003",
+        defaults={
+            "name": "天津责任中心",
+            "sales_organization": sales_org,
+            "business_area": area,
+            "department": cs,
+        },
     )
-    group_a, _ = SalesGroup.objects.get_or_create(code="002", defaults={"name": "朝阳联络处", "sales_office": office_a})
+    group_a, _ = SalesGroup.objects.get_or_create(
+        code="002", defaults={"name": "朝阳联络处", "sales_office": office_a}
+    )
     wc_a, _ = WorkCentre.objects.get_or_create(
         code="S4002", defaults={"name": "朝阳售后组", "sales_office": office_a, "department": cs}
     )
     wc_b, _ = WorkCentre.objects.get_or_create(
         code="S4003", defaults={"name": "天津售后组", "sales_office": office_b, "department": cs}
     )
-    return Org(sales_org, channel, division, area, office_a, office_b, group_a, wc_a, wc_b, cs, logistics, quality, hq)
+    return Org(
+        sales_org,
+        channel,
+        division,
+        area,
+        office_a,
+        office_b,
+        group_a,
+        wc_a,
+        wc_b,
+        cs,
+        logistics,
+        quality,
+        hq,
+    )
 
 
 def make_staff(

@@ -23,8 +23,16 @@ def api_client_for(staff) -> Client:
     return Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
-def probe_scoped_record(*, page_url: str, api_url: str, insider, outsider, company_wide, missing_page_url: str,
-                        missing_api_url: str) -> None:
+def probe_scoped_record(
+    *,
+    page_url: str,
+    api_url: str,
+    insider,
+    outsider,
+    company_wide,
+    missing_page_url: str,
+    missing_api_url: str,
+) -> None:
     anonymous = Client(HTTP_HOST="127.0.0.1")
     assert anonymous.get(page_url).status_code == 302, "anonymous UI must be sent to log in"
     assert anonymous.get(api_url).status_code == 401, "anonymous API must be refused"

@@ -7,7 +7,9 @@ from kefu.customers.models import Customer
 
 @pytest.fixture
 def customer(org):
-    return Customer.objects.create(number="2110050007", name="申齐保健食品有限公司", sales_office=org.office_a)
+    return Customer.objects.create(
+        number="2110050007", name="申齐保健食品有限公司", sales_office=org.office_a
+    )
 
 
 def test_second_of_two_concurrent_saves_is_refused(customer):

@@ -20,7 +20,11 @@ def test_check_deploy_is_clean(tmp_path):
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -31,8 +35,14 @@ def test_secret_key_is_generated_once_and_kept(tmp_path):
     env = {**os.environ, "KEFU_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
     env.pop("SECRET_KEY", None)
     runs = [
-        subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=settings.BASE_DIR,
-                       env=env, capture_output=True, text=True, timeout=60).stdout.strip()
+        subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
         for _ in range(2)
     ]
     assert len(runs[0]) >= 50 and runs[0] == runs[1]
@@ -45,7 +55,11 @@ def test_collectstatic_builds_a_complete_manifest(tmp_path):
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()

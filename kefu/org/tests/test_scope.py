@@ -12,7 +12,9 @@ from kefu.org.scope import scope_for
 def people(org, staff_factory):
     return {
         "a": staff_factory(roles=["assistant"], offices=[org.office_a], work_centres=[org.wc_a], name="陈静"),
-        "a_tech": staff_factory(roles=["technician"], offices=[org.office_a], work_centres=[org.wc_a], name="王敏"),
+        "a_tech": staff_factory(
+            roles=["technician"], offices=[org.office_a], work_centres=[org.wc_a], name="王敏"
+        ),
         "b": staff_factory(roles=["assistant"], offices=[org.office_b], work_centres=[org.wc_b], name="吴倩"),
         "manager": staff_factory(roles=["manager"], name="李建国"),
     }
@@ -54,7 +56,10 @@ def test_technician_sees_only_self(people):
 def test_contacts_are_masked_for_roles_without_the_right(people):
     masked = api_client_for(people["a"]).get(f"/api/v1/org/staff/{people['a_tech'].pk}").json()
     assert masked["phone"] == "138****5678"
-    assert "13812345678" not in client_for(people["a"]).get(f"/org/staff/{people['a_tech'].pk}/").content.decode()
+    assert (
+        "13812345678"
+        not in client_for(people["a"]).get(f"/org/staff/{people['a_tech'].pk}/").content.decode()
+    )
     clear = api_client_for(people["manager"]).get(f"/api/v1/org/staff/{people['a_tech'].pk}").json()
     assert clear["phone"] == "13812345678"
 

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         import random
 
         ctx: dict = {"rng": random.Random(seed), "stdout": self.stdout}
-        modules = sorted((m for m in app_modules("demo") if hasattr(m, "load")), key=lambda m: getattr(m, "ORDER", 100))
+        modules = sorted(
+            (m for m in app_modules("demo") if hasattr(m, "load")), key=lambda m: getattr(m, "ORDER", 100)
+        )
         for module in modules:
             with transaction.atomic():
                 module.load(ctx)

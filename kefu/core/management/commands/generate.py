@@ -39,4 +39,6 @@ class Command(BaseCommand):
             started = time.perf_counter()
             made = module.run(options, ctx)
             if made:
-                self.stdout.write(f"  {module.__name__.split('.')[1]}: {made} in {time.perf_counter() - started:.1f}s")
+                self.stdout.write(
+                    f"  {module.__name__.split('.')[1]}: {made} in {time.perf_counter() - started:.1f}s"
+                )

@@ -25,10 +25,26 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, **options):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"}
         web = [
-            sys.executable, "-m", "gunicorn", "kefu.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-            "--worker-class", "gthread", "--timeout", "120", "--graceful-timeout", "10",
-            "--access-logfile", "-", "--error-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kefu.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "10",
+            "--access-logfile",
+            "-",
+            "--error-logfile",
+            "-",
         ]
         consumer = [sys.executable, "-m", "django", "run_huey", "--workers", "2", "--worker-type", "thread"]
         procs = [subprocess.Popen(web, env=env), subprocess.Popen(consumer, env=env)]
