@@ -51,3 +51,19 @@ def present_staff(staff: Staff, *, unmasked: bool) -> StaffRow:
         work_centres=[w.code for w in staff.work_centres.all()],
         roles=[g.name for g in staff.user.groups.all()],
     )
+
+
+def company_structure() -> list[dict]:
+    """Branches with their responsibility centres, sales groups and work centres (a few dozen rows)."""
+    from kefu.org.models import Department, SalesOrganization
+
+    orgs = SalesOrganization.objects.filter(is_active=True).prefetch_related(
+        "offices__groups", "offices__work_centres", "offices__business_area"
+    )
+    departments: dict[int | None, list] = {}
+    for department in Department.objects.filter(is_active=True).order_by("code"):
+        departments.setdefault(department.sales_organization_id, []).append(department)
+    tree = [{"org": org, "offices": list(org.offices.all()), "departments": departments.get(org.pk, [])} for org in orgs]
+    if departments.get(None):
+        tree.append({"org": None, "offices": [], "departments": departments[None]})
+    return tree

@@ -7,7 +7,7 @@ from kefu.core.errors import NotFound
 from kefu.core.htmx import render_page
 from kefu.core.scoping import access
 from kefu.org.models import Staff
-from kefu.org.queries import can_see_staff_contacts, present_staff, staff_directory
+from kefu.org.queries import can_see_staff_contacts, company_structure, present_staff, staff_directory
 from kefu.timeline.queries import events_for, present
 
 
@@ -35,3 +35,9 @@ def staff_detail(request, pk: int):
         raise Http404 from None
     row = present_staff(staff, unmasked=can_see_staff_contacts(request.user))
     return render(request, "org/staff_detail.html", {"staff": row, "events": present(events_for(staff))})
+
+
+@login_required
+@permission_required("org.view_staff", raise_exception=True)
+def structure(request):
+    return render(request, "org/structure.html", {"tree": company_structure()})

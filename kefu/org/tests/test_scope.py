@@ -74,3 +74,8 @@ def test_directory_query_count_does_not_grow_with_rows(people, staff_factory, or
     with assert_max_queries(len(few.captured_queries)):
         response = client.get("/org/staff/")
     assert response.content.decode().count("/org/staff/") >= Staff.objects.count()
+
+
+def test_structure_page_shows_branches_offices_and_work_centres(people):
+    html = client_for(people["a"]).get("/org/").content.decode()
+    assert "F011" in html and "4002" in html and "S4002" in html and "logistics.bj@example.com" in html
