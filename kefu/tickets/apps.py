@@ -6,3 +6,6 @@ class TicketsConfig(AppConfig):
     name = "kefu.tickets"
     label = "tickets"
     verbose_name = _("Service notifications")
+
+    def ready(self) -> None:
+        from kefu.tickets import events  # noqa: F401  (registers event types)

@@ -1,0 +1,107 @@
+"""Writes to the code catalogues: the .xlsx import (all rows or none)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kefu.catalog.models import ColourCode, Material, ProductType, ReasonCode
+from kefu.core.errors import ValidationFailed
+from kefu.timeline.registry import register
+
+KINDS = {
+    "product_type": ProductType,
+    "colour_code": ColourCode,
+    "reason_code": ReasonCode,
+    "material": Material,
+}
+CATALOG_IMPORTED = register(
+    "catalog.imported",
+    gettext_lazy("Imported from a spreadsheet"),
+    describe=lambda d: f"{d.get('created', 0)} + / {d.get('updated', 0)} ~",
+    icon="file-earmark-spreadsheet",
+)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_rows(upload) -> list[list[str]]:
+    """Rows of the first sheet of an .xlsx upload (header row included)."""
+    from python_calamine import CalamineWorkbook
+
+    data = upload.read() if hasattr(upload, "read") else upload
+    try:
+        workbook = CalamineWorkbook.from_filelike(__import__("io").BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+        return [[_cell(c) for c in row] for row in sheet.to_python()]
+    except Exception as exc:
+        raise ValidationFailed(
+            _("The file is not a readable .xlsx spreadsheet."), fields={"file": [_("Upload an .xlsx file.")]}
+        ) from exc
+
+
+def import_catalog(*, actor, kind: str, rows: list[list[str]]) -> dict:
+    """Create or update entries from rows `code, name[, parent code | unit, price]` (first row: header).
+
+    All rows or none: any bad row refuses the whole file with its row number, so a half-imported
+    catalogue never breaks item entry.
+    """
+    model = KINDS.get(kind)
+    if model is None:
+        raise ValidationFailed(fields={"kind": [_("Unknown catalogue.")]})
+    errors: list[str] = []
+    created = updated = 0
+    body = [(number, r) for number, r in enumerate(rows[1:], start=2) if any(r)]
+    with transaction.atomic():
+        # Parents first, so a sub-type may name a category defined further down the sheet.
+        if model in (ProductType, ColourCode):
+            body.sort(key=lambda item: 1 if len(item[1]) > 2 and item[1][2] else 0)
+        for index, row in body:
+            code, name = [*row, "", ""][:2]
+            if not code or not name:
+                errors.append(_("Row %(row)d: code and name are required.") % {"row": index})
+                continue
+            obj = model.objects.filter(code=code).first() or model(code=code)
+            was_new = obj.pk is None
+            obj.name = name
+            obj.is_active = True
+            extra = [*row[2:], "", "", ""]
+            if model in (ProductType, ColourCode):
+                parent_code = extra[0]
+                obj.parent = model.objects.filter(code=parent_code).first() if parent_code else None
+                if parent_code and obj.parent is None:
+                    errors.append(
+                        _("Row %(row)d: parent %(code)s does not exist.")
+                        % {"row": index, "code": parent_code}
+                    )
+                    continue
+            if model is Material:
+                obj.unit = extra[0] or obj.unit or "PC"
+                try:
+                    obj.price = Decimal(extra[1]) if extra[1] else obj.price
+                except InvalidOperation:
+                    errors.append(_("Row %(row)d: the price is not a number.") % {"row": index})
+                    continue
+            try:
+                obj.full_clean()
+            except ValidationError as exc:
+                msgs = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items())
+                errors.append(_("Row %(row)d: %(errors)s") % {"row": index, "errors": msgs})
+                continue
+            obj.save()
+            created += was_new
+            updated += not was_new
+        if errors:
+            transaction.set_rollback(True)
+            raise ValidationFailed(errors[0], fields={"file": errors[:50]})
+    return {"created": created, "updated": updated}

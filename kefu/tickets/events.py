@@ -1,0 +1,60 @@
+"""Timeline event types of service notifications (stable codes; labels translated at display)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kefu.timeline.registry import register
+
+
+def _changes(data: dict) -> str:
+    parts = []
+    for name, change in (data.get("changes") or {}).items():
+        old, new = change.get("old"), change.get("new")
+        old = old.get("str") if isinstance(old, dict) else old
+        new = new.get("str") if isinstance(new, dict) else new
+        parts.append(f"{data.get('labels', {}).get(name, name)}: {old or '—'} → {new or '—'}")
+    return "; ".join(parts)
+
+
+def _item(data: dict) -> str:
+    return f"{_('item')} {data.get('position', '')} {data.get('summary', '')}".strip()
+
+
+CREATED = register(
+    "ticket.created",
+    gettext_lazy("Notification created"),
+    describe=lambda d: f"{d.get('type', '')} {d.get('number', '')} {d.get('status', '')}",
+    icon="plus-circle",
+)
+CHANGED = register("ticket.changed", gettext_lazy("Notification changed"), describe=_changes, icon="pencil")
+TEXT_ADDED = register(
+    "ticket.text_added",
+    gettext_lazy("Long text added"),
+    describe=lambda d: d.get("text", "")[:120],
+    icon="chat-text",
+)
+ITEM_ADDED = register("ticket.item_added", gettext_lazy("Item added"), describe=_item, icon="list-check")
+ITEM_CHANGED = register(
+    "ticket.item_changed", gettext_lazy("Item changed"), describe=_item, icon="list-check"
+)
+ITEM_REMOVED = register(
+    "ticket.item_removed", gettext_lazy("Item removed"), describe=_item, icon="list-check"
+)
+ATTACHMENT_ADDED = register(
+    "ticket.attachment_added",
+    gettext_lazy("Attachment added"),
+    describe=lambda d: d.get("name", ""),
+    icon="paperclip",
+)
+ASSIGNED = register(
+    "ticket.assigned",
+    gettext_lazy("Person responsible assigned"),
+    describe=lambda d: f"{d.get('old') or '—'} → {d.get('new') or '—'}",
+    icon="person-check",
+)
+URGENT = register(
+    "ticket.urgent",
+    gettext_lazy("Marked urgent"),
+    describe=lambda d: d.get("responsible", ""),
+    icon="exclamation-triangle",
+)

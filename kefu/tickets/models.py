@@ -1,0 +1,380 @@
+"""Service notifications 服务通知单 (DOMAIN §3, seed 004): types, the notification, its items,
+append-only long text, attachments, partners, saved worklist views and idempotent API creates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.models import TimeStampedModel, VersionedModel
+from kefu.core.scoping import ScopedQuerySet, ScopePaths
+from kefu.tickets.choices import PartnerRole, PaymentStatus, Priority
+from kefu.workflow.choices import Stage
+
+
+class NotificationType(models.Model):
+    """A notification type 通知类型 (Z1 客户服务通知, Z2 交货异常, …) with its status profile and
+    number range; an administrator adds more (咨询, 有费服务) without code."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+    profile = models.ForeignKey(
+        "workflow.StatusProfile", verbose_name=_("status profile"), on_delete=models.PROTECT, related_name="+"
+    )
+    number_range = models.CharField(
+        _("number range"), max_length=32, help_text=_("Code of the number range.")
+    )
+    number_start = models.PositiveBigIntegerField(_("first number"), default=1000000)
+    payment_statuses = models.JSONField(
+        _("proposed for payment statuses"),
+        default=list,
+        blank=True,
+        help_text=_("This type is proposed when the reference document has one of these payment statuses."),
+    )
+    reference_label = models.CharField(_("reference document means"), max_length=100, blank=True)
+    start_label = models.CharField(_("required start means"), max_length=100, blank=True)
+    end_label = models.CharField(_("required end means"), max_length=100, blank=True)
+    responsible_label = models.CharField(_("person responsible means"), max_length=100, blank=True)
+    default_days = models.PositiveSmallIntegerField(
+        _("default days to required end"), default=7, help_text=_("Used to propose the required end.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("notification type")
+        verbose_name_plural = _("notification types")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class NotificationQuerySet(ScopedQuerySet):
+    # Responsibility centre, main work centre, and the technician's own notifications.
+    scope_paths = ScopePaths(office="sales_office", work_centre="work_centre", owner_staff="responsible")
+
+
+class Notification(VersionedModel):
+    """A service notification 服务通知单 (IW51/IW52): one customer need or complaint, its user status
+    from the type's profile, the system status `stage` (kept with the status for fast worklists)."""
+
+    number = models.CharField(_("notification"), max_length=20, unique=True)
+    type = models.ForeignKey(NotificationType, verbose_name=_("notification type"), on_delete=models.PROTECT)
+    reference_notification = models.ForeignKey(
+        "self",
+        verbose_name=_("reference notification"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referenced_by",
+    )
+    description = models.CharField(_("description"), max_length=100)
+    long_text = models.TextField(
+        _("long text"), blank=True, help_text=_("All long-text entries, oldest first (append-only).")
+    )
+    status = models.ForeignKey("workflow.Status", verbose_name=_("user status"), on_delete=models.PROTECT)
+    stage = models.CharField(
+        _("system status"), max_length=16, choices=Stage.choices, default=Stage.OUTSTANDING
+    )
+    # Customer and partners (SH ship-to, SP sold-to; VW is the person responsible).
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("ship-to party"),
+        on_delete=models.PROTECT,
+        related_name="notifications",
+    )
+    sold_to = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("sold-to party"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reporter = models.CharField(_("reported by"), max_length=50, blank=True)
+    reference_document = models.CharField(_("reference document"), max_length=20, blank=True)
+    reference_date = models.DateField(_("reference document date"), null=True, blank=True)
+    required_start = models.DateField(_("required start"), null=True, blank=True)
+    required_end = models.DateField(_("required end"), null=True, blank=True)
+    # Organisation 组织数据.
+    work_centre = models.ForeignKey(
+        "org.WorkCentre", verbose_name=_("main work centre"), on_delete=models.PROTECT
+    )
+    responsible = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("person responsible"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    sales_organization = models.ForeignKey(
+        "org.SalesOrganization", verbose_name=_("sales organisation"), on_delete=models.PROTECT
+    )
+    distribution_channel = models.ForeignKey(
+        "org.DistributionChannel", verbose_name=_("distribution channel"), on_delete=models.PROTECT
+    )
+    division = models.ForeignKey("org.Division", verbose_name=_("division"), on_delete=models.PROTECT)
+    sales_office = models.ForeignKey(
+        "org.SalesOffice", verbose_name=_("responsibility centre"), on_delete=models.PROTECT
+    )
+    sales_group = models.ForeignKey(
+        "org.SalesGroup", verbose_name=_("sales group"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    business_area = models.ForeignKey(
+        "org.BusinessArea", verbose_name=_("business area"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    # Functional location 功能位置: the object address wins over the customer's address.
+    functional_location = models.CharField(_("functional location"), max_length=30, blank=True)
+    object_address = models.CharField(_("object address"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=1, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    urgent = models.BooleanField(_("urgent"), default=False)
+    payment_status = models.CharField(
+        _("payment status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.UNKNOWN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service notification")
+        verbose_name_plural = _("service notifications")
+        ordering = ["-urgent", "-created_at", "-id"]
+        permissions = [
+            ("transition_notification", _("Can change the status of notifications")),
+            ("export_notification", _("Can export notifications")),
+            ("mail_notification", _("Can mail notifications to departments")),
+            ("assign_notification", _("Can assign notifications")),
+        ]
+        # Worklists show urgent first, newest first; each selection axis has its own index that
+        # ends in that order, so the first page is an index range scan, never a sort of 1M rows.
+        indexes = [
+            models.Index(
+                fields=["type", "stage", "work_centre", "urgent", "created_at"], name="tk_type_stage_wc"
+            ),
+            models.Index(fields=["work_centre", "urgent", "created_at"], name="tk_wc_order"),
+            models.Index(fields=["sales_office", "urgent", "created_at"], name="tk_office_order"),
+            models.Index(fields=["responsible", "urgent", "created_at"], name="tk_resp_order"),
+            models.Index(fields=["stage", "urgent", "created_at"], name="tk_stage_order"),
+            models.Index(fields=["customer", "created_at"], name="tk_customer"),
+            models.Index(fields=["urgent", "created_at", "id"], name="tk_order"),
+            models.Index(fields=["stage", "required_end"], name="tk_overdue"),
+            models.Index(fields=["reference_document"], name="tk_refdoc"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.description}"
+
+    # --- the workflow engine's protocol -------------------------------------------------
+    def workflow_profile(self):
+        return self.type.profile
+
+    def apply_transition(self, transition, inputs: dict, actor) -> list[str]:
+        from kefu.tickets.services import apply_transition
+
+        return apply_transition(self, transition, inputs, actor)
+
+    def check_transition(self, transition, inputs: dict, actor) -> None:
+        from kefu.tickets.services import check_transition
+
+        check_transition(self, transition, inputs, actor)
+
+    def department_for_kind(self, kind: str):
+        from kefu.org.models import Department
+
+        qs = Department.objects.filter(kind=kind, is_active=True)
+        return qs.filter(sales_organization=self.sales_organization_id).first() or qs.first()
+
+    def mail_content(self, transition, inputs: dict) -> tuple[str, str]:
+        from kefu.tickets.services import mail_content
+
+        return mail_content(self, note=transition.display_name)
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return bool(
+            self.required_end
+            and self.stage in Stage.open_values()
+            and self.required_end < timezone.localdate()
+        )
+
+
+class Item(TimeStampedModel):
+    """An item 项目 (例2): one material concerned, its product type, colour, quantity and reason."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("item"), default=1)
+    product_type = models.ForeignKey(
+        "catalog.ProductType", verbose_name=_("product type"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    colour = models.ForeignKey(
+        "catalog.ColourCode", verbose_name=_("colour code"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    material = models.ForeignKey(
+        "catalog.Material", verbose_name=_("material"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    reason = models.ForeignKey(
+        "catalog.ReasonCode", verbose_name=_("reason code"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    reason_text = models.CharField(_("reason text"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["notification", "position"]
+        constraints = [models.UniqueConstraint(fields=["notification", "position"], name="tk_item_position")]
+
+    def __str__(self) -> str:
+        return f"{self.position}"
+
+
+class LongTextEntry(models.Model):
+    """One entry of the long text 长文本, with author and time; entries are never rewritten."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="text_entries")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    author_name = models.CharField(_("author"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("time"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("long-text entry")
+        verbose_name_plural = _("long-text entries")
+        ordering = ["notification", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+def attachment_path(instance, filename: str) -> str:
+    from uuid import uuid4
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"tickets/{instance.notification_id}/{uuid4().hex}.{ext}"
+
+
+class Attachment(models.Model):
+    """A file on a notification (photos of damage, the signed service form)."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["notification", "created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partner(models.Model):
+    """A partner 合作伙伴 of the notification beyond SH/SP/VW on the header (payer, contact …)."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="partners")
+    function = models.CharField(_("partner function"), max_length=2, choices=PartnerRole.choices)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["notification", "function"]
+
+    def __str__(self) -> str:
+        return f"{self.function} {self.name}"
+
+
+class SavedView(models.Model):
+    """A named worklist view 编辑清单变式: the selections (query string) and the chosen columns."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("selections"), max_length=1000, blank=True)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    is_default = models.BooleanField(_("default"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="tk_view_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IdempotencyKey(models.Model):
+    """An API create's `Idempotency-Key`: a retry with the same key returns the same notification."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="tk_idempotency_unique")]
+
+    def __str__(self) -> str:
+        return self.key

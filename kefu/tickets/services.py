@@ -1,0 +1,718 @@
+"""Every write to service notifications: create (IW51), change (IW52), items, long text,
+attachments, assignment, the urgent path, mail to a department (SBWP) and the workflow hooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.core.concurrency import save_versioned
+from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
+from kefu.core.numbering import next_number
+from kefu.core.scoping import access
+from kefu.org.models import DistributionChannel, Division, Staff, WorkCentre
+from kefu.tickets import events
+from kefu.tickets.choices import PartnerRole, PaymentStatus
+from kefu.tickets.errors import AttachmentRefused, CloseBlocked
+from kefu.tickets.models import (
+    Attachment,
+    IdempotencyKey,
+    Item,
+    LongTextEntry,
+    Notification,
+    NotificationType,
+    Partner,
+)
+from kefu.timeline.services import diff, record, snapshot
+from kefu.workflow.choices import Stage
+from kefu.workflow.engine import initial_status
+from kefu.workflow.engine import transition as workflow_transition
+
+# Header fields a user may change in IW52 (type, number and status are not among them).
+EDITABLE_FIELDS = [
+    "description",
+    "reference_notification",
+    "customer",
+    "sold_to",
+    "reporter",
+    "reference_document",
+    "reference_date",
+    "required_start",
+    "required_end",
+    "work_centre",
+    "responsible",
+    "sales_organization",
+    "distribution_channel",
+    "division",
+    "sales_office",
+    "sales_group",
+    "business_area",
+    "functional_location",
+    "object_address",
+    "contact_name",
+    "contact_phone",
+    "priority",
+    "urgent",
+    "payment_status",
+]
+ALLOWED_UPLOADS = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "heic": "image/heic",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def _require(actor, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise PermissionDenied()
+
+
+def _staff_name(user) -> str:
+    staff = getattr(user, "staff", None) if user is not None else None
+    return staff.name if staff else (user.get_username() if user is not None else "")
+
+
+def propose_type(payment_status: str) -> NotificationType | None:
+    """Z1 after full payment, Z2 before (完款后 Z1 / 完款前 Z2); the user may override it."""
+    for ntype in NotificationType.objects.filter(is_active=True).order_by("order", "code"):
+        if payment_status in (ntype.payment_statuses or []):
+            return ntype
+    return NotificationType.objects.filter(is_active=True).order_by("order", "code").first()
+
+
+def defaults_for(user, customer, ntype: NotificationType | None = None) -> dict:
+    """Field defaults from the customer and the user's organisation, so IW51 takes seconds."""
+    office = customer.sales_office
+    staff = getattr(user, "staff", None)
+    work_centre = None
+    if staff is not None:
+        work_centre = staff.work_centres.filter(sales_office=office, is_active=True).order_by("code").first()
+    if work_centre is None:
+        work_centre = WorkCentre.objects.filter(sales_office=office, is_active=True).order_by("code").first()
+    responsible = customer.responsible
+    if (
+        responsible is None
+        and staff is not None
+        and staff.user.groups.filter(role__code="technician").exists()
+    ):
+        responsible = staff
+    today = timezone.localdate()
+    data = {
+        "sales_office": office,
+        "sales_organization": office.sales_organization,
+        "business_area": office.business_area,
+        "sales_group": office.groups.order_by("code").first(),
+        "distribution_channel": DistributionChannel.objects.filter(code="10").first()
+        or DistributionChannel.objects.order_by("code").first(),
+        "division": Division.objects.filter(code="02").first() or Division.objects.order_by("code").first(),
+        "work_centre": work_centre,
+        "responsible": responsible,
+        "reporter": _staff_name(user),
+        "required_start": today,
+        "required_end": today + dt.timedelta(days=(ntype.default_days if ntype else 7)),
+        "object_address": customer.address,
+        "contact_phone": customer.phone,
+        "sold_to": customer,
+    }
+    data.update(_service_address_defaults(customer))
+    return data
+
+
+def _service_address_defaults(customer) -> dict:
+    """The default functional location 功能位置 and primary contact, where the archive has them."""
+    out: dict = {}
+    addresses = getattr(customer, "service_addresses", None)
+    if addresses is not None:
+        default = addresses.filter(is_default=True).first()
+        if default is not None:
+            out.update(functional_location=default.code, object_address=default.address)
+            if default.contact_name:
+                out.update(contact_name=default.contact_name, contact_phone=default.contact_phone)
+    contacts = getattr(customer, "contacts", None)
+    if contacts is not None and "contact_name" not in out:
+        primary = contacts.order_by("-is_primary", "id").first()
+        if primary is not None:
+            out.update(
+                contact_name=primary.name, contact_phone=primary.mobile or primary.phone or customer.phone
+            )
+    return out
+
+
+def _clean(notification: Notification, exclude: list[str] | None = None) -> None:
+    try:
+        notification.full_clean(exclude=exclude or [], validate_unique=False)
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from exc
+    errors: dict[str, list[str]] = {}
+    if (
+        notification.required_start
+        and notification.required_end
+        and notification.required_end < notification.required_start
+    ):
+        errors["required_end"] = [_("The required end must not be before the required start.")]
+    if notification.work_centre_id and notification.sales_office_id:
+        wc_office = notification.work_centre.sales_office
+        if wc_office.sales_organization_id != notification.sales_office.sales_organization_id:
+            errors["work_centre"] = [_("The work centre belongs to another branch.")]
+    if (
+        notification.sales_group_id
+        and notification.sales_group.sales_office_id != notification.sales_office_id
+    ):
+        errors["sales_group"] = [_("The sales group belongs to another responsibility centre.")]
+    if (
+        notification.sales_office_id
+        and notification.sales_organization_id
+        and notification.sales_office.sales_organization_id != notification.sales_organization_id
+    ):
+        errors["sales_office"] = [_("The responsibility centre belongs to another sales organisation.")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+
+
+def create_notification(
+    *,
+    actor,
+    customer,
+    description: str,
+    type: NotificationType | None = None,
+    long_text: str = "",
+    items: list[dict] | None = None,
+    idempotency_key: str = "",
+    **fields,
+) -> Notification:
+    """Create a service notification (IW51) with defaults from the customer and the user's org.
+
+    Validates everything before writing; a retried API call with the same idempotency key
+    returns the notification the first call made.
+    """
+    _require(actor, "tickets.add_notification")
+    if idempotency_key:
+        done = (
+            IdempotencyKey.objects.filter(user=actor, key=idempotency_key)
+            .select_related("notification")
+            .first()
+        )
+        if done is not None:
+            return done.notification
+    if customer is None:
+        raise ValidationFailed(fields={"customer": [_("This field is required.")]})
+    from kefu.customers.models import Customer
+
+    if not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
+        raise ValidationFailed(fields={"customer": [_("Unknown customer.")]})
+    ntype = type or propose_type(fields.get("payment_status") or PaymentStatus.UNKNOWN)
+    if ntype is None or not ntype.is_active:
+        raise ValidationFailed(fields={"type": [_("Choose an active notification type.")]})
+    values = defaults_for(actor, customer, ntype)
+    values.update({k: v for k, v in fields.items() if k in EDITABLE_FIELDS and v is not None})
+    status = initial_status(ntype.profile)
+    notification = Notification(
+        type=ntype,
+        customer=customer,
+        description=(description or "").strip(),
+        status=status,
+        stage=status.stage,
+        created_by=actor,
+        number="0",
+        **{k: v for k, v in values.items() if k not in ("customer",)},
+    )
+    _clean(notification)
+    if (
+        notification.responsible_id
+        and notification.responsible.user_id
+        and not notification.responsible.is_active
+    ):
+        raise ValidationFailed(fields={"responsible": [_("This person is no longer active.")]})
+    item_rows = [_item_from(row, position=i) for i, row in enumerate(items or [], start=1)]
+    try:
+        with transaction.atomic():
+            notification.number = next_number(
+                ntype.number_range, defaults={"name": str(ntype), "next_value": ntype.number_start}
+            )[0]
+            notification.save()
+            if idempotency_key:
+                IdempotencyKey.objects.create(user=actor, key=idempotency_key, notification=notification)
+            for function, partner in (
+                (PartnerRole.SHIP_TO, customer),
+                (PartnerRole.SOLD_TO, notification.sold_to),
+            ):
+                if partner is not None:
+                    Partner.objects.create(
+                        notification=notification, function=function, customer=partner, name=partner.name
+                    )
+            if notification.responsible_id:
+                Partner.objects.create(
+                    notification=notification,
+                    function=PartnerRole.RESPONSIBLE,
+                    name=str(notification.responsible),
+                )
+            for item in item_rows:
+                item.notification = notification
+                item.save()
+            record(
+                notification,
+                events.CREATED.code,
+                actor=actor,
+                data={"number": notification.number, "type": ntype.code, "status": status.code},
+            )
+            if long_text.strip():
+                _append_text(notification, long_text, actor)
+                notification.save(update_fields=["long_text"])
+            if notification.urgent:
+                _urgent_path(notification, actor)
+    except IntegrityError:
+        if idempotency_key:  # the same key raced us: return the winner's notification
+            done = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
+            if done is not None:
+                return done.notification
+        raise
+    return notification
+
+
+def _append_text(notification: Notification, text: str, actor, *, at=None) -> LongTextEntry:
+    """Append an entry; the denormalised `long_text` gets the same text under an author line."""
+    at = at or timezone.now()
+    name = _staff_name(actor)
+    entry = LongTextEntry.objects.create(
+        notification=notification,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author_name=name,
+        created_at=at,
+        text=text.strip(),
+    )
+    stamp = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+    block = f"[{stamp} {name}]\n{text.strip()}"
+    notification.long_text = f"{notification.long_text}\n{block}" if notification.long_text else block
+    record(
+        notification,
+        events.TEXT_ADDED.code,
+        actor=actor,
+        data={"text": text.strip()[:500], "entry": entry.pk},
+    )
+    return entry
+
+
+def add_text(*, actor, notification: Notification, text: str) -> LongTextEntry:
+    """Append to the long text 长文本; earlier text is never rewritten, so no version is needed."""
+    _require(actor, "tickets.change_notification")
+    if not (text or "").strip():
+        raise ValidationFailed(fields={"text": [_("This field is required.")]})
+    with transaction.atomic():
+        locked = Notification.objects.select_for_update().get(pk=notification.pk)
+        entry = _append_text(locked, text, actor)
+        Notification.objects.filter(pk=locked.pk).update(
+            long_text=locked.long_text, updated_at=timezone.now()
+        )
+    notification.long_text = locked.long_text
+    return entry
+
+
+def update_notification(
+    *, actor, notification: Notification, expected_version: int | None, **changes
+) -> list[str]:
+    """Change header fields (IW52); refused with 409 when someone else saved since `expected_version`."""
+    _require(actor, "tickets.change_notification")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            fields={name: [_("This field cannot be changed.")] for name in sorted(unknown)}
+        )
+    if notification.stage == Stage.COMPLETED:
+        raise ValidationFailed(_("A completed notification cannot be changed."), code="completed")
+    before = snapshot(notification, list(changes))
+    was_urgent = notification.urgent
+    for name, value in changes.items():
+        setattr(notification, name, value)
+    changed = [name for name in changes if before[name] != getattr(notification, name)]
+    if not changed:
+        return []
+    _clean(notification)
+    with transaction.atomic():
+        save_versioned(notification, expected_version=expected_version, update_fields=changed)
+        labels = {name: str(Notification._meta.get_field(name).verbose_name) for name in changed}
+        record(
+            notification,
+            events.CHANGED.code,
+            actor=actor,
+            data={"changes": diff(notification, before, changed), "labels": labels},
+        )
+        if "responsible" in changed:
+            old = before["responsible"]
+            record(
+                notification,
+                events.ASSIGNED.code,
+                actor=actor,
+                data={"old": str(old) if old else "", "new": str(notification.responsible or "")},
+            )
+        if notification.urgent and (not was_urgent or "responsible" in changed):
+            _urgent_path(notification, actor)
+    return changed
+
+
+def assign(*, actor, notifications: list[Notification], responsible: Staff | None) -> int:
+    """Bulk assign 分配 a person responsible (no version check: the assignment is the intent)."""
+    _require(actor, "tickets.assign_notification")
+    count = 0
+    with transaction.atomic():
+        for notification in notifications:
+            if notification.stage == Stage.COMPLETED or notification.responsible_id == getattr(
+                responsible, "pk", None
+            ):
+                continue
+            old = notification.responsible
+            notification.responsible = responsible
+            save_versioned(notification, expected_version=None, update_fields=["responsible"])
+            record(
+                notification,
+                events.ASSIGNED.code,
+                actor=actor,
+                data={"old": str(old) if old else "", "new": str(responsible or "")},
+            )
+            if notification.urgent:
+                _urgent_path(notification, actor)
+            count += 1
+    return count
+
+
+def _urgent_path(notification: Notification, actor) -> None:
+    """Urgent 紧急: the person responsible is told at once, in-app and by e-mail (after commit)."""
+    responsible = notification.responsible
+    record(notification, events.URGENT.code, actor=actor, data={"responsible": str(responsible or "")})
+    if responsible is None:
+        return
+    from kefu.channels.services import notify, send_mail
+
+    url = reverse("tickets:detail", args=[notification.pk])
+    message = _("Urgent notification %(number)s: %(description)s (%(customer)s)") % {
+        "number": notification.number,
+        "description": notification.description,
+        "customer": notification.customer.name,
+    }
+    notify(
+        recipient=responsible.user, target=notification, message=message, url=url, actor=actor, urgent=True
+    )
+    address = responsible.email or responsible.user.email
+    if address:
+        subject, body = mail_content(
+            notification, note=_("Urgent: please confirm with the customer at once.")
+        )
+        send_mail(
+            actor=actor, target=notification, to=[address], subject=f"[{_('Urgent')}] {subject}", body=body
+        )
+
+
+def _item_from(row: dict, *, position: int) -> Item:
+    from kefu.catalog.models import ColourCode, Material, ProductType, ReasonCode
+
+    def lookup(model, value, field):
+        if value in (None, ""):
+            return None
+        if isinstance(value, model):
+            return value
+        found = model.objects.filter(code=str(value).strip(), is_active=True).first()
+        if found is None:
+            raise ValidationFailed(
+                _("Item %(position)d: unknown code %(code)s.") % {"position": position, "code": value},
+                fields={f"items.{position}.{field}": [_("Unknown code.")]},
+            )
+        return found
+
+    try:
+        quantity = Decimal(str(row.get("quantity") if row.get("quantity") not in (None, "") else 1))
+    except InvalidOperation:
+        raise ValidationFailed(fields={f"items.{position}.quantity": [_("Enter a number.")]}) from None
+    item = Item(
+        position=position,
+        product_type=lookup(ProductType, row.get("product_type"), "product_type"),
+        colour=lookup(ColourCode, row.get("colour"), "colour"),
+        material=lookup(Material, row.get("material"), "material"),
+        quantity=quantity,
+        reason=lookup(ReasonCode, row.get("reason"), "reason"),
+        reason_text=(row.get("reason_text") or "").strip(),
+    )
+    if not any([item.product_type, item.material, item.reason, item.reason_text]):
+        raise ValidationFailed(
+            fields={f"items.{position}": [_("An item needs a product type, material or reason.")]}
+        )
+    try:
+        item.full_clean(exclude=["notification"], validate_unique=False)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            fields={f"items.{position}.{k}": v for k, v in exc.message_dict.items()}
+        ) from exc
+    return item
+
+
+def _item_summary(item: Item) -> str:
+    parts = [
+        item.product_type.code if item.product_type else "",
+        item.colour.code if item.colour else "",
+        item.material.code if item.material else "",
+        f"{item.quantity.normalize():f}",
+        item.reason.code if item.reason else "",
+        item.reason_text,
+    ]
+    return "/".join(p for p in parts if p)
+
+
+def add_item(*, actor, notification: Notification, **row) -> Item:
+    """Add an item 项目 at the next position (several per notification)."""
+    _require(actor, "tickets.change_notification")
+    if notification.stage == Stage.COMPLETED:
+        raise ValidationFailed(_("A completed notification cannot be changed."), code="completed")
+    with transaction.atomic():
+        Notification.objects.select_for_update().filter(pk=notification.pk).first()
+        last = notification.items.order_by("-position").values_list("position", flat=True).first() or 0
+        item = _item_from(row, position=last + 1)
+        item.notification = notification
+        item.save()
+        record(
+            notification,
+            events.ITEM_ADDED.code,
+            actor=actor,
+            data={"position": item.position, "summary": _item_summary(item)},
+        )
+    return item
+
+
+def update_item(*, actor, item: Item, **row) -> Item:
+    _require(actor, "tickets.change_notification")
+    notification = item.notification
+    if notification.stage == Stage.COMPLETED:
+        raise ValidationFailed(_("A completed notification cannot be changed."), code="completed")
+    fresh = _item_from({**_item_row(item), **row}, position=item.position)
+    with transaction.atomic():
+        before = _item_summary(item)
+        for name in ("product_type", "colour", "material", "quantity", "reason", "reason_text"):
+            setattr(item, name, getattr(fresh, name))
+        item.save()
+        record(
+            notification,
+            events.ITEM_CHANGED.code,
+            actor=actor,
+            data={"position": item.position, "summary": f"{before} → {_item_summary(item)}"},
+        )
+    return item
+
+
+def _item_row(item: Item) -> dict:
+    return {
+        "product_type": item.product_type,
+        "colour": item.colour,
+        "material": item.material,
+        "quantity": item.quantity,
+        "reason": item.reason,
+        "reason_text": item.reason_text,
+    }
+
+
+def remove_item(*, actor, item: Item) -> None:
+    _require(actor, "tickets.change_notification")
+    notification = item.notification
+    if notification.stage == Stage.COMPLETED:
+        raise ValidationFailed(_("A completed notification cannot be changed."), code="completed")
+    with transaction.atomic():
+        record(
+            notification,
+            events.ITEM_REMOVED.code,
+            actor=actor,
+            data={"position": item.position, "summary": _item_summary(item)},
+        )
+        item.delete()
+
+
+def add_attachment(*, actor, notification: Notification, upload) -> Attachment:
+    """Attach a file (photos of damage …): only listed types, at most 10 MB, stored under MEDIA_ROOT."""
+    _require(actor, "tickets.change_notification")
+    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED_UPLOADS:
+        raise AttachmentRefused(
+            _("Files of type .%(ext)s cannot be attached. Allowed: %(allowed)s.")
+            % {"ext": ext or "?", "allowed": ", ".join(sorted(ALLOWED_UPLOADS))},
+            fields={"file": [_("This file type is not allowed.")]},
+        )
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise AttachmentRefused(
+            _("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+            fields={"file": [_("The file is too large.")]},
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    if (
+        ALLOWED_UPLOADS[ext].startswith("image/")
+        and ext in ("jpg", "jpeg", "png", "gif")
+        and not (head.startswith(b"\xff\xd8") or head.startswith(b"\x89PNG") or head.startswith(b"GIF8"))
+    ):
+        raise AttachmentRefused(
+            _("The file is not a valid image."), fields={"file": [_("Not a valid image.")]}
+        )
+    if ext == "pdf" and not head.startswith(b"%PDF"):
+        raise AttachmentRefused(_("The file is not a valid PDF."), fields={"file": [_("Not a valid PDF.")]})
+    with transaction.atomic():
+        attachment = Attachment(
+            notification=notification,
+            name=name,
+            content_type=ALLOWED_UPLOADS[ext],
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+        record(
+            notification,
+            events.ATTACHMENT_ADDED.code,
+            actor=actor,
+            data={"name": name, "size": upload.size, "attachment": attachment.pk},
+        )
+    return attachment
+
+
+def change_status(
+    *,
+    actor,
+    notification: Notification,
+    to: str,
+    inputs: dict | None = None,
+    expected_version: int | None = None,
+):
+    """A status change through the one workflow engine (roles, required fields, approval)."""
+    _require(actor, "tickets.transition_notification")
+    return workflow_transition(
+        notification, to, actor=actor, inputs=inputs or {}, expected_version=expected_version
+    )
+
+
+# --- workflow hooks (called by Notification's protocol methods) -----------------------
+
+
+def _input_labels() -> dict[str, str]:
+    return {
+        "survey_result": _("Survey result"),
+        "reason": _("Reason"),
+        "reply": _("Department reply"),
+        "note": _("Note"),
+        "delivered_on": _("Goods reached the customer on"),
+        "returned_on": _("Goods returned to the vendor on"),
+    }
+
+
+def check_transition(notification: Notification, transition, inputs: dict, actor) -> None:
+    if transition.to_status.stage == Stage.COMPLETED:
+        from kefu.billing.queries import close_blocker
+
+        reason = close_blocker(notification)
+        if reason:
+            raise CloseBlocked(reason, fields={"to": [reason]})
+    for name in ("delivered_on", "returned_on"):
+        if name in inputs:
+            try:
+                dt.date.fromisoformat(str(inputs[name])[:10])
+            except ValueError:
+                raise ValidationFailed(fields={name: [_("Enter a valid date (YYYY-MM-DD).")]}) from None
+
+
+def apply_transition(notification: Notification, transition, inputs: dict, actor) -> list[str]:
+    """The system status follows the user status; text inputs are appended to the long text."""
+    changed = ["stage"]
+    notification.stage = transition.to_status.stage
+    if notification.stage == Stage.COMPLETED:
+        notification.completed_at = timezone.now()
+        changed.append("completed_at")
+        from kefu.billing.services import invoice_accepted_quotations
+
+        invoice_accepted_quotations(actor=actor, notification=notification)
+    labels = _input_labels()
+    lines = [f"{transition.to_status.code} {transition.display_name}"]
+    for name, label in labels.items():
+        if inputs.get(name) not in (None, ""):
+            lines.append(f"{label}:{inputs[name]}")
+    if len(lines) > 1:
+        _append_text(notification, "\n".join(lines), actor)
+        changed.append("long_text")
+    return changed
+
+
+def mail_content(notification: Notification, *, note: str = "") -> tuple[str, str]:
+    """The SBWP mail: summary, long text, items and the payment status 完款状况 (every hand-off states it)."""
+    n = notification
+    subject = _("Service notification %(number)s %(description)s") % {
+        "number": n.number,
+        "description": n.description,
+    }
+    lines = []
+    if note:
+        lines += [note, ""]
+    lines += [
+        f"{_('Notification')}: {n.number} ({n.type})",
+        f"{_('User status')}: {n.status}",
+        f"{_('Customer')}: {n.customer}",
+        f"{_('Object address')}: {n.object_address}",
+        f"{_('Contact person')}: {n.contact_name} {n.contact_phone}",
+        f"{_('Reference document')}: {n.reference_document} {n.reference_date or ''}",
+        f"{_('Required start')}: {n.required_start or ''}  {_('Required end')}: {n.required_end or ''}",
+        f"{_('Main work centre')}: {n.work_centre}  {_('Person responsible')}: {n.responsible or ''}",
+        f"{_('Payment status')}: {n.get_payment_status_display()}",
+        f"{_('Priority')}: {n.get_priority_display()}{'  ' + _('Urgent') if n.urgent else ''}",
+        "",
+        f"{_('Long text')}:",
+        n.long_text or "—",
+        "",
+        f"{_('Items')}:",
+    ]
+    for item in n.items.select_related("product_type", "colour", "material", "reason"):
+        lines.append(
+            f"  {item.position}. {item.product_type or ''} / {item.colour or ''} / {item.material or ''} × "
+            f"{item.quantity.normalize():f} / {item.reason or ''} {item.reason_text}"
+        )
+    return subject, "\n".join(lines)
+
+
+def mail_to_department(
+    *, actor, notification: Notification, department=None, to: list[str] | None = None, note: str = ""
+):
+    """Send the notification to a department's mailbox or to people (SBWP); on the timeline."""
+    _require(actor, "tickets.mail_notification")
+    from kefu.channels.services import send_mail
+
+    subject, body = mail_content(notification, note=note)
+    return send_mail(
+        actor=actor, target=notification, to=list(to or []), subject=subject, body=body, department=department
+    )
+
+
+def access_notification(user, pk) -> Notification:
+    """The notification `pk` if `user` may see it; NotFound for missing and forbidden alike."""
+    qs = Notification.objects.select_related(
+        "type",
+        "status",
+        "customer",
+        "sold_to",
+        "work_centre",
+        "responsible",
+        "sales_organization",
+        "distribution_channel",
+        "division",
+        "sales_office",
+        "sales_group",
+        "business_area",
+        "reference_notification",
+        "type__profile",
+    )
+    return access(qs, user, pk)
+
+
+__all__ = ["NotFound", "access_notification", "create_notification", "update_notification"]
