@@ -1,4 +1,4 @@
-"""Fill empty msgstr entries of a .po catalogue from a {msgid: translation} dict.
+"""Fill empty (or fuzzy) msgstr entries of a .po catalogue from a {msgid: translation} dict.
 
 Usage: python scripts/fill_po.py path/to/django.po translations.py   (the file defines ZH = {...})
 Filled entries lose their fuzzy flag. Prints the msgids that are still untranslated.
@@ -30,12 +30,14 @@ def main(po_path: str, dict_path: str) -> None:
         if not match or "msgid_plural" in entry:
             continue
         msgid, msgstr = unquote(match.group(1)), unquote(match.group(2))
-        if not msgid or msgstr:
+        fuzzy = "#, fuzzy" in entry
+        if not msgid or (msgstr and not fuzzy):
             continue
         if msgid not in table:
             missing.append(msgid)
             continue
-        entries[i] = (entry[: match.start(2)] + quote(table[msgid])).rstrip("\n").replace("#, fuzzy\n", "")
+        kept = [line for line in entry[: match.start(2)].splitlines(keepends=True) if not line.startswith("#|")]
+        entries[i] = ("".join(kept) + quote(table[msgid])).rstrip("\n").replace("#, fuzzy\n", "")
     Path(po_path).write_text("\n\n".join(entries).rstrip("\n") + "\n", encoding="utf-8")
     for msgid in missing:
         print("MISSING:", msgid)
