@@ -63,7 +63,10 @@ def company_structure() -> list[dict]:
     departments: dict[int | None, list] = {}
     for department in Department.objects.filter(is_active=True).order_by("code"):
         departments.setdefault(department.sales_organization_id, []).append(department)
-    tree = [{"org": org, "offices": list(org.offices.all()), "departments": departments.get(org.pk, [])} for org in orgs]
+    tree = [
+        {"org": org, "offices": list(org.offices.all()), "departments": departments.get(org.pk, [])}
+        for org in orgs
+    ]
     if departments.get(None):
         tree.append({"org": None, "offices": [], "departments": departments[None]})
     return tree
