@@ -1,0 +1,418 @@
+"""Customer archive API (/api/v1/customers/): same filters, scope and masking as the pages.
+
+Lists take the list page's filters as query parameters (one FilterSet); items are built by the
+masked read model; writes go through the services (PATCH needs the `version` you read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from kefu.api.pagination import Page, page
+from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.scoping import access
+from kefu.customers import services
+from kefu.customers.choices import AccessAction
+from kefu.customers.filtersets import filtered_customers
+from kefu.customers.models import Contact, Customer, ServiceAddress
+from kefu.customers.queries import (
+    can_see_personal_data,
+    customer_choices,
+    detail_queryset,
+    present_address,
+    present_contact,
+    present_customer_detail,
+    present_rows,
+)
+
+router = Router(tags=["customers"])
+
+
+class CustomerOut(Schema):
+    id: int
+    number: str
+    name: str
+    nature: str
+    phone: str
+    mobile: str
+    email: str
+    address: str
+    region: str
+    channel: str
+    relation: str
+    maturity: str
+    grade: str
+    tier: str
+    value_amount: str
+    sales_office: str
+    responsible: str
+    is_key_account: bool
+    key_account_manager: str
+    anomalies: list[str]
+    is_active: bool
+    version: int
+    masked: bool
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    position: str
+    phone: str
+    mobile: str
+    email: str
+    is_primary: bool
+
+
+class AddressOut(Schema):
+    id: int
+    code: str
+    name: str
+    address: str
+    postal_code: str
+    region: str
+    contact_name: str
+    contact_phone: str
+    is_default: bool
+
+
+class PartnerOut(Schema):
+    id: int
+    function: str
+    partner_id: int
+    partner_number: str
+    partner_name: str
+
+
+class CustomerDetailOut(CustomerOut):
+    fax: str
+    postal_code: str
+    id_number: str
+    business_scope: str
+    registered_capital: str | None
+    legal_representative: str
+    industry: str
+    cooperation_since: dt.date | None
+    needs: str
+    credit_rating: str
+    credit_limit: str | None
+    payment_behaviour: str
+    credit_notes: str
+    volume: str
+    satisfaction: int | None
+    loyalty: int | None
+    grade_computed: str
+    grade_override: str
+    grade_override_reason: str
+    value_previous: str
+    last_contact_at: dt.datetime | None
+    open_complaints: int
+    complaints_90d: int
+    contacts: list[ContactOut]
+    addresses: list[AddressOut]
+    partners: list[PartnerOut]
+
+
+class CustomerFields(Schema):
+    name: str | None = None
+    nature: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    fax: str | None = None
+    email: str | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    id_number: str | None = None
+    sales_office: str | None = None
+    responsible: str | None = None
+    business_scope: str | None = None
+    registered_capital: Decimal | None = None
+    legal_representative: str | None = None
+    industry: str | None = None
+    region: str | None = None
+    channel: str | None = None
+    relation: str | None = None
+    maturity: str | None = None
+    cooperation_since: dt.date | None = None
+    needs: str | None = None
+    credit_rating: str | None = None
+    credit_limit: Decimal | None = None
+    payment_behaviour: str | None = None
+    credit_notes: str | None = None
+    is_key_account: bool | None = None
+    key_account_manager: str | None = None
+    is_active: bool | None = None
+    volume: Decimal | None = None
+    satisfaction: int | None = None
+    loyalty: int | None = None
+
+
+class ContactIn(Schema):
+    name: str
+    position: str = ""
+    phone: str = ""
+    mobile: str = ""
+    email: str = ""
+    is_primary: bool = False
+
+
+class ContactPatch(Schema):
+    name: str | None = None
+    position: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    is_primary: bool | None = None
+
+
+class AddressIn(Schema):
+    code: str = ""
+    name: str
+    address: str
+    postal_code: str = ""
+    region: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    is_default: bool = False
+
+
+class AddressPatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    region: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    is_default: bool | None = None
+
+
+class CustomerIn(CustomerFields):
+    number: str = ""
+    name: str
+    sales_office: str
+    contacts: list[ContactIn] = []
+    addresses: list[AddressIn] = []
+
+
+class CustomerPatch(CustomerFields):
+    version: int
+
+
+class RevealIn(Schema):
+    reason: str
+
+
+class ChoiceOut(Schema):
+    id: int
+    number: str
+    name: str
+    label: str
+
+
+def _resolve(values: dict, user) -> dict:
+    """Codes in the API (centre code, personnel numbers) → the records the services take."""
+    from kefu.org.models import SalesOffice, Staff
+
+    out = dict(values)
+    if "sales_office" in out:
+        code = out["sales_office"]
+        office = SalesOffice.objects.filter(code=code).first() if code else None
+        if office is None:
+            raise ValidationFailed(fields={"sales_office": [_("Unknown responsibility centre.")]})
+        out["sales_office"] = office
+    for name in ("responsible", "key_account_manager"):
+        if name in out:
+            number = out[name]
+            if not number:
+                out[name] = None
+                continue
+            staff = Staff.objects.filter(personnel_number=number).first()
+            if staff is None:
+                raise ValidationFailed(fields={name: [_("Unknown personnel number.")]})
+            out[name] = staff
+    for name, value in list(out.items()):
+        if value is None and name not in (
+            "responsible",
+            "key_account_manager",
+            "cooperation_since",
+            "registered_capital",
+            "credit_limit",
+            "satisfaction",
+            "loyalty",
+        ):
+            out.pop(name)  # null for a text field means "not given"
+    return out
+
+
+def _detail(customer_id: int, user, *, unmasked: bool | None = None) -> dict:
+    customer = access(detail_queryset(user), user, customer_id)
+    detail = present_customer_detail(customer, user, unmasked=unmasked)
+    if not detail.row.masked and unmasked is None:
+        services.log_access(user, action=AccessAction.API, customer=customer)
+    return detail.as_dict()
+
+
+@router.get("/", response=Page[CustomerOut], summary="List customers (filters as on the list page)")
+def list_customers(
+    request,
+    q: str = "",
+    number: str = "",
+    nature: str = "",
+    channel: str = "",
+    relation: str = "",
+    maturity: str = "",
+    grade: str = "",
+    tier: str = "",
+    region: str = "",
+    office: str = "",
+    responsible: str = "",
+    key_account: bool | None = None,
+    flagged: bool | None = None,
+    active: bool | None = None,
+    ordering: str = "",
+    limit: int = 50,
+    offset: int = 0,
+):
+    if not request.user.has_perm("customers.view_customer"):
+        raise PermissionDenied()
+    params = {
+        k: v for k, v in locals().items() if k not in ("request", "limit", "offset") and v not in ("", None)
+    }
+    params = {k: (("true" if v else "false") if isinstance(v, bool) else v) for k, v in params.items()}
+    filterset, qs = filtered_customers(request.user, params)
+    if not filterset.is_valid():
+        raise ValidationFailed(fields={k: list(v) for k, v in filterset.errors.items()})
+    result = page(qs, limit=limit, offset=offset, present=lambda rows: present_rows(rows, request.user))
+    if can_see_personal_data(request.user) and result["items"]:
+        services.log_access(
+            request.user, action=AccessAction.API, detail={"rows": len(result["items"]), "filters": params}
+        )
+    return result
+
+
+@router.get("/choices", response=list[ChoiceOut], summary="Autocomplete: number, name or phone fragment")
+def choices(request, q: str = "", limit: int = 20):
+    if not request.user.has_perm("customers.view_customer"):
+        raise PermissionDenied()
+    return customer_choices(request.user, q, limit=limit)
+
+
+@router.get("/{customer_id}", response=CustomerDetailOut, summary="One customer with contacts and addresses")
+def get_customer(request, customer_id: int):
+    if not request.user.has_perm("customers.view_customer"):
+        raise PermissionDenied()
+    return _detail(customer_id, request.user)
+
+
+@router.post("/", response={201: CustomerDetailOut}, summary="Create a customer")
+def create_customer(request, payload: CustomerIn):
+    values = payload.dict(exclude_unset=True)
+    contacts = values.pop("contacts", [])
+    addresses = values.pop("addresses", [])
+    number = values.pop("number", "")
+    customer = services.create_customer(
+        actor=request.user,
+        number=number,
+        contacts=contacts,
+        addresses=addresses,
+        **_resolve(values, request.user),
+    )
+    return 201, _detail(customer.pk, request.user, unmasked=can_see_personal_data(request.user, customer))
+
+
+@router.patch(
+    "/{customer_id}", response=CustomerDetailOut, summary="Change fields (send the version you read)"
+)
+def update_customer(request, customer_id: int, payload: CustomerPatch):
+    customer = access(Customer, request.user, customer_id)
+    values = payload.dict(exclude_unset=True)
+    version = values.pop("version")
+    services.update_customer(
+        customer, actor=request.user, expected_version=version, **_resolve(values, request.user)
+    )
+    return _detail(customer.pk, request.user, unmasked=can_see_personal_data(request.user, customer))
+
+
+@router.post(
+    "/{customer_id}/reveal", response=CustomerDetailOut, summary="Reveal personal data (reason logged)"
+)
+def reveal(request, customer_id: int, payload: RevealIn):
+    customer = services.reveal_personal_data(customer_id, actor=request.user, reason=payload.reason)
+    return _detail(customer.pk, request.user, unmasked=True)
+
+
+@router.get("/{customer_id}/contacts", response=list[ContactOut], summary="Contacts of a customer")
+def list_contacts(request, customer_id: int):
+    customer = access(Customer, request.user, customer_id)
+    unmasked = can_see_personal_data(request.user, customer)
+    return [present_contact(c, unmasked=unmasked) for c in customer.contacts.all()]
+
+
+@router.post("/{customer_id}/contacts", response={201: ContactOut}, summary="Add a contact")
+def add_contact(request, customer_id: int, payload: ContactIn):
+    customer = access(Customer, request.user, customer_id)
+    contact = services.add_contact(customer, actor=request.user, **payload.dict())
+    return 201, present_contact(contact, unmasked=can_see_personal_data(request.user, customer))
+
+
+def _sub(model, customer, pk):
+    from kefu.core.errors import NotFound
+
+    obj = model.objects.filter(customer=customer, pk=pk).select_related("customer").first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+@router.patch("/{customer_id}/contacts/{contact_id}", response=ContactOut, summary="Change a contact")
+def update_contact(request, customer_id: int, contact_id: int, payload: ContactPatch):
+    customer = access(Customer, request.user, customer_id)
+    contact = _sub(Contact, customer, contact_id)
+    contact = services.update_contact(contact, actor=request.user, **payload.dict(exclude_unset=True))
+    return present_contact(contact, unmasked=can_see_personal_data(request.user, customer))
+
+
+@router.delete("/{customer_id}/contacts/{contact_id}", response={204: None}, summary="Remove a contact")
+def delete_contact(request, customer_id: int, contact_id: int):
+    customer = access(Customer, request.user, customer_id)
+    services.remove_contact(_sub(Contact, customer, contact_id), actor=request.user)
+    return 204, None
+
+
+@router.get("/{customer_id}/addresses", response=list[AddressOut], summary="Service addresses 功能位置")
+def list_addresses(request, customer_id: int):
+    customer = access(Customer, request.user, customer_id)
+    unmasked = can_see_personal_data(request.user, customer)
+    return [present_address(a, unmasked=unmasked) for a in customer.service_addresses.all()]
+
+
+@router.post("/{customer_id}/addresses", response={201: AddressOut}, summary="Add a service address")
+def add_address(request, customer_id: int, payload: AddressIn):
+    customer = access(Customer, request.user, customer_id)
+    address = services.add_service_address(customer, actor=request.user, **payload.dict())
+    return 201, present_address(address, unmasked=can_see_personal_data(request.user, customer))
+
+
+@router.patch(
+    "/{customer_id}/addresses/{address_id}", response=AddressOut, summary="Change a service address"
+)
+def update_address(request, customer_id: int, address_id: int, payload: AddressPatch):
+    customer = access(Customer, request.user, customer_id)
+    address = services.update_service_address(
+        _sub(ServiceAddress, customer, address_id), actor=request.user, **payload.dict(exclude_unset=True)
+    )
+    return present_address(address, unmasked=can_see_personal_data(request.user, customer))
+
+
+@router.delete(
+    "/{customer_id}/addresses/{address_id}", response={204: None}, summary="Remove a service address"
+)
+def delete_address(request, customer_id: int, address_id: int):
+    customer = access(Customer, request.user, customer_id)
+    services.remove_service_address(_sub(ServiceAddress, customer, address_id), actor=request.user)
+    return 204, None

@@ -1,0 +1,206 @@
+"""Forms of the customer archive. They parse input; the services validate and save."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.errors import KefuError
+from kefu.customers.choices import Grade
+from kefu.customers.models import Contact, Customer, CustomerPartner, ServiceAddress
+
+CUSTOMER_FORM_FIELDS = [
+    "number",
+    "name",
+    "nature",
+    "sales_office",
+    "responsible",
+    "phone",
+    "mobile",
+    "fax",
+    "email",
+    "address",
+    "postal_code",
+    "id_number",
+    "region",
+    "industry",
+    "business_scope",
+    "registered_capital",
+    "legal_representative",
+    "channel",
+    "relation",
+    "maturity",
+    "cooperation_since",
+    "needs",
+    "credit_rating",
+    "credit_limit",
+    "payment_behaviour",
+    "credit_notes",
+    "is_key_account",
+    "key_account_manager",
+    "volume",
+    "satisfaction",
+    "loyalty",
+    "is_active",
+]
+
+
+def _bootstrap(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+def apply_error(form: forms.BaseForm, error: KefuError) -> None:
+    """Put a service error next to the fields it names (or on top of the form)."""
+    if not error.fields:
+        form.add_error(None, str(error.message))
+        return
+    for name, messages in error.fields.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class CustomerForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Customer
+        fields = CUSTOMER_FORM_FIELDS
+        widgets = {
+            "cooperation_since": forms.DateInput(attrs={"type": "date"}),
+            "business_scope": forms.Textarea(attrs={"rows": 2}),
+            "needs": forms.Textarea(attrs={"rows": 2}),
+            "credit_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kefu.org.models import SalesOffice, Staff
+
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _("Leave empty to have the system assign the next number.")
+        if self.instance.pk:
+            self.fields["number"].disabled = True
+            self.fields["version"].initial = self.instance.version
+        offices = SalesOffice.objects.filter(is_active=True)
+        staff = Staff.objects.filter(is_active=True)
+        if user is not None:
+            from kefu.org.scope import scope_for
+
+            scope = scope_for(user)
+            if not scope.company_wide:
+                offices = offices.filter(pk__in=scope.office_ids)
+            staff = Staff.objects.visible_to(user).filter(is_active=True)
+        self.fields["sales_office"].queryset = offices
+        self.fields["responsible"].queryset = staff
+        self.fields["key_account_manager"].queryset = staff
+        _bootstrap(self)
+
+    def _post_clean(self):
+        # Model validation happens in the service, which names every field; skip the ModelForm's.
+        pass
+
+    def changes(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "number")}
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "position", "phone", "mobile", "email", "is_primary"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    def _post_clean(self):
+        pass
+
+
+class ServiceAddressForm(forms.ModelForm):
+    class Meta:
+        model = ServiceAddress
+        fields = [
+            "code",
+            "name",
+            "address",
+            "postal_code",
+            "region",
+            "contact_name",
+            "contact_phone",
+            "is_default",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = False
+        _bootstrap(self)
+
+    def _post_clean(self):
+        pass
+
+
+class PartnerForm(forms.Form):
+    function = forms.ChoiceField(
+        label=_("Partner function"), choices=CustomerPartner._meta.get_field("function").choices
+    )
+    partner_number = forms.CharField(label=_("Partner customer number"), max_length=10)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, min_length=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class GradeOverrideForm(forms.Form):
+    grade = forms.ChoiceField(
+        label=_("Grade"), choices=[("", _("By the rules")), *Grade.choices], required=False
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class ImportForm(forms.Form):
+    KINDS = [
+        ("customers", _("Customers")),
+        ("contacts", _("Contacts")),
+        ("addresses", _("Service addresses")),
+    ]
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=KINDS)
+    file = forms.FileField(label=_("File (.xlsx or .csv, UTF-8 or GBK)"))
+    mode = forms.ChoiceField(
+        label=_("Mode"),
+        choices=[
+            ("dry_run", _("Check only (dry run)")),
+            ("all_or_nothing", _("Import if the whole file is valid")),
+            ("valid_only", _("Import the valid rows only")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not (name.endswith(".xlsx") or name.endswith(".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or a .csv file."))
+        return upload

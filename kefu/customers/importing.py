@@ -1,0 +1,582 @@
+"""Import customers, contacts and service addresses from .xlsx (python-calamine) or .csv (UTF-8/GBK).
+
+The file is read row by row (never all at once into Python objects); rows are checked with
+the models' own field validation plus lookups of codes loaded once; valid rows are inserted
+in batches with `bulk_create`, with their timeline event and search index entry. Modes:
+- dry_run: check every row, report every error, change nothing;
+- all_or_nothing: check the whole file first, then import only if it is clean;
+- valid_only: import the valid rows, report the others.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.numbering import next_number
+from kefu.customers import services
+from kefu.customers.choices import Channel, CreditRating, Maturity, Nature, PaymentBehaviour, Relation
+from kefu.customers.models import Contact, Customer, ServiceAddress
+from kefu.timeline.models import TimelineEvent
+
+BATCH = 2000
+MAX_REPORTED_ERRORS = 1000
+
+# Column headers accepted for each field: the English field name or the Chinese label users know.
+CUSTOMER_COLUMNS = {
+    "number": ["number", "客户编号", "客户号"],
+    "name": ["name", "客户名称", "名称"],
+    "nature": ["nature", "客户性质", "性质"],
+    "sales_office": ["sales_office", "责任中心", "销售办事处"],
+    "responsible": ["responsible", "负责人员", "负责人"],
+    "phone": ["phone", "电话"],
+    "mobile": ["mobile", "手机"],
+    "fax": ["fax", "传真"],
+    "email": ["email", "电子邮件", "邮箱"],
+    "address": ["address", "地址"],
+    "postal_code": ["postal_code", "邮编", "邮政编码"],
+    "id_number": ["id_number", "证件号码", "统一社会信用代码"],
+    "region": ["region", "地区"],
+    "industry": ["industry", "行业"],
+    "business_scope": ["business_scope", "经营范围"],
+    "registered_capital": ["registered_capital", "注册资本"],
+    "legal_representative": ["legal_representative", "法定代表人"],
+    "channel": ["channel", "渠道"],
+    "relation": ["relation", "业务关系"],
+    "maturity": ["maturity", "成熟度"],
+    "cooperation_since": ["cooperation_since", "合作开始", "合作起始日期"],
+    "credit_rating": ["credit_rating", "资信等级"],
+    "credit_limit": ["credit_limit", "信用额度"],
+    "payment_behaviour": ["payment_behaviour", "付款情况"],
+    "volume": ["volume", "通货量"],
+    "value_amount": ["value_amount", "价值", "本期价值"],
+}
+CONTACT_COLUMNS = {
+    "customer": ["customer", "客户编号"],
+    "name": ["name", "姓名", "联系人"],
+    "position": ["position", "职务"],
+    "phone": ["phone", "电话"],
+    "mobile": ["mobile", "手机"],
+    "email": ["email", "电子邮件", "邮箱"],
+    "is_primary": ["is_primary", "主要联系人"],
+}
+ADDRESS_COLUMNS = {
+    "customer": ["customer", "客户编号"],
+    "code": ["code", "功能位置", "编码"],
+    "name": ["name", "名称"],
+    "address": ["address", "地址"],
+    "postal_code": ["postal_code", "邮编"],
+    "region": ["region", "地区"],
+    "contact_name": ["contact_name", "联系人"],
+    "contact_phone": ["contact_phone", "联系电话"],
+    "is_default": ["is_default", "默认"],
+}
+CHOICE_FIELDS = {
+    "nature": Nature,
+    "channel": Channel,
+    "relation": Relation,
+    "maturity": Maturity,
+    "credit_rating": CreditRating,
+    "payment_behaviour": PaymentBehaviour,
+}
+# Chinese labels of the seeds accepted in files, besides the codes and the translated labels.
+CHOICE_ALIASES = {
+    "nature": {
+        "单位": "organisation",
+        "单位客户": "organisation",
+        "个人": "individual",
+        "个人客户": "individual",
+    },
+    "channel": {
+        "渠道客户": "dealer",
+        "外埠客户": "out_of_town",
+        "终端客户": "end_user",
+        "网络客户": "online",
+    },
+    "relation": {"交易型": "transactional", "合同型": "contract", "联盟型": "alliance"},
+    "maturity": {"现实客户": "actual", "潜在客户": "potential"},
+}
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "x"}
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    mode: str
+    rows: int = 0
+    valid: int = 0
+    created: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    invalid_rows: set[int] = field(default_factory=set)
+
+    def add_error(self, row: int, field_label: str, message: str) -> None:
+        self.error_count += 1
+        self.invalid_rows.add(row)
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(RowError(row, field_label, message))
+
+    @property
+    def imported(self) -> bool:
+        return self.created > 0
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _detect_encoding(raw: io.BufferedIOBase) -> str:
+    """UTF-8 (with or without BOM) if the first megabyte decodes, else GB18030 (a superset of GBK)."""
+    sample = raw.read(1 << 20)
+    raw.seek(0)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def iter_rows(path: str, filename: str) -> Iterator[list[str]]:
+    """Rows of the first sheet (or the CSV) as lists of strings, header row included; streamed."""
+    if filename.lower().endswith(".xlsx"):
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(path)
+        sheet = workbook.get_sheet_by_index(0)
+        for row in sheet.iter_rows():
+            yield [_cell(v) for v in row]
+        return
+    with open(path, "rb") as raw:
+        encoding = _detect_encoding(raw)
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="replace")
+        for row in csv.reader(text):
+            yield [c.strip() for c in row]
+
+
+def _header_map(header: list[str], columns: dict[str, list[str]]) -> tuple[dict[str, int], list[str]]:
+    lookup = {alias.lower(): name for name, aliases in columns.items() for alias in aliases}
+    mapping, unknown = {}, []
+    for i, title in enumerate(header):
+        key = lookup.get(title.strip().lower())
+        if key:
+            mapping.setdefault(key, i)
+        elif title.strip():
+            unknown.append(title)
+    return mapping, unknown
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+class _Lookups:
+    """Codes resolved once per import: responsibility centres, staff, choice labels."""
+
+    def __init__(self, actor):
+        from kefu.org.models import SalesOffice, Staff
+        from kefu.org.scope import scope_for
+
+        scope = scope_for(actor) if actor is not None else None
+        offices = SalesOffice.objects.all()
+        self.offices = {o.code: o.pk for o in offices}
+        self.allowed_offices = (
+            set(self.offices.values()) if scope is None or scope.company_wide else set(scope.office_ids)
+        )
+        self.staff = dict(Staff.objects.values_list("personnel_number", "pk"))
+        self.choices = {}
+        for name, enum in CHOICE_FIELDS.items():
+            table = {v.lower(): v for v in enum.values}
+            table.update({str(label).lower(): v for v, label in enum.choices})
+            table.update(CHOICE_ALIASES.get(name, {}))
+            self.choices[name] = table
+
+
+def _label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:
+        return name
+
+
+def _validate(obj, model, result: ImportResult, row_no: int, exclude: list[str]) -> bool:
+    try:
+        obj.clean_fields(exclude=exclude)
+        obj.clean()
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                result.add_error(row_no, _label(model, name), message)
+        return False
+    return True
+
+
+def _decimal(value: str, name: str, model, errors: list) -> Decimal | None:
+    if not value:
+        return None
+    try:
+        return Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        errors.append((_label(model, name), _("Enter a number.")))
+        return None
+
+
+def _customer_from_row(values: dict[str, str], lookups: _Lookups, row_errors: list) -> Customer:
+    kwargs: dict = {}
+    for name in CUSTOMER_COLUMNS:
+        raw = values.get(name, "")
+        if name in ("sales_office", "responsible", "value_amount"):
+            continue
+        if name in CHOICE_FIELDS:
+            if raw:
+                code = lookups.choices[name].get(raw.lower())
+                if code is None:
+                    row_errors.append(
+                        (_label(Customer, name), _("Unknown code “%(value)s”.") % {"value": raw})
+                    )
+                else:
+                    kwargs[name] = code
+            continue
+        if name in ("registered_capital", "credit_limit", "volume"):
+            number = _decimal(raw, name, Customer, row_errors)
+            if number is not None:
+                kwargs[name] = number
+            continue
+        if name == "cooperation_since":
+            if raw:
+                try:
+                    parsed = parse_date(raw.replace("/", "-"))
+                except ValueError:
+                    parsed = None
+                if parsed is None:
+                    row_errors.append((_label(Customer, name), _("Enter a valid date (YYYY-MM-DD).")))
+                kwargs[name] = parsed
+            continue
+        kwargs[name] = raw
+    office_code = values.get("sales_office", "")
+    office_id = lookups.offices.get(office_code)
+    if not office_code:
+        row_errors.append((_label(Customer, "sales_office"), _("This field is required.")))
+    elif office_id is None:
+        row_errors.append(
+            (_label(Customer, "sales_office"), _("Unknown code “%(value)s”.") % {"value": office_code})
+        )
+    elif office_id not in lookups.allowed_offices:
+        row_errors.append((_label(Customer, "sales_office"), _("Outside your responsibility centres.")))
+    responsible = values.get("responsible", "")
+    staff_id = lookups.staff.get(responsible) if responsible else None
+    if responsible and staff_id is None:
+        row_errors.append(
+            (_label(Customer, "responsible"), _("Unknown code “%(value)s”.") % {"value": responsible})
+        )
+    value = _decimal(values.get("value_amount", ""), "value_amount", Customer, row_errors)
+    customer = Customer(**kwargs, sales_office_id=office_id, responsible_id=staff_id)
+    if value is not None:
+        customer.value_amount = value
+    return customer
+
+
+def run_import(*, actor, kind: str, path: str, filename: str, mode: str) -> ImportResult:
+    """Check and (unless dry run) import a file; see the module docstring for the modes."""
+    if actor is not None and not actor.has_perm("customers.import_customer"):
+        raise PermissionDenied()
+    if kind not in ("customers", "contacts", "addresses"):
+        raise ValidationFailed(fields={"kind": [_("Choose customers, contacts or service addresses.")]})
+    if mode not in ("dry_run", "all_or_nothing", "valid_only"):
+        raise ValidationFailed(fields={"mode": [_("Choose a mode.")]})
+    if mode == "all_or_nothing":
+        checked = _run(actor, kind, path, filename, write=False)
+        if checked.error_count or not checked.rows:
+            checked.mode = mode
+            return checked
+        result = _run(actor, kind, path, filename, write=True)
+    else:
+        result = _run(actor, kind, path, filename, write=mode == "valid_only")
+    result.mode = mode
+    return result
+
+
+def import_upload(*, actor, kind: str, upload, mode: str) -> ImportResult:
+    """Import a Django upload: large uploads are already on disk; small ones are spooled there."""
+    suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+    if hasattr(upload, "temporary_file_path"):
+        return run_import(
+            actor=actor, kind=kind, path=upload.temporary_file_path(), filename=upload.name, mode=mode
+        )
+    with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+    try:
+        return run_import(actor=actor, kind=kind, path=tmp.name, filename=upload.name, mode=mode)
+    finally:
+        os.unlink(tmp.name)
+
+
+def _run(actor, kind: str, path: str, filename: str, *, write: bool) -> ImportResult:
+    result = ImportResult(kind=kind, mode="")
+    columns = {"customers": CUSTOMER_COLUMNS, "contacts": CONTACT_COLUMNS, "addresses": ADDRESS_COLUMNS}[kind]
+    rows = iter_rows(path, filename)
+    try:
+        header = next(rows)
+    except StopIteration:
+        result.add_error(1, "", _("The file is empty."))
+        return result
+    except Exception:
+        result.add_error(1, "", _("The file cannot be read as .xlsx or .csv."))
+        return result
+    mapping, _unknown = _header_map(header, columns)
+    required = {
+        "customers": ["name", "sales_office"],
+        "contacts": ["customer", "name"],
+        "addresses": ["customer", "name", "address"],
+    }[kind]
+    missing = [c for c in required if c not in mapping]
+    if missing:
+        for name in missing:
+            result.add_error(1, columns[name][1], _("Missing column."))
+        return result
+    lookups = _Lookups(actor)
+    seen: set[str] = set()
+    batch: list[tuple[int, dict]] = []
+    handler = {"customers": _customer_batch, "contacts": _contact_batch, "addresses": _address_batch}[kind]
+    for row_no, row in enumerate(rows, start=2):
+        if not any(row):
+            continue
+        values = {name: (row[i] if i < len(row) else "") for name, i in mapping.items()}
+        result.rows += 1
+        batch.append((row_no, values))
+        if len(batch) >= BATCH:
+            handler(actor, batch, lookups, seen, result, write)
+            batch = []
+    if batch:
+        handler(actor, batch, lookups, seen, result, write)
+    return result
+
+
+def _events(objs: list, code: str, actor, data_of, target_of=lambda o: o.pk) -> list[TimelineEvent]:
+    content_type = ContentType.objects.get_for_model(Customer)
+    now = timezone.now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return [
+        TimelineEvent(
+            content_type=content_type,
+            object_id=target_of(o),
+            event_type=code,
+            actor=user,
+            occurred_at=now,
+            data=data_of(o),
+        )
+        for o in objs
+    ]
+
+
+def _customer_batch(
+    actor, batch, lookups: _Lookups, seen: set[str], result: ImportResult, write: bool
+) -> None:
+    numbers = [v.get("number", "") for _r, v in batch if v.get("number")]
+    existing = set(Customer.objects.filter(number__in=numbers).values_list("number", flat=True))
+    valid: list[Customer] = []
+    for row_no, values in batch:
+        row_errors: list = []
+        customer = _customer_from_row(values, lookups, row_errors)
+        number = customer.number
+        if number:
+            if number in existing or number in seen:
+                row_errors.append((_label(Customer, "number"), _("This customer number is already used.")))
+            seen.add(number)
+        for label, message in row_errors:
+            result.add_error(row_no, label, message)
+        exclude = ["sales_office", "responsible", "key_account_manager", "grade_override_by"]
+        if not number:
+            exclude.append("number")
+        ok = _validate(customer, Customer, result, row_no, exclude) and not row_errors
+        if ok:
+            valid.append(customer)
+    result.valid += len(valid)
+    if not write or not valid:
+        return
+    with transaction.atomic():
+        unnumbered = [c for c in valid if not c.number]
+        if unnumbered:
+            drawn = next_number(
+                services.NUMBER_RANGE, count=len(unnumbered), defaults=services.NUMBER_RANGE_DEFAULTS
+            )
+            taken = set(Customer.objects.filter(number__in=drawn).values_list("number", flat=True))
+            for customer, number in zip(unnumbered, drawn, strict=True):
+                customer.number = number if number not in taken else services.new_number()
+        Customer.objects.bulk_create(valid, batch_size=500)
+        if not all(c.pk for c in valid):  # databases that do not return ids from bulk inserts
+            ids = dict(
+                Customer.objects.filter(number__in=[c.number for c in valid]).values_list("number", "id")
+            )
+            for c in valid:
+                c.pk = c.id = ids[c.number]
+        TimelineEvent.objects.bulk_create(
+            _events(
+                valid,
+                services.CREATED.code,
+                actor,
+                lambda c: {"number": c.number, "name": c.name, "source": "import"},
+            ),
+            batch_size=1000,
+        )
+        services.search.index_documents(
+            services.SEARCH_INDEX, [(c.pk, services.search_fields(c, [])) for c in valid]
+        )
+    result.created += len(valid)
+
+
+def _customers_by_number(actor, numbers) -> dict[str, int]:
+    qs = Customer.objects.all() if actor is None else Customer.objects.visible_to(actor)
+    return dict(qs.filter(number__in=set(numbers)).values_list("number", "id"))
+
+
+def _bool(raw: str) -> bool:
+    return raw.strip().lower() in TRUE_WORDS
+
+
+def _contact_batch(actor, batch, lookups, seen, result: ImportResult, write: bool) -> None:
+    ids = _customers_by_number(actor, [v.get("customer", "") for _r, v in batch])
+    valid: list[Contact] = []
+    for row_no, values in batch:
+        customer_id = ids.get(values.get("customer", ""))
+        errors = []
+        if customer_id is None:
+            errors.append(
+                (_("customer"), _("Unknown code “%(value)s”.") % {"value": values.get("customer", "")})
+            )
+        contact = Contact(
+            customer_id=customer_id,
+            name=values.get("name", ""),
+            position=values.get("position", ""),
+            phone=values.get("phone", ""),
+            mobile=values.get("mobile", ""),
+            email=values.get("email", ""),
+            is_primary=_bool(values.get("is_primary", "")),
+        )
+        for label, message in errors:
+            result.add_error(row_no, label, message)
+        if _validate(contact, Contact, result, row_no, ["customer"]) and not errors:
+            valid.append(contact)
+    result.valid += len(valid)
+    if not write or not valid:
+        return
+    with transaction.atomic():
+        Contact.objects.bulk_create(valid, batch_size=500)
+        touched = {c.customer_id for c in valid}
+        # One primary contact per customer: the last one marked in the file wins, else the first contact.
+        winners = {c.customer_id: c.pk for c in valid if c.is_primary}
+        if winners:
+            Contact.objects.filter(customer_id__in=list(winners), is_primary=True).exclude(
+                pk__in=list(winners.values())
+            ).update(is_primary=False)
+        with_primary = set(
+            Contact.objects.filter(customer_id__in=touched, is_primary=True).values_list(
+                "customer_id", flat=True
+            )
+        )
+        firsts = (
+            Contact.objects.filter(customer_id__in=touched - with_primary)
+            .values("customer_id")
+            .annotate(first=Min("id"))
+            .values_list("first", flat=True)
+        )
+        Contact.objects.filter(pk__in=list(firsts)).update(is_primary=True)
+        customers = list(
+            Customer.objects.filter(pk__in=touched).only("id", "number", "name", "phone", "mobile")
+        )
+        services.reindex(customers)
+        TimelineEvent.objects.bulk_create(
+            _events(
+                valid,
+                services.CONTACT_ADDED.code,
+                actor,
+                lambda c: {"id": c.pk, "name": c.name, "source": "import"},
+                target_of=lambda c: c.customer_id,
+            ),
+            batch_size=1000,
+        )
+    result.created += len(valid)
+
+
+def _address_batch(actor, batch, lookups, seen, result: ImportResult, write: bool) -> None:
+    ids = _customers_by_number(actor, [v.get("customer", "") for _r, v in batch])
+    existing = set(
+        ServiceAddress.objects.filter(customer_id__in=set(ids.values())).values_list("customer_id", "code")
+    )
+    valid: list[ServiceAddress] = []
+    for row_no, values in batch:
+        customer_id = ids.get(values.get("customer", ""))
+        errors = []
+        if customer_id is None:
+            errors.append(
+                (_("customer"), _("Unknown code “%(value)s”.") % {"value": values.get("customer", "")})
+            )
+        code = values.get("code", "") or "FL-01"
+        key = (customer_id, code)
+        if customer_id is not None and (key in existing or f"{customer_id}:{code}" in seen):
+            errors.append((_label(ServiceAddress, "code"), _("This code is already used for the customer.")))
+        seen.add(f"{customer_id}:{code}")
+        address = ServiceAddress(
+            customer_id=customer_id,
+            code=code,
+            name=values.get("name", ""),
+            address=values.get("address", ""),
+            postal_code=values.get("postal_code", ""),
+            region=values.get("region", ""),
+            contact_name=values.get("contact_name", ""),
+            contact_phone=values.get("contact_phone", ""),
+            is_default=_bool(values.get("is_default", "")),
+        )
+        for label, message in errors:
+            result.add_error(row_no, label, message)
+        if _validate(address, ServiceAddress, result, row_no, ["customer"]) and not errors:
+            valid.append(address)
+    result.valid += len(valid)
+    if not write or not valid:
+        return
+    with transaction.atomic():
+        ServiceAddress.objects.bulk_create(valid, batch_size=500)
+        TimelineEvent.objects.bulk_create(
+            _events(
+                valid,
+                services.ADDRESS_ADDED.code,
+                actor,
+                lambda a: {"id": a.pk, "code": a.code, "source": "import"},
+                target_of=lambda a: a.customer_id,
+            ),
+            batch_size=1000,
+        )
+    result.created += len(valid)

@@ -1,0 +1,32 @@
+from django.utils.translation import gettext_lazy as _
+
+NAV_ITEMS = [
+    {
+        "label": _("Customers"),
+        "url": "customers:list",
+        "icon": "building",
+        "perm": "customers.view_customer",
+        "order": 20,
+    },
+    {
+        "label": _("Customer pyramid"),
+        "url": "customers:pyramid",
+        "icon": "triangle",
+        "perm": "customers.view_customer",
+        "order": 21,
+    },
+    {
+        "label": _("Customer warnings"),
+        "url": "customers:warnings",
+        "icon": "exclamation-triangle",
+        "perm": "customers.view_customer",
+        "order": 22,
+    },
+    {
+        "label": _("Access log"),
+        "url": "customers:access_log",
+        "icon": "shield-lock",
+        "perm": "customers.view_access_log",
+        "order": 95,
+    },
+]

@@ -1,0 +1,499 @@
+"""Pages of the customer archive. Thin: parse, check, call a service or a query, render."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import EmptyPage
+from django.db.models import Count, Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.core.errors import KefuError, NotFound
+from kefu.core.htmx import render_page
+from kefu.core.scoping import access
+from kefu.customers import services
+from kefu.customers.choices import TIER_SHARES, AccessAction, Tier
+from kefu.customers.filtersets import ORDERING_LABELS, filtered_customers
+from kefu.customers.forms import (
+    ContactForm,
+    CustomerForm,
+    GradeOverrideForm,
+    ImportForm,
+    PartnerForm,
+    RevealForm,
+    ServiceAddressForm,
+    apply_error,
+)
+from kefu.customers.models import (
+    AnomalyRule,
+    Customer,
+    CustomerPartner,
+    GradeRule,
+    PersonalDataAccess,
+    TierStrategy,
+)
+from kefu.customers.queries import (
+    can_see_personal_data,
+    customer_choices,
+    customers_for,
+    detail_queryset,
+    present_customer_detail,
+    present_history,
+    present_rows,
+)
+
+PER_PAGE = 50
+COUNT_CAP = 10_000
+
+
+class BoundedPage:
+    """A page of a big list without COUNT(*): one row more than shown tells if there is a next page."""
+
+    def __init__(self, qs, number: int, per_page: int = PER_PAGE):
+        if number < 1:
+            raise EmptyPage
+        self.number = number
+        offset = (number - 1) * per_page
+        rows = list(qs[offset : offset + per_page + 1])
+        self.has_next = len(rows) > per_page
+        self.object_list = rows[:per_page]
+        self.has_previous = number > 1
+        self.start_index = offset + 1 if self.object_list else 0
+        self.end_index = offset + len(self.object_list)
+        self._qs = qs
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def capped_count(self) -> tuple[int, bool]:
+        if not self.has_next and self.number == 1:
+            return len(self.object_list), False
+        count = self._qs.order_by()[: COUNT_CAP + 1].count()
+        return min(count, COUNT_CAP), count > COUNT_CAP
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _get(model_or_qs, user, pk):
+    try:
+        return access(model_or_qs, user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _query_string(request: HttpRequest, **drop) -> str:
+    params = request.GET.copy()
+    for key in ("page", *drop):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    filterset, qs = filtered_customers(request.user, request.GET)
+    page = BoundedPage(qs, _page_number(request))
+    count, capped = page.capped_count()
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": present_rows(page.object_list, request.user),
+        "count": count,
+        "count_capped": capped,
+        "query": _query_string(request),
+        "orderings": ORDERING_LABELS,
+    }
+    return render_page(
+        request, "customers/customer_list.html", "customers/partials/customer_table.html", context
+    )
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _get(detail_queryset(request.user), request.user, pk)
+    detail = present_customer_detail(customer, request.user)
+    if not detail.row.masked:
+        services.log_access(
+            request.user, action=AccessAction.VIEW, customer=customer, detail={"page": "detail"}
+        )
+    context = {
+        "customer": customer,
+        "c": detail.row,
+        "d": detail.fields,
+        "contacts": detail.contacts,
+        "addresses": detail.addresses,
+        "partners": detail.partners,
+        "events": present_history(customer, request.user, masked=detail.row.masked),
+        "reveal_form": RevealForm(),
+        "grade_form": GradeOverrideForm(
+            initial={"grade": customer.grade_override, "version": customer.version}
+        ),
+        "can_reveal": detail.row.masked and request.user.has_perm("customers.reveal_personal_data"),
+    }
+    return render(request, "customers/customer_detail.html", context)
+
+
+@login_required
+@permission_required("customers.add_customer", raise_exception=True)
+def customer_create(request: HttpRequest) -> HttpResponse:
+    form = CustomerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.create_customer(
+                actor=request.user, number=form.cleaned_data.get("number") or "", **form.changes()
+            )
+        except KefuError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Customer %(number)s created.") % {"number": customer.number})
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/customer_form.html", {"form": form, "customer": None})
+
+
+@login_required
+@permission_required("customers.change_customer", raise_exception=True)
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _get(Customer, request.user, pk)
+    if not can_see_personal_data(request.user, customer):
+        # A masked role must not get the real values in the form; it may not change them either.
+        messages.error(request, _("You may not edit the personal data of this customer."))
+        return redirect("customers:detail", pk=pk)
+    form = CustomerForm(request.POST or None, instance=customer, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_customer(
+                Customer.objects.get(pk=pk),
+                actor=request.user,
+                expected_version=form.cleaned_data.get("version"),
+                **form.changes(),
+            )
+        except KefuError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("customers:detail", pk=pk)
+    return render(request, "customers/customer_form.html", {"form": form, "customer": customer})
+
+
+@login_required
+@require_POST
+def customer_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    form = RevealForm(request.POST)
+    context: dict = {"form": form, "pk": pk}
+    if form.is_valid():
+        try:
+            customer = services.reveal_personal_data(
+                pk, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except NotFound:
+            raise Http404 from None
+        except KefuError as exc:
+            if exc.status == 403:
+                raise
+            apply_error(form, exc)
+        else:
+            customer = detail_queryset(request.user).get(pk=customer.pk)
+            detail = present_customer_detail(customer, request.user, unmasked=True)
+            context.update(
+                {
+                    "c": detail.row,
+                    "d": detail.fields,
+                    "contacts": detail.contacts,
+                    "addresses": detail.addresses,
+                    "revealed": True,
+                }
+            )
+    return render(
+        request, "customers/partials/revealed.html", context, status=200 if form.is_valid() else 400
+    )
+
+
+@login_required
+@require_POST
+@permission_required("customers.classify_customer", raise_exception=True)
+def customer_grade(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _get(Customer, request.user, pk)
+    form = GradeOverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_grade_override(
+                customer,
+                actor=request.user,
+                grade=form.cleaned_data["grade"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+            messages.success(request, _("Grade saved."))
+        except KefuError as exc:
+            first = next(iter(exc.fields.values()), [str(exc.message)])
+            messages.error(request, first[0])
+    else:
+        messages.error(request, _("Some fields are not valid."))
+    return redirect("customers:detail", pk=pk)
+
+
+def _sub_form(request, pk, form_class, instance, create, update, template_title):
+    customer = _get(Customer, request.user, pk)
+    if instance is not None and not can_see_personal_data(request.user, customer):
+        messages.error(request, _("You may not edit the personal data of this customer."))
+        return redirect("customers:detail", pk=pk)
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if instance is None:
+                create(customer, actor=request.user, **form.cleaned_data)
+            else:
+                update(instance, actor=request.user, **form.cleaned_data)
+        except KefuError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("customers:detail", pk=pk)
+    return render(
+        request, "customers/sub_form.html", {"form": form, "customer": customer, "title": template_title}
+    )
+
+
+@login_required
+@permission_required("customers.add_contact", raise_exception=True)
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _sub_form(request, pk, ContactForm, None, services.add_contact, None, _("New contact"))
+
+
+@login_required
+@permission_required("customers.change_contact", raise_exception=True)
+def contact_edit(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
+    customer = _get(Customer, request.user, pk)
+    contact = customer.contacts.filter(pk=contact_id).first() or _raise404()
+    return _sub_form(request, pk, ContactForm, contact, None, services.update_contact, _("Edit contact"))
+
+
+@login_required
+@require_POST
+@permission_required("customers.delete_contact", raise_exception=True)
+def contact_delete(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
+    customer = _get(Customer, request.user, pk)
+    contact = customer.contacts.filter(pk=contact_id).first() or _raise404()
+    services.remove_contact(contact, actor=request.user)
+    messages.success(request, _("Contact removed."))
+    return redirect("customers:detail", pk=pk)
+
+
+@login_required
+@permission_required("customers.add_serviceaddress", raise_exception=True)
+def address_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _sub_form(
+        request, pk, ServiceAddressForm, None, services.add_service_address, None, _("New service address")
+    )
+
+
+@login_required
+@permission_required("customers.change_serviceaddress", raise_exception=True)
+def address_edit(request: HttpRequest, pk: int, address_id: int) -> HttpResponse:
+    customer = _get(Customer, request.user, pk)
+    address = customer.service_addresses.filter(pk=address_id).first() or _raise404()
+    return _sub_form(
+        request,
+        pk,
+        ServiceAddressForm,
+        address,
+        None,
+        services.update_service_address,
+        _("Edit service address"),
+    )
+
+
+@login_required
+@require_POST
+@permission_required("customers.delete_serviceaddress", raise_exception=True)
+def address_delete(request: HttpRequest, pk: int, address_id: int) -> HttpResponse:
+    customer = _get(Customer, request.user, pk)
+    address = customer.service_addresses.filter(pk=address_id).first() or _raise404()
+    services.remove_service_address(address, actor=request.user)
+    messages.success(request, _("Service address removed."))
+    return redirect("customers:detail", pk=pk)
+
+
+@login_required
+@permission_required("customers.add_customerpartner", raise_exception=True)
+def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _get(Customer, request.user, pk)
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        partner = (
+            Customer.objects.visible_to(request.user)
+            .filter(number=form.cleaned_data["partner_number"])
+            .first()
+        )
+        if partner is None:
+            form.add_error("partner_number", _("No customer with this number in your scope."))
+        else:
+            try:
+                services.add_partner(
+                    customer, actor=request.user, function=form.cleaned_data["function"], partner=partner
+                )
+            except KefuError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("customers:detail", pk=pk)
+    return render(
+        request, "customers/sub_form.html", {"form": form, "customer": customer, "title": _("New partner")}
+    )
+
+
+@login_required
+@require_POST
+@permission_required("customers.delete_customerpartner", raise_exception=True)
+def partner_delete(request: HttpRequest, pk: int, partner_id: int) -> HttpResponse:
+    customer = _get(Customer, request.user, pk)
+    link = CustomerPartner.objects.filter(customer=customer, pk=partner_id).first() or _raise404()
+    services.remove_partner(link, actor=request.user)
+    return redirect("customers:detail", pk=pk)
+
+
+def _raise404():
+    raise Http404
+
+
+@login_required
+@permission_required("customers.export_customer", raise_exception=True)
+def customer_export(request: HttpRequest) -> HttpResponse:
+    from kefu.customers.exporting import export_customers
+
+    name, out, _count = export_customers(request.user, request.GET)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+@permission_required("customers.import_customer", raise_exception=True)
+def customer_import(request: HttpRequest) -> HttpResponse:
+    from kefu.customers.importing import import_upload
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = import_upload(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                mode=form.cleaned_data["mode"],
+            )
+        except KefuError as exc:
+            apply_error(form, exc)
+    return render(request, "customers/import.html", {"form": form, "result": result})
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def pyramid(request: HttpRequest) -> HttpResponse:
+    """The value pyramid 客户金字塔 of the customers in the user's scope, with each tier's strategy."""
+    qs = Customer.objects.visible_to(request.user).filter(is_active=True)
+    stats = {row["tier"]: row for row in qs.values("tier").annotate(n=Count("id"), total=Sum("value_amount"))}
+    strategies = dict(TierStrategy.objects.values_list("tier", "strategy"))
+    tiers = []
+    previous_share = 0
+    for tier, share in TIER_SHARES:
+        row = stats.get(tier, {})
+        tiers.append(
+            {
+                "code": str(tier),
+                "label": str(Tier(tier).label),
+                "share": share - previous_share,
+                "count": row.get("n", 0),
+                "total": row.get("total") or 0,
+                "strategy": strategies.get(tier, ""),
+            }
+        )
+        previous_share = share
+    unranked = stats.get("", {}).get("n", 0)
+    chart = [
+        {"name": f"{t['label']} {t['share']}%", "value": (i + 1) * 25, "count": t["count"]}
+        for i, t in enumerate(tiers)
+    ]
+    grade_counts = dict(qs.values_list("grade").annotate(n=Count("id")).values_list("grade", "n"))
+    context = {
+        "tiers": tiers,
+        "unranked": unranked,
+        "chart_json": json.dumps(chart, ensure_ascii=False),
+        "grade_rules": GradeRule.objects.filter(is_active=True),
+        "grade_counts": [(g, grade_counts.get(g, 0)) for g in ("A", "B", "C", "")],
+        "can_classify": request.user.has_perm("customers.classify_customer"),
+    }
+    return render(request, "customers/pyramid.html", context)
+
+
+@login_required
+@require_POST
+@permission_required("customers.classify_customer", raise_exception=True)
+def recompute(request: HttpRequest) -> HttpResponse:
+    what = request.POST.get("what", "all")
+    if what in ("all", "grades"):
+        services.recompute_grades(actor=request.user)
+    if what in ("all", "pyramid"):
+        services.recompute_pyramid(actor=request.user)
+    if what in ("all", "warnings"):
+        services.recompute_anomalies(actor=request.user)
+    messages.success(request, _("Classification recomputed."))
+    return redirect(request.POST.get("next") or "customers:pyramid")
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def warnings(request: HttpRequest) -> HttpResponse:
+    """异样客户预警: flagged customers with why and who must act (responsible staff, key-account manager)."""
+    qs = customers_for(request.user).filter(anomaly_mask__gt=0).order_by("number")
+    page = BoundedPage(qs, _page_number(request))
+    count, capped = page.capped_count()
+    context = {
+        "page": page,
+        "rows": present_rows(page.object_list, request.user),
+        "count": count,
+        "count_capped": capped,
+        "rules": AnomalyRule.objects.filter(is_active=True),
+        "can_classify": request.user.has_perm("customers.classify_customer"),
+        "query": "",
+    }
+    return render(request, "customers/warnings.html", context)
+
+
+@login_required
+@permission_required("customers.view_access_log", raise_exception=True)
+def access_log(request: HttpRequest) -> HttpResponse:
+    qs = PersonalDataAccess.objects.select_related("user", "user__staff", "customer").order_by("-at", "-id")
+    number = request.GET.get("customer", "").strip()
+    if number:
+        qs = qs.filter(customer__number=number)
+    page = BoundedPage(qs, _page_number(request))
+    return render(
+        request,
+        "customers/access_log.html",
+        {"page": page, "rows": page.object_list, "customer_number": number, "query": _query_string(request)},
+    )
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def autocomplete(request: HttpRequest) -> JsonResponse:
+    """Scoped customer lookup for other apps' forms: ?q=number, name or phone fragment."""
+    return JsonResponse({"results": customer_choices(request.user, request.GET.get("q", "").strip())})
