@@ -116,6 +116,7 @@ GIVEN = [
 ]
 POSITIONS = ["采购经理", "行政主管", "总经理", "办公室主任", "后勤负责人", "财务经理"]
 CHANNELS = ["dealer", "out_of_town", "end_user", "online"]
+MAIL_DOMAINS = ["163.com", "qq.com", "sina.com", "huamei-kh.cn"]
 RELATIONS = ["transactional", "contract", "alliance"]
 
 
@@ -154,7 +155,7 @@ def load(ctx: dict) -> None:
             "responsible": staff.get(rng.choice(people)),
             "phone": _landline(rng, area) if nature == "organisation" else "",
             "mobile": _mobile(rng),
-            "email": f"service{rng.randint(100, 999)}@{rng.choice(['163.com', 'qq.com', 'sina.com', 'huamei-kh.cn'])}",
+            "email": f"service{rng.randint(100, 999)}@{rng.choice(MAIL_DOMAINS)}",
             "address": f"{city}{district}{rng.choice(ROADS)}{rng.randint(1, 399)}号",
             "postal_code": f"{postal}{rng.randint(0, 999):03d}",
             "region": f"{city}{district}",
