@@ -285,7 +285,7 @@ def list_customers(
     }
     params = {k: (("true" if v else "false") if isinstance(v, bool) else v) for k, v in params.items()}
     filterset, qs = filtered_customers(request.user, params)
-    if not filterset.is_valid():
+    if filterset.is_bound and not filterset.is_valid():
         raise ValidationFailed(fields={k: list(v) for k, v in filterset.errors.items()})
     result = page(qs, limit=limit, offset=offset, present=lambda rows: present_rows(rows, request.user))
     if can_see_personal_data(request.user) and result["items"]:

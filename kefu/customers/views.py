@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import EmptyPage
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -203,7 +204,7 @@ def customer_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404 from None
         except KefuError as exc:
             if exc.status == 403:
-                raise
+                raise DjangoPermissionDenied from exc
             apply_error(form, exc)
         else:
             customer = detail_queryset(request.user).get(pk=customer.pk)

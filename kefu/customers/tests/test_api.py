@@ -1,0 +1,85 @@
+import pytest
+
+from kefu.core.testing.scope import api_client_for
+from kefu.customers.models import Customer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_read_patch_and_conflict(org, manager):
+    api = api_client_for(manager)
+    created = api.post(
+        "/api/v1/customers/",
+        {
+            "name": "杭州明达贸易有限公司",
+            "sales_office": org.office_a.code,
+            "mobile": "13812345678",
+            "contacts": [{"name": "李强", "mobile": "13900001111"}],
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert len(body["number"]) == 10 and body["contacts"][0]["is_primary"]
+    url = f"/api/v1/customers/{body['id']}"
+    patched = api.patch(
+        url, {"version": body["version"], "region": "浙江省杭州市"}, content_type="application/json"
+    )
+    assert patched.status_code == 200 and patched.json()["region"] == "浙江省杭州市"
+    stale = api.patch(url, {"version": body["version"], "region": "别处"}, content_type="application/json")
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
+    assert Customer.objects.get(pk=body["id"]).region == "浙江省杭州市"
+
+
+def test_invalid_fields_are_named(org, manager):
+    api = api_client_for(manager)
+    response = api.post(
+        "/api/v1/customers/",
+        {"name": "x", "sales_office": "9999", "mobile": "123"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "sales_office" in response.json()["error"]["fields"]
+    response = api.post(
+        "/api/v1/customers/",
+        {"name": "x", "sales_office": org.office_a.code, "mobile": "123", "email": "bad"},
+        content_type="application/json",
+    )
+    fields = response.json()["error"]["fields"]
+    assert {"mobile", "email"} <= set(fields)
+    assert Customer.objects.count() == 0
+
+
+def test_list_filters_like_the_page(make_customer, manager):
+    make_customer(name="甲公司", channel="dealer")
+    make_customer(name="乙公司", channel="online")
+    api = api_client_for(manager)
+    items = api.get("/api/v1/customers/?channel=online").json()["items"]
+    assert [i["name"] for i in items] == ["乙公司"]
+    assert api.get("/api/v1/customers/?q=甲公").json()["count"] == 1
+    bad = api.get("/api/v1/customers/?grade=Z")
+    assert bad.status_code == 400 and "grade" in bad.json()["error"]["fields"]
+
+
+def test_contacts_and_addresses_sub_resources(make_customer, manager):
+    customer = make_customer()
+    api = api_client_for(manager)
+    base = f"/api/v1/customers/{customer.pk}"
+    contact = api.post(
+        f"{base}/contacts", {"name": "赵六", "mobile": "13600001111"}, content_type="application/json"
+    )
+    assert contact.status_code == 201
+    cid = contact.json()["id"]
+    assert (
+        api.patch(f"{base}/contacts/{cid}", {"position": "经理"}, content_type="application/json").json()[
+            "position"
+        ]
+        == "经理"
+    )
+    address = api.post(
+        f"{base}/addresses", {"name": "仓库", "address": "北京市"}, content_type="application/json"
+    )
+    assert address.status_code == 201 and address.json()["code"] == "FL-01"
+    assert len(api.get(f"{base}/addresses").json()) == 1
+    assert api.delete(f"{base}/contacts/{cid}").status_code == 204
+    assert api.get(f"{base}/contacts").json() == []
