@@ -1,0 +1,118 @@
+"""One filter definition per list, shared by the page, the xlsx export and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kefu.complaints.choices import (
+    AccidentKind,
+    AccidentSeverity,
+    CauseClass,
+    ComplaintSeverity,
+    ContentClass,
+    Responsibility,
+)
+from kefu.complaints.models import Accident, Carrier, Complaint
+from kefu.worktime import clock
+
+OPEN_CHOICES = [("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))]
+
+
+class _Base(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    open = django_filters.ChoiceFilter(
+        choices=OPEN_CHOICES, method="by_open", label=_("Open or closed"), empty_label=None
+    )
+    status = django_filters.CharFilter(field_name="status__code", label=_("Status"))
+    office = django_filters.CharFilter(field_name="sales_office__code", label=_("Responsibility centre"))
+    overdue = django_filters.BooleanFilter(method="by_overdue", label=_("Overdue only"))
+
+    def by_open(self, qs, name, value):
+        if value == "closed":
+            return qs.filter(is_open=False)
+        if value == "all":
+            return qs
+        return qs.filter(is_open=True)
+
+    def by_overdue(self, qs, name, value):
+        if value:
+            return qs.filter(is_open=True, step_deadline__lt=clock.now())
+        return qs
+
+    @property
+    def qs(self):
+        # "open" is the default view of a worklist: apply it even when the parameter is absent.
+        queryset = super().qs
+        if not (self.data.get("open") if self.data else None):
+            queryset = queryset.filter(is_open=True)
+        return queryset
+
+
+class ComplaintFilterSet(_Base):
+    content_class = django_filters.ChoiceFilter(choices=ContentClass.choices, label=_("Complaint content"))
+    cause_class = django_filters.ChoiceFilter(choices=CauseClass.choices, label=_("Complaint cause"))
+    severity = django_filters.ChoiceFilter(choices=ComplaintSeverity.choices, label=_("Severity"))
+    key_account = django_filters.BooleanFilter(field_name="is_key_account", label=_("Key accounts only"))
+    material = django_filters.CharFilter(field_name="material_code", label=_("Material number"))
+    customer = django_filters.CharFilter(field_name="customer__number", label=_("Customer number"))
+    received_from = django_filters.DateFilter(
+        field_name="received_at", lookup_expr="date__gte", label=_("Received from")
+    )
+    received_to = django_filters.DateFilter(
+        field_name="received_at", lookup_expr="date__lte", label=_("Received to")
+    )
+
+    class Meta:
+        model = Complaint
+        fields = []
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(number=value)
+            | Q(subject__contains=value)
+            | Q(customer__name__contains=value)
+            | Q(customer__number=value)
+        )
+
+
+class AccidentFilterSet(_Base):
+    kind = django_filters.ChoiceFilter(choices=AccidentKind.choices, label=_("Kind"))
+    severity = django_filters.ChoiceFilter(choices=AccidentSeverity.choices, label=_("Severity"))
+    responsibility = django_filters.ChoiceFilter(choices=Responsibility.choices, label=_("Responsibility"))
+    carrier = django_filters.CharFilter(field_name="carrier__code", label=_("Carrier code"))
+    occurred_from = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__gte", label=_("Occurred from")
+    )
+    occurred_to = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__lte", label=_("Occurred to")
+    )
+
+    class Meta:
+        model = Accident
+        fields = []
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(number=value) | Q(shipment=value) | Q(place__contains=value) | Q(carrier__name__contains=value)
+        )
+
+
+class CarrierFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.CharFilter(field_name="status", label=_("Cooperation status"))
+
+    class Meta:
+        model = Carrier
+        fields = []
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(Q(code=value) | Q(name__contains=value)) if value else qs

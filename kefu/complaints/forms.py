@@ -1,0 +1,310 @@
+"""Forms of the complaint desk. They parse and validate input; services do the writing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms import modelform_factory
+from django.utils.translation import gettext_lazy as _
+
+from kefu.complaints.flows import ACCIDENT_INPUTS, COMPLAINT_INPUTS
+from kefu.complaints.models import (
+    Accident,
+    AccidentAction,
+    Carrier,
+    CarrierAppraisal,
+    CarrierTraining,
+    Complaint,
+    ComplaintFollowUp,
+)
+from kefu.core.scoping import ScopedQuerySet
+from kefu.org.models import Department, SalesOffice, Staff
+from kefu.worktime import clock
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
+    """Give every widget its Bootstrap class (and mark invalid ones)."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if form.is_bound and name in form.errors:
+            css += " is-invalid"
+        widget.attrs["class"] = css
+        if isinstance(widget, forms.Textarea):
+            widget.attrs.setdefault("rows", 3)
+    return form
+
+
+class CustomerNumberField(forms.CharField):
+    """A customer by number 客户编号, looked up inside the user's scope (no list of a million)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("label", _("Customer number"))
+        super().__init__(*args, **kwargs)
+        self.user = None
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        from kefu.customers.models import Customer
+
+        customer = Customer.objects.visible_to(self.user).filter(number=value.strip()).first()
+        if customer is None:
+            raise forms.ValidationError(_("No customer with this number in your scope."))
+        return customer
+
+
+class ScopedForm(forms.ModelForm):
+    """A model form that knows its user, so lookups stay inside the user's data scope."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            if isinstance(field, CustomerNumberField):
+                field.user = user
+        if "sales_office" in self.fields:
+            self.fields["sales_office"].queryset = offices_for(user)
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = Staff.objects.visible_to(user).filter(is_active=True)
+        if "handling_department" in self.fields:
+            self.fields["handling_department"].queryset = Department.objects.filter(is_active=True)
+        if "carrier" in self.fields:
+            self.fields["carrier"].queryset = Carrier.objects.exclude(status="suspended")
+        if "notification" in self.fields:
+            qs = self.fields["notification"].queryset
+            if isinstance(qs, ScopedQuerySet):
+                self.fields["notification"].queryset = qs.visible_to(user)
+            self.fields["notification"].widget = forms.NumberInput()
+            self.fields["notification"].help_text = _("Internal id of the related service notification.")
+        bootstrap(self)
+
+
+def offices_for(user):
+    from kefu.org.scope import scope_for
+
+    scope = scope_for(user)
+    qs = SalesOffice.objects.filter(is_active=True)
+    return qs if scope.company_wide else qs.filter(pk__in=scope.office_ids)
+
+
+class ComplaintCreateForm(ScopedForm):
+    customer = CustomerNumberField()
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "customer",
+            "received_at",
+            "received_via",
+            "subject",
+            "contact_name",
+            "contact_phone",
+            "severity",
+            "sales_document",
+            "shipment",
+            "description",
+        ]
+        widgets = {"received_at": DATETIME, "description": forms.Textarea}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_at"].required = False
+        self.fields["received_at"].help_text = _(
+            "Leave empty for now. The 10-minute recording clock starts here."
+        )
+        if not self.is_bound:
+            self.initial.setdefault("received_at", clock.now().astimezone(clock.load_calendar().tz))
+
+
+class ComplaintEditForm(ScopedForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "subject",
+            "received_via",
+            "contact_name",
+            "contact_phone",
+            "severity",
+            "owner",
+            "sales_document",
+            "shipment",
+            "notification",
+            "material",
+            "material_code",
+            "material_name",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea}
+
+
+def transition_form_class(model, to_code: str, required: list[str]):
+    """A form for the inputs of one step; required ones are the transition's, shown with a star."""
+    names = (COMPLAINT_INPUTS if model is Complaint else ACCIDENT_INPUTS).get(to_code, [])
+    widgets = {
+        n: forms.Textarea for n in names if model._meta.get_field(n).get_internal_type() == "TextField"
+    }
+    base = modelform_factory(model, form=ScopedForm, fields=names, widgets=widgets)
+
+    class StepForm(base):
+        version = forms.IntegerField(widget=forms.HiddenInput)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name, field in self.fields.items():
+                if name != "version":
+                    field.required = name in required and not isinstance(field.widget, forms.CheckboxInput)
+            bootstrap(self)
+
+        def inputs(self) -> dict:
+            return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+    return StepForm
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = ComplaintFollowUp
+        fields = ["via", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class AccidentCreateForm(ScopedForm):
+    customer = CustomerNumberField(required=False)
+
+    class Meta:
+        model = Accident
+        fields = [
+            "kind",
+            "occurred_at",
+            "place",
+            "sales_office",
+            "shipment",
+            "carrier",
+            "customer",
+            "is_insured",
+            "insurer",
+            "estimated_loss",
+            "responsibility",
+            "description",
+        ]
+        widgets = {"occurred_at": DATETIME, "description": forms.Textarea}
+
+
+class AccidentEditForm(ScopedForm):
+    customer = CustomerNumberField(required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Accident
+        fields = [
+            "place",
+            "shipment",
+            "carrier",
+            "customer",
+            "is_insured",
+            "insurer",
+            "estimated_loss",
+            "final_loss",
+            "responsibility",
+            "initial_measures",
+            "owner",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea, "initial_measures": forms.Textarea}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.customer_id and not self.is_bound:
+            self.initial["customer"] = self.instance.customer.number
+
+
+class AccidentActionForm(forms.ModelForm):
+    class Meta:
+        model = AccidentAction
+        fields = ["method", "counterparty", "amount_claimed", "amount_recovered", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class CarrierForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Carrier
+        fields = [
+            "code",
+            "name",
+            "contact_name",
+            "phone",
+            "address",
+            "license_number",
+            "transport_modes",
+            "service_regions",
+            "fleet_size",
+            "status",
+            "cooperation_since",
+            "contract_number",
+            "contract_until",
+            "insured",
+            "notes",
+        ]
+        widgets = {"cooperation_since": DATE, "contract_until": DATE, "notes": forms.Textarea}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class TrainingForm(forms.ModelForm):
+    class Meta:
+        model = CarrierTraining
+        fields = ["held_on", "topic", "participants", "result"]
+        widgets = {"held_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class AppraisalForm(forms.ModelForm):
+    class Meta:
+        model = CarrierAppraisal
+        fields = ["period", "on_time_rate", "damage_rate", "score", "grade", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end must not be before the start."))
+        return data
