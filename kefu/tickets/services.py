@@ -271,6 +271,7 @@ def create_notification(
             if long_text.strip():
                 _append_text(notification, long_text, actor)
                 notification.save(update_fields=["long_text"])
+            reindex(notification)
             if notification.urgent:
                 _urgent_path(notification, actor)
     except IntegrityError:
@@ -280,6 +281,14 @@ def create_notification(
                 return done.notification
         raise
     return notification
+
+
+def reindex(notification: Notification) -> None:
+    """Keep the keyword search index in step with the description and long text."""
+    from kefu.core.search import index_documents
+    from kefu.tickets.queries import SEARCH_INDEX, search_document
+
+    index_documents(SEARCH_INDEX, [(notification.pk, search_document(notification))])
 
 
 def _append_text(notification: Notification, text: str, actor, *, at=None) -> LongTextEntry:
@@ -316,6 +325,7 @@ def add_text(*, actor, notification: Notification, text: str) -> LongTextEntry:
         Notification.objects.filter(pk=locked.pk).update(
             long_text=locked.long_text, updated_at=timezone.now()
         )
+        reindex(locked)
     notification.long_text = locked.long_text
     return entry
 
@@ -342,6 +352,8 @@ def update_notification(
     _clean(notification)
     with transaction.atomic():
         save_versioned(notification, expected_version=expected_version, update_fields=changed)
+        if "description" in changed:
+            reindex(notification)
         labels = {name: str(Notification._meta.get_field(name).verbose_name) for name in changed}
         record(
             notification,
@@ -643,6 +655,7 @@ def apply_transition(notification: Notification, transition, inputs: dict, actor
     if len(lines) > 1:
         _append_text(notification, "\n".join(lines), actor)
         changed.append("long_text")
+        reindex(notification)
     return changed
 
 

@@ -1,0 +1,374 @@
+"""Notification API at /api/v1/notifications/: the same services, scope and rules as the UI.
+
+Codes, not ids, name related records (customer 2110050007, work centre S4002, person 202),
+as users of SAP CS know them. A create retried with the same `Idempotency-Key` header makes
+one notification; a partial update carries the `version` it read and gets 409 if stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from kefu.api.pagination import Page, page
+from kefu.core.errors import ValidationFailed
+from kefu.tickets import queries, services
+from kefu.tickets.models import Item, NotificationType
+
+router = Router(tags=["notifications"])
+
+
+class ItemIn(Schema):
+    product_type: str | None = None
+    colour: str | None = None
+    material: str | None = None
+    quantity: Decimal | None = Decimal(1)
+    reason: str | None = None
+    reason_text: str | None = ""
+
+
+class ItemOut(Schema):
+    id: int
+    position: int
+    product_type: str | None
+    colour: str | None
+    material: str | None
+    quantity: Decimal
+    reason: str | None
+    reason_text: str
+
+
+class HeaderIn(Schema):
+    description: str | None = Field(None, max_length=100)
+    reference_notification: str | None = None
+    customer: str | None = None
+    sold_to: str | None = None
+    reporter: str | None = Field(None, max_length=50)
+    reference_document: str | None = Field(None, max_length=20)
+    reference_date: dt.date | None = None
+    required_start: dt.date | None = None
+    required_end: dt.date | None = None
+    work_centre: str | None = None
+    responsible: str | None = None
+    sales_organization: str | None = None
+    distribution_channel: str | None = None
+    division: str | None = None
+    sales_office: str | None = None
+    sales_group: str | None = None
+    business_area: str | None = None
+    functional_location: str | None = Field(None, max_length=30)
+    object_address: str | None = Field(None, max_length=200)
+    contact_name: str | None = Field(None, max_length=50)
+    contact_phone: str | None = Field(None, max_length=30)
+    priority: str | None = None
+    urgent: bool | None = None
+    payment_status: str | None = None
+
+
+class NotificationIn(HeaderIn):
+    type: str | None = None
+    customer: str
+    description: str = Field(..., max_length=100)
+    long_text: str = ""
+    items: list[ItemIn] = []
+
+
+class NotificationPatch(HeaderIn):
+    version: int
+
+
+class TransitionIn(Schema):
+    to: str
+    version: int | None = None
+    inputs: dict[str, str] = {}
+
+
+class TextIn(Schema):
+    text: str
+
+
+class MailIn(Schema):
+    department: str | None = None
+    to: list[str] = []
+    note: str = ""
+
+
+class RowOut(Schema):
+    id: int
+    number: str
+    type: str
+    status: str
+    status_name: str
+    stage: str
+    description: str
+    customer: str
+    customer_number: str
+    object_address: str
+    contact_name: str
+    contact_phone: str
+    work_centre: str
+    responsible: str
+    sales_office: str
+    priority: str
+    urgent: bool
+    overdue: bool
+    required_start: dt.date | None
+    required_end: dt.date | None
+    created_at: dt.datetime
+    reference_document: str
+    payment_status: str
+    version: int
+
+
+class TextOut(Schema):
+    id: int
+    author: str
+    created_at: dt.datetime
+    text: str
+
+
+class TransitionOut(Schema):
+    to: str
+    name: str
+    required_fields: list[str]
+    approval: bool
+
+
+class DetailOut(RowOut):
+    long_text: str
+    reporter: str
+    reference_date: dt.date | None
+    sales_area: str
+    sales_group: str | None
+    business_area: str | None
+    functional_location: str
+    reference_notification: str | None
+    sold_to: str | None
+    items: list[ItemOut]
+    texts: list[TextOut]
+    transitions: list[TransitionOut]
+
+
+class TypeOut(Schema):
+    code: str
+    name: str
+    profile: str
+    proposed_for: list[str]
+
+
+def _item(i: Item) -> dict:
+    return {
+        "id": i.pk,
+        "position": i.position,
+        "product_type": i.product_type.code if i.product_type_id else None,
+        "colour": i.colour.code if i.colour_id else None,
+        "material": i.material.code if i.material_id else None,
+        "quantity": i.quantity,
+        "reason": i.reason.code if i.reason_id else None,
+        "reason_text": i.reason_text,
+    }
+
+
+def _detail(request, n) -> dict:
+    ctx = queries.detail_context(n, request.user)
+    row = ctx["row"].__dict__
+    return {
+        **row,
+        "long_text": n.long_text,
+        "reporter": n.reporter,
+        "reference_date": n.reference_date,
+        "sales_area": f"{n.sales_organization.code}/{n.distribution_channel.code}/{n.division.code}",
+        "sales_group": n.sales_group.code if n.sales_group_id else None,
+        "business_area": n.business_area.code if n.business_area_id else None,
+        "functional_location": n.functional_location,
+        "reference_notification": n.reference_notification.number if n.reference_notification_id else None,
+        "sold_to": n.sold_to.number if n.sold_to_id else None,
+        "items": [_item(i) for i in ctx["items"]],
+        "texts": [
+            {"id": e.pk, "author": e.author_name, "created_at": e.created_at, "text": e.text}
+            for e in ctx["entries"]
+        ],
+        "transitions": [
+            {
+                "to": t.to_status.code,
+                "name": t.display_name,
+                "required_fields": t.required_fields or [],
+                "approval": t.is_approval,
+            }
+            for t in ctx["transitions"]
+        ],
+    }
+
+
+def _resolve(user, data: dict) -> dict:
+    """Codes → records, each unknown code reported on its own field."""
+    from kefu.customers.models import Customer
+    from kefu.org import models as org
+    from kefu.tickets.models import Notification
+
+    lookups = {
+        "customer": (Customer.objects.visible_to(user), "number"),
+        "sold_to": (Customer.objects.visible_to(user), "number"),
+        "work_centre": (org.WorkCentre.objects.all(), "code"),
+        "responsible": (org.Staff.objects.filter(is_active=True), "personnel_number"),
+        "sales_organization": (org.SalesOrganization.objects.all(), "code"),
+        "distribution_channel": (org.DistributionChannel.objects.all(), "code"),
+        "division": (org.Division.objects.all(), "code"),
+        "sales_office": (org.SalesOffice.objects.all(), "code"),
+        "sales_group": (org.SalesGroup.objects.all(), "code"),
+        "business_area": (org.BusinessArea.objects.all(), "code"),
+        "reference_notification": (Notification.objects.visible_to(user), "number"),
+        "type": (NotificationType.objects.filter(is_active=True), "code"),
+    }
+    errors, out = {}, {}
+    for name, value in data.items():
+        if name in lookups and value not in (None, ""):
+            qs, field = lookups[name]
+            found = qs.filter(**{field: str(value).strip()}).first()
+            if found is None:
+                errors[name] = [_("Unknown code %(code)s.") % {"code": value}]
+            out[name] = found
+        elif name in lookups:
+            out[name] = None
+        else:
+            out[name] = value
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    return out
+
+
+@router.get("/types", response=list[TypeOut], summary="Notification types")
+def list_types(request):
+    return [
+        {
+            "code": t.code,
+            "name": t.display_name,
+            "profile": t.profile.code,
+            "proposed_for": t.payment_statuses,
+        }
+        for t in NotificationType.objects.filter(is_active=True).select_related("profile")
+    ]
+
+
+@router.get("", response=Page[RowOut], summary="Worklist (IW59) with the worklist's selections")
+def list_notifications(request, limit: int = 50, offset: int = 0):
+    qs = queries.worklist(request.user, request.GET)
+    return page(qs, limit=limit, offset=offset, present=lambda rows: queries.present_rows(rows, request.user))
+
+
+@router.post("", response={201: DetailOut, 200: DetailOut}, summary="Create a notification (IW51)")
+def create_notification(request, payload: NotificationIn):
+    data = payload.dict()
+    items = list(data.pop("items") or [])
+    long_text = data.pop("long_text") or ""
+    key = request.headers.get("Idempotency-Key", "").strip()[:100]
+    from kefu.tickets.models import IdempotencyKey
+
+    replay = bool(key) and IdempotencyKey.objects.filter(user=request.user, key=key).exists()
+    resolved = _resolve(request.user, {k: v for k, v in data.items() if v is not None})
+    n = services.create_notification(
+        actor=request.user, long_text=long_text, items=items, idempotency_key=key, **resolved
+    )
+    n = services.access_notification(request.user, n.pk)
+    return Status(200 if replay else 201, _detail(request, n))
+
+
+@router.get("/{notification_id}", response=DetailOut, summary="One notification")
+def get_notification(request, notification_id: int):
+    return _detail(request, services.access_notification(request.user, notification_id))
+
+
+@router.patch("/{notification_id}", response=DetailOut, summary="Change a notification (IW52)")
+def patch_notification(request, notification_id: int, payload: NotificationPatch):
+    n = services.access_notification(request.user, notification_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    services.update_notification(
+        actor=request.user, notification=n, expected_version=version, **_resolve(request.user, data)
+    )
+    return _detail(request, services.access_notification(request.user, notification_id))
+
+
+@router.post("/{notification_id}/transitions", response=DetailOut, summary="Change the user status")
+def post_transition(request, notification_id: int, payload: TransitionIn):
+    n = services.access_notification(request.user, notification_id)
+    services.change_status(
+        actor=request.user,
+        notification=n,
+        to=payload.to,
+        inputs=payload.inputs,
+        expected_version=payload.version,
+    )
+    return _detail(request, services.access_notification(request.user, notification_id))
+
+
+@router.get("/{notification_id}/items", response=list[ItemOut], summary="Items")
+def list_items(request, notification_id: int):
+    n = services.access_notification(request.user, notification_id)
+    return [_item(i) for i in n.items.select_related("product_type", "colour", "material", "reason")]
+
+
+@router.post("/{notification_id}/items", response={201: ItemOut}, summary="Add an item")
+def add_item(request, notification_id: int, payload: ItemIn):
+    n = services.access_notification(request.user, notification_id)
+    return Status(201, _item(services.add_item(actor=request.user, notification=n, **payload.dict())))
+
+
+@router.patch("/{notification_id}/items/{item_id}", response=ItemOut, summary="Change an item")
+def patch_item(request, notification_id: int, item_id: int, payload: ItemIn):
+    from kefu.core.errors import NotFound
+
+    n = services.access_notification(request.user, notification_id)
+    item = n.items.filter(pk=item_id).first()
+    if item is None:
+        raise NotFound()
+    return _item(services.update_item(actor=request.user, item=item, **payload.dict(exclude_unset=True)))
+
+
+@router.delete("/{notification_id}/items/{item_id}", response={204: None}, summary="Remove an item")
+def delete_item(request, notification_id: int, item_id: int):
+    from kefu.core.errors import NotFound
+
+    n = services.access_notification(request.user, notification_id)
+    item = n.items.filter(pk=item_id).first()
+    if item is None:
+        raise NotFound()
+    services.remove_item(actor=request.user, item=item)
+    return Status(204, None)
+
+
+@router.get("/{notification_id}/texts", response=list[TextOut], summary="Long-text entries")
+def list_texts(request, notification_id: int):
+    n = services.access_notification(request.user, notification_id)
+    return [
+        {"id": e.pk, "author": e.author_name, "created_at": e.created_at, "text": e.text}
+        for e in n.text_entries.order_by("created_at", "id")
+    ]
+
+
+@router.post("/{notification_id}/texts", response={201: TextOut}, summary="Append to the long text")
+def add_text(request, notification_id: int, payload: TextIn):
+    n = services.access_notification(request.user, notification_id)
+    e = services.add_text(actor=request.user, notification=n, text=payload.text)
+    return Status(201, {"id": e.pk, "author": e.author_name, "created_at": e.created_at, "text": e.text})
+
+
+@router.post("/{notification_id}/mail", response={202: dict}, summary="Mail to a department (SBWP)")
+def mail(request, notification_id: int, payload: MailIn):
+    from kefu.org.models import Department
+
+    n = services.access_notification(request.user, notification_id)
+    department = None
+    if payload.department:
+        department = Department.objects.filter(code=payload.department, is_active=True).first()
+        if department is None:
+            raise ValidationFailed(
+                fields={"department": [_("Unknown code %(code)s.") % {"code": payload.department}]}
+            )
+    sent = services.mail_to_department(
+        actor=request.user, notification=n, department=department, to=payload.to, note=payload.note
+    )
+    return Status(202, {"id": sent.pk, "status": sent.status})

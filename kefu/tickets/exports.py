@@ -1,0 +1,69 @@
+"""The worklist as .xlsx (openpyxl, write-only), from the same masked rows the page shows."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+def worklist_xlsx(rows, user) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Notifications"))
+    sheet.append(
+        [
+            _("Notification"),
+            _("Type"),
+            _("User status"),
+            _("System status"),
+            _("Description"),
+            _("Customer number"),
+            _("Customer"),
+            _("Object address"),
+            _("Contact person"),
+            _("Contact phone"),
+            _("Main work centre"),
+            _("Person responsible"),
+            _("Responsibility centre"),
+            _("Priority"),
+            _("Urgent"),
+            _("Required start"),
+            _("Required end"),
+            _("Created"),
+            _("Reference document"),
+            _("Payment status"),
+        ]
+    )
+    for r in rows:
+        sheet.append(
+            [
+                r.number,
+                r.type,
+                f"{r.status} {r.status_name}",
+                r.stage_label,
+                r.description,
+                r.customer_number,
+                r.customer,
+                r.object_address,
+                r.contact_name,
+                r.contact_phone,
+                r.work_centre,
+                r.responsible,
+                r.sales_office,
+                r.priority,
+                _("Yes") if r.urgent else "",
+                r.required_start,
+                r.required_end,
+                timezone.localtime(r.created_at).replace(tzinfo=None),
+                r.reference_document,
+                r.payment_status,
+            ]
+        )
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        f'attachment; filename="notifications-{timezone.localdate():%Y%m%d}.xlsx"'
+    )
+    workbook.save(response)
+    return response

@@ -1,0 +1,153 @@
+"""Forms of the notification pages; they only parse — services validate and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kefu.tickets.models import Notification
+
+HEADER_FIELDS = [
+    "type",
+    "reference_notification",
+    "description",
+    "customer",
+    "sold_to",
+    "reporter",
+    "reference_document",
+    "reference_date",
+    "required_start",
+    "required_end",
+    "work_centre",
+    "responsible",
+    "sales_organization",
+    "distribution_channel",
+    "division",
+    "sales_office",
+    "sales_group",
+    "business_area",
+    "functional_location",
+    "object_address",
+    "contact_name",
+    "contact_phone",
+    "priority",
+    "urgent",
+    "payment_status",
+]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class Bootstrap:
+    def _style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class NotificationForm(Bootstrap, forms.ModelForm):
+    long_text = forms.CharField(
+        label=_("Long text"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Notification
+        fields = HEADER_FIELDS
+        widgets = {"reference_date": DATE, "required_start": DATE, "required_end": DATE}
+
+    def __init__(self, *args, user=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kefu.customers.models import Customer
+        from kefu.org.models import Staff
+
+        customers = Customer.objects.visible_to(user) if user is not None else Customer.objects.none()
+        self.fields["customer"].queryset = customers
+        self.fields["sold_to"].queryset = customers
+        self.fields["customer"].widget = forms.TextInput(attrs={"list": "customer-numbers"})
+        self.fields["customer"].to_field_name = "number"
+        self.fields["customer"].label = _("Ship-to party (customer number)")
+        self.fields["sold_to"].widget = forms.TextInput()
+        self.fields["sold_to"].to_field_name = "number"
+        self.fields["sold_to"].label = _("Sold-to party (customer number)")
+        self.fields["reference_notification"].widget = forms.TextInput()
+        self.fields["reference_notification"].to_field_name = "number"
+        self.fields["reference_notification"].queryset = Notification.objects.visible_to(user)
+        self.fields["responsible"].queryset = Staff.objects.filter(is_active=True).order_by(
+            "personnel_number"
+        )
+        self.fields["type"].required = False
+        self.fields["type"].help_text = _(
+            "Left empty: proposed from the payment status (Z1 paid, Z2 not paid)."
+        )
+        for name in ("work_centre", "sales_organization", "distribution_channel", "division", "sales_office"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Left empty: taken from the customer and your organisation.")
+        if editing:
+            for name in ("type", "long_text"):
+                self.fields.pop(name)
+            for name in self.fields:
+                if name not in ("version",) and self.instance.pk and name in ("customer",):
+                    self.initial[name] = self.instance.customer.number
+            if self.instance.sold_to_id:
+                self.initial["sold_to"] = self.instance.sold_to.number
+            if self.instance.reference_notification_id:
+                self.initial["reference_notification"] = self.instance.reference_notification.number
+            self.initial["version"] = self.instance.version
+        self._style()
+
+    def _post_clean(self):  # the service validates the model; the form only parses
+        pass
+
+
+class TextForm(Bootstrap, forms.Form):
+    text = forms.CharField(label=_("Add to the long text"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ItemForm(Bootstrap, forms.Form):
+    product_type = forms.CharField(label=_("Product type"), required=False)
+    colour = forms.CharField(label=_("Colour code"), required=False)
+    material = forms.CharField(label=_("Material"), required=False)
+    quantity = forms.DecimalField(label=_("Quantity"), required=False, initial=1, min_value=0.01)
+    reason = forms.CharField(label=_("Reason code"), required=False)
+    reason_text = forms.CharField(label=_("Reason text"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, listname in (
+            ("product_type", "dl-ptype"),
+            ("colour", "dl-colour"),
+            ("material", "dl-material"),
+            ("reason", "dl-reason"),
+        ):
+            self.fields[name].widget.attrs["list"] = listname
+        self._style()
+
+
+class AttachmentForm(Bootstrap, forms.Form):
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class MailForm(Bootstrap, forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
+    to = forms.CharField(label=_("Or e-mail addresses"), required=False, help_text=_("Separate with commas."))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kefu.org.models import Department
+
+        self.fields["department"].queryset = Department.objects.filter(is_active=True).exclude(mailbox="")
+        self._style()

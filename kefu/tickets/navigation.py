@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+
+NAV_ITEMS = [
+    {
+        "label": _("Notifications"),
+        "url": "tickets:worklist",
+        "icon": "clipboard-check",
+        "perm": "tickets.view_notification",
+        "order": 20,
+    },
+    {
+        "label": _("Work plan"),
+        "url": "tickets:work_plan",
+        "icon": "printer",
+        "perm": "tickets.view_notification",
+        "order": 25,
+    },
+]

@@ -1,0 +1,205 @@
+"""Read side of notifications: the worklist (IW59), the detail page, the work plan (ZSMR006) and
+the one masked read model used by the UI, the API and the export alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kefu.core.masking import mask_address, mask_phone
+from kefu.tickets.filtersets import NotificationFilter
+from kefu.tickets.models import Notification
+from kefu.workflow.choices import Stage
+
+LIST_RELATED = ("type", "status", "customer", "work_centre", "responsible", "sales_office")
+# Worklist columns a user may choose (and save in a named view); key → (label msgid, getter).
+COLUMNS = [
+    "number",
+    "type",
+    "status",
+    "stage",
+    "description",
+    "customer",
+    "object_address",
+    "contact_phone",
+    "work_centre",
+    "responsible",
+    "sales_office",
+    "priority",
+    "required_start",
+    "required_end",
+    "created_at",
+    "reference_document",
+    "payment_status",
+]
+DEFAULT_COLUMNS = [
+    "number",
+    "type",
+    "status",
+    "description",
+    "customer",
+    "work_centre",
+    "responsible",
+    "priority",
+    "required_end",
+    "created_at",
+]
+
+
+def keyword_filter(queryset: QuerySet, value: str) -> QuerySet:
+    """Keyword: a notification number, or a (Chinese) substring of the description or long text."""
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    if value.isdigit() and len(value) >= 6:
+        return queryset.filter(Q(number=value) | Q(reference_document=value) | Q(customer__number=value))
+    from kefu.core.search import substring_filter
+
+    return substring_filter(queryset, value, index=SEARCH_INDEX)
+
+
+SEARCH_INDEX = "tickets"
+
+
+def search_document(n: Notification) -> list[str]:
+    """What the keyword search finds a notification by: its description and its long text."""
+    return [n.description, n.long_text]
+
+
+def can_see_personal_data(user) -> bool:
+    return user.has_perm("customers.view_personal_data")
+
+
+def worklist(user, params=None) -> QuerySet[Notification]:
+    """The scoped, filtered worklist, urgent first then newest (matches the composite indexes)."""
+    qs = Notification.objects.visible_to(user).select_related(*LIST_RELATED)
+    filterset = NotificationFilter(params or {}, queryset=qs)
+    if filterset.is_valid():
+        qs = filterset.qs
+    return qs.order_by("-urgent", "-created_at", "-id")
+
+
+@dataclass
+class Row:
+    id: int
+    number: str
+    type: str
+    status: str
+    status_name: str
+    stage: str
+    stage_label: str
+    description: str
+    customer: str
+    customer_number: str
+    object_address: str
+    contact_name: str
+    contact_phone: str
+    work_centre: str
+    responsible: str
+    sales_office: str
+    priority: str
+    urgent: bool
+    overdue: bool
+    required_start: dt.date | None
+    required_end: dt.date | None
+    created_at: dt.datetime
+    reference_document: str
+    payment_status: str
+    version: int
+
+
+def present_row(n: Notification, *, unmasked: bool, today: dt.date | None = None) -> Row:
+    """The one read model of a notification row; phone and address masked unless `unmasked`."""
+    today = today or timezone.localdate()
+    return Row(
+        id=n.pk,
+        number=n.number,
+        type=n.type.code,
+        status=n.status.code,
+        status_name=n.status.display_name,
+        stage=n.stage,
+        stage_label=str(Stage(n.stage).label),
+        description=n.description,
+        customer=n.customer.name,
+        customer_number=n.customer.number,
+        object_address=n.object_address if unmasked else mask_address(n.object_address),
+        contact_name=n.contact_name,
+        contact_phone=n.contact_phone if unmasked else mask_phone(n.contact_phone),
+        work_centre=n.work_centre.code,
+        responsible=str(n.responsible) if n.responsible_id else "",
+        sales_office=n.sales_office.code,
+        priority=n.priority,
+        urgent=n.urgent,
+        overdue=bool(n.required_end and n.stage in Stage.open_values() and n.required_end < today),
+        required_start=n.required_start,
+        required_end=n.required_end,
+        created_at=n.created_at,
+        reference_document=n.reference_document,
+        payment_status=n.get_payment_status_display(),
+        version=n.version,
+    )
+
+
+def present_rows(rows, user) -> list[Row]:
+    unmasked = can_see_personal_data(user)
+    today = timezone.localdate()
+    return [present_row(n, unmasked=unmasked, today=today) for n in rows]
+
+
+def bounded_page(qs: QuerySet, page: int, size: int = 50) -> tuple[list, bool]:
+    """Rows of a page and whether there is a next one, without COUNT(*) over a million rows."""
+    page = max(1, min(page, 2000))
+    start = (page - 1) * size
+    rows = list(qs[start : start + size + 1])
+    return rows[:size], len(rows) > size
+
+
+def work_plan(
+    user,
+    *,
+    work_centre: str = "",
+    technician: str = "",
+    date_from=None,
+    date_to=None,
+    ids: list[int] | None = None,
+) -> list[Notification]:
+    """Work plan 工作计划表 (ZSMR006): open notifications to visit, by work centre or technician and dates."""
+    qs = (
+        Notification.objects.visible_to(user)
+        .select_related(*LIST_RELATED)
+        .filter(stage__in=Stage.open_values())
+    )
+    if ids:
+        qs = qs.filter(pk__in=ids)
+    if work_centre:
+        qs = qs.filter(work_centre__code=work_centre)
+    if technician:
+        qs = qs.filter(responsible__personnel_number=technician)
+    if date_from:
+        qs = qs.filter(Q(required_end__gte=date_from) | Q(required_end__isnull=True))
+    if date_to:
+        qs = qs.filter(required_start__lte=date_to)
+    return list(qs.order_by("-urgent", "required_start", "number")[:500])
+
+
+def detail_context(n: Notification, user) -> dict:
+    from kefu.billing.choices import LineKind
+    from kefu.billing.queries import billing_for
+    from kefu.timeline.queries import events_for, present
+    from kefu.workflow.engine import available_transitions
+
+    unmasked = can_see_personal_data(user)
+    return {
+        "n": n,
+        "row": present_row(n, unmasked=unmasked),
+        "items": list(n.items.select_related("product_type", "colour", "material", "reason")),
+        "entries": list(n.text_entries.order_by("created_at", "id")),
+        "attachments": list(n.attachments.all()),
+        "transitions": available_transitions(n, user),
+        "events": present(events_for(n)),
+        "billing": billing_for(n),
+        "line_kinds": LineKind.choices,
+    }

@@ -1,0 +1,401 @@
+"""Notification pages: worklist (IW59), create (IW51), detail/change (IW52), work plan (ZSMR006).
+Thin: parse, access, call a service or query, render; domain errors go next to their fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.core.errors import KefuError, NotFound
+from kefu.core.htmx import render_page
+from kefu.tickets import queries, services
+from kefu.tickets.exports import worklist_xlsx
+from kefu.tickets.filtersets import NotificationFilter
+from kefu.tickets.forms import AttachmentForm, ItemForm, MailForm, NotificationForm, TextForm
+from kefu.tickets.models import Item, Notification, SavedView
+
+COLUMN_LABELS = {
+    "number": _("Notification"),
+    "type": _("Type"),
+    "status": _("User status"),
+    "stage": _("System status"),
+    "description": _("Description"),
+    "customer": _("Customer"),
+    "object_address": _("Object address"),
+    "contact_phone": _("Contact phone"),
+    "work_centre": _("Main work centre"),
+    "responsible": _("Person responsible"),
+    "sales_office": _("Responsibility centre"),
+    "priority": _("Priority"),
+    "required_start": _("Required start"),
+    "required_end": _("Required end"),
+    "created_at": _("Created"),
+    "reference_document": _("Reference document"),
+    "payment_status": _("Payment status"),
+}
+
+
+def _notification(request, pk) -> Notification:
+    try:
+        return services.access_notification(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _fail(request, exc: KefuError) -> None:
+    detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.fields.items() if k != "__all__")
+    messages.error(request, f"{exc.message}{' (' + detail + ')' if detail else ''}")
+
+
+@login_required
+@permission_required("tickets.view_notification", raise_exception=True)
+def worklist(request: HttpRequest) -> HttpResponse:
+    params = request.GET.copy()
+    view = None
+    if "view" in params:
+        view = SavedView.objects.filter(owner=request.user, pk=params.get("view") or 0).first()
+        if view is not None:
+            params = QueryDict(view.query, mutable=True)
+    columns = [c for c in (params.getlist("col") or (view.columns if view else [])) if c in queries.COLUMNS]
+    columns = columns or queries.DEFAULT_COLUMNS
+    filterset = NotificationFilter(params, queryset=Notification.objects.none())
+    page_number = int(params.get("page") or 1) if str(params.get("page") or "1").isdigit() else 1
+    rows, has_next = queries.bounded_page(queries.worklist(request.user, params), page_number)
+    query = params.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "rows": queries.present_rows(rows, request.user),
+        "columns": columns,
+        "column_labels": COLUMN_LABELS,
+        "all_columns": queries.COLUMNS,
+        "page_number": page_number,
+        "has_next": has_next,
+        "query": query.urlencode(),
+        "views": SavedView.objects.filter(owner=request.user),
+        "current_view": view,
+        "technicians": _technicians(request.user),
+    }
+    return render_page(request, "tickets/worklist.html", "tickets/partials/worklist_table.html", context)
+
+
+def _technicians(user):
+    from kefu.org.models import Staff
+
+    return (
+        Staff.objects.visible_to(user)
+        .filter(is_active=True, user__groups__role__code="technician")
+        .distinct()
+    )
+
+
+@login_required
+@require_POST
+def save_view(request: HttpRequest) -> HttpResponse:
+    name = request.POST.get("name", "").strip()[:60]
+    if not name:
+        messages.error(request, _("Give the view a name."))
+        return redirect("tickets:worklist")
+    query = request.POST.get("query", "")
+    columns = [c for c in request.POST.getlist("col") if c in queries.COLUMNS]
+    view, _created = SavedView.objects.update_or_create(
+        owner=request.user, name=name, defaults={"query": query[:1000], "columns": columns}
+    )
+    messages.success(request, _("View “%(name)s” saved.") % {"name": name})
+    return redirect(f"{request.build_absolute_uri('/notifications/')}?view={view.pk}")
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Bulk actions on the selected rows: assign, print the work plan, export."""
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    action = request.POST.get("action")
+    chosen = list(
+        Notification.objects.visible_to(request.user).filter(pk__in=ids).select_related("responsible")
+    )
+    if not chosen:
+        messages.error(request, _("Select at least one notification."))
+        return redirect("tickets:worklist")
+    if action == "workplan":
+        return redirect(
+            f"{request.build_absolute_uri('/notifications/work-plan/')}?"
+            + urlencode([("id", n.pk) for n in chosen])
+        )
+    if action == "export":
+        return worklist_xlsx(queries.present_rows(chosen, request.user), request.user)
+    if action == "assign":
+        from kefu.org.models import Staff
+
+        staff = Staff.objects.visible_to(request.user).filter(pk=request.POST.get("responsible") or 0).first()
+        try:
+            count = services.assign(actor=request.user, notifications=chosen, responsible=staff)
+        except KefuError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("%(count)d notifications assigned.") % {"count": count})
+    return redirect(request.POST.get("next") or "tickets:worklist")
+
+
+@login_required
+@permission_required("tickets.export_notification", raise_exception=True)
+def export(request: HttpRequest) -> HttpResponse:
+    """The worklist's selection as .xlsx (same filters as the page; at most 50,000 rows)."""
+    rows = queries.worklist(request.user, request.GET)[:50_000]
+    return worklist_xlsx(queries.present_rows(rows, request.user), request.user)
+
+
+@login_required
+@permission_required("tickets.add_notification", raise_exception=True)
+def create(request: HttpRequest) -> HttpResponse:
+    form = NotificationForm(request.POST or None, user=request.user, initial=_initial(request))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            n = services.create_notification(actor=request.user, **data)
+        except KefuError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("Notification %(number)s created.") % {"number": n.number})
+            return redirect("tickets:detail", pk=n.pk)
+    return render(request, "tickets/form.html", {"form": form, "creating": True, **_datalists(request.user)})
+
+
+def _initial(request) -> dict:
+    initial = {}
+    if request.GET.get("customer"):
+        initial["customer"] = request.GET["customer"]
+    return initial
+
+
+def _datalists(user) -> dict:
+    from kefu.customers.models import Customer
+
+    return {
+        "customer_numbers": Customer.objects.visible_to(user)
+        .order_by("-id")
+        .values_list("number", "name")[:200]
+    }
+
+
+def _attach_errors(form, exc: KefuError) -> None:
+    placed = False
+    for name, errors in exc.fields.items():
+        if name in form.fields:
+            for error in errors:
+                form.add_error(name, error)
+            placed = True
+    if not placed or exc.fields.get("__all__"):
+        form.add_error(None, str(exc.message))
+
+
+@login_required
+@permission_required("tickets.view_notification", raise_exception=True)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _notification(request, pk)
+    return render(request, "tickets/detail.html", _detail_context(request, n))
+
+
+def _detail_context(request, n, **forms) -> dict:
+    from kefu.catalog.models import ColourCode, Material, ProductType, ReasonCode
+
+    context = queries.detail_context(n, request.user)
+    context.update(
+        text_form=forms.get("text_form") or TextForm(),
+        item_form=forms.get("item_form") or ItemForm(),
+        attachment_form=forms.get("attachment_form") or AttachmentForm(),
+        mail_form=forms.get("mail_form") or MailForm(),
+        ptypes=ProductType.objects.filter(is_active=True),
+        colours=ColourCode.objects.filter(is_active=True),
+        materials=Material.objects.filter(is_active=True)[:500],
+        reasons=ReasonCode.objects.filter(is_active=True),
+    )
+    return context
+
+
+@login_required
+@permission_required("tickets.change_notification", raise_exception=True)
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _notification(request, pk)
+    form = NotificationForm(request.POST or None, instance=n, user=request.user, editing=True)
+    if request.method == "POST":
+        seen = request.POST.get("version")
+        fresh = _notification(request, pk)
+        if form.is_valid():
+            changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                services.update_notification(
+                    actor=request.user,
+                    notification=fresh,
+                    expected_version=int(seen) if seen else None,
+                    **changes,
+                )
+            except KefuError as exc:
+                _attach_errors(form, exc)
+            else:
+                messages.success(request, _("Notification %(number)s saved.") % {"number": n.number})
+                return redirect("tickets:detail", pk=n.pk)
+    return render(
+        request, "tickets/form.html", {"form": form, "creating": False, "n": n, **_datalists(request.user)}
+    )
+
+
+@login_required
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _notification(request, pk)
+    inputs = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "to", "version")}
+    seen = request.POST.get("version")
+    try:
+        outcome = services.change_status(
+            actor=request.user,
+            notification=n,
+            to=request.POST.get("to", ""),
+            inputs=inputs,
+            expected_version=int(seen) if seen else None,
+        )
+    except KefuError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("Status changed to %(status)s.") % {"status": outcome.to_status})
+    return redirect("tickets:detail", pk=n.pk)
+
+
+@login_required
+@require_POST
+def add_text(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _notification(request, pk)
+    form = TextForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_text(actor=request.user, notification=n, text=form.cleaned_data["text"])
+        except KefuError as exc:
+            _fail(request, exc)
+        return redirect(f"/notifications/{n.pk}/#long-text")
+    return render(request, "tickets/detail.html", _detail_context(request, n, text_form=form))
+
+
+@login_required
+@require_POST
+def add_item(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _notification(request, pk)
+    form = ItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_item(actor=request.user, notification=n, **form.cleaned_data)
+        except KefuError as exc:
+            for name, errors in exc.fields.items():
+                field = name.rsplit(".", 1)[-1]
+                form.add_error(field if field in form.fields else None, "; ".join(errors))
+            if not exc.fields:
+                form.add_error(None, str(exc.message))
+        else:
+            return redirect(f"/notifications/{n.pk}/#items")
+    return render(request, "tickets/detail.html", _detail_context(request, n, item_form=form), status=400)
+
+
+@login_required
+@require_POST
+def remove_item(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    n = _notification(request, pk)
+    item = Item.objects.filter(notification=n, pk=item_id).first()
+    if item is None:
+        raise Http404
+    try:
+        services.remove_item(actor=request.user, item=item)
+    except KefuError as exc:
+        _fail(request, exc)
+    return redirect(f"/notifications/{n.pk}/#items")
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _notification(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(actor=request.user, notification=n, upload=form.cleaned_data["file"])
+        except KefuError as exc:
+            form.add_error("file", str(exc.message))
+        else:
+            return redirect(f"/notifications/{n.pk}/#attachments")
+    return render(
+        request, "tickets/detail.html", _detail_context(request, n, attachment_form=form), status=400
+    )
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    from django.http import FileResponse
+
+    n = _notification(request, pk)
+    found = n.attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    return FileResponse(found.file.open("rb"), filename=found.name, content_type=found.content_type)
+
+
+@login_required
+@require_POST
+def mail(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _notification(request, pk)
+    form = MailForm(request.POST)
+    if form.is_valid():
+        to = [a.strip() for a in form.cleaned_data["to"].split(",") if a.strip()]
+        try:
+            services.mail_to_department(
+                actor=request.user,
+                notification=n,
+                department=form.cleaned_data["department"],
+                to=to,
+                note=form.cleaned_data["note"],
+            )
+        except KefuError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("The mail is on its way; it is recorded on the timeline."))
+    return redirect(f"/notifications/{n.pk}/#timeline")
+
+
+@login_required
+@permission_required("tickets.view_notification", raise_exception=True)
+def work_plan(request: HttpRequest) -> HttpResponse:
+    """Work plan 工作计划表 (ZSMR006), printable on A4."""
+
+    def date(name):
+        try:
+            return dt.date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+
+    ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()]
+    work_centre = request.GET.get("work_centre", "").strip()
+    technician = request.GET.get("technician", "").strip()
+    date_from, date_to = date("from"), date("to")
+    rows = []
+    if ids or work_centre or technician:
+        rows = queries.work_plan(
+            request.user,
+            work_centre=work_centre,
+            technician=technician,
+            date_from=date_from,
+            date_to=date_to,
+            ids=ids,
+        )
+    context = {
+        "rows": queries.present_rows(rows, request.user),
+        "work_centre": work_centre,
+        "technician": technician,
+        "date_from": date_from,
+        "date_to": date_to,
+        "technicians": _technicians(request.user),
+    }
+    return render(request, "tickets/work_plan.html", context)
