@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import KefuError, NotFound
@@ -22,23 +23,23 @@ from kefu.tickets.forms import AttachmentForm, ItemForm, MailForm, NotificationF
 from kefu.tickets.models import Item, Notification, SavedView
 
 COLUMN_LABELS = {
-    "number": _("Notification"),
-    "type": _("Type"),
-    "status": _("User status"),
-    "stage": _("System status"),
-    "description": _("Description"),
-    "customer": _("Customer"),
-    "object_address": _("Object address"),
-    "contact_phone": _("Contact phone"),
-    "work_centre": _("Main work centre"),
-    "responsible": _("Person responsible"),
-    "sales_office": _("Responsibility centre"),
-    "priority": _("Priority"),
-    "required_start": _("Required start"),
-    "required_end": _("Required end"),
-    "created_at": _("Created"),
-    "reference_document": _("Reference document"),
-    "payment_status": _("Payment status"),
+    "number": gettext_lazy("Notification"),
+    "type": gettext_lazy("Type"),
+    "status": gettext_lazy("User status"),
+    "stage": gettext_lazy("System status"),
+    "description": gettext_lazy("Description"),
+    "customer": gettext_lazy("Customer"),
+    "object_address": gettext_lazy("Object address"),
+    "contact_phone": gettext_lazy("Contact phone"),
+    "work_centre": gettext_lazy("Main work centre"),
+    "responsible": gettext_lazy("Person responsible"),
+    "sales_office": gettext_lazy("Responsibility centre"),
+    "priority": gettext_lazy("Priority"),
+    "required_start": gettext_lazy("Required start"),
+    "required_end": gettext_lazy("Required end"),
+    "created_at": gettext_lazy("Created"),
+    "reference_document": gettext_lazy("Reference document"),
+    "payment_status": gettext_lazy("Payment status"),
 }
 
 
