@@ -1,0 +1,133 @@
+"""Customer archive benchmark: list page with one filter, name and phone fragment search, pyramid
+recompute and a 100,000-row import, at 1,000,000 customers. Prints JSON lines; never asserts.
+
+Run (SQLite):
+    KEFU_VAR_DIR=/tmp/kefu-bench .venv/bin/python manage.py migrate
+    KEFU_VAR_DIR=/tmp/kefu-bench .venv/bin/python manage.py generate --customers 1000000
+    KEFU_VAR_DIR=/tmp/kefu-bench .venv/bin/python -m tests.bench.bench_customers
+PostgreSQL: the same with DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db>.
+`--import-rows N` (default 100000, 0 to skip) sizes the import case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import tempfile
+import time
+
+from tests.bench.common import client_for, database_label, measure, setup_django
+
+
+def _once(name: str, func, **extra) -> dict:
+    started = time.perf_counter()
+    result = func()
+    row = {"case": name, "median_ms": round((time.perf_counter() - started) * 1000, 1), "reps": 1, **extra}
+    if isinstance(result, dict):
+        row["result"] = {str(k): v for k, v in result.items()}
+    print(json.dumps(row, ensure_ascii=False, default=str), flush=True)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--reps", type=int, default=15)
+    args = parser.parse_args()
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages need the static manifest
+    from kefu.customers import services
+    from kefu.customers.importing import run_import
+    from kefu.customers.models import Customer
+
+    total = Customer.objects.count()
+    db = database_label()
+    sample = Customer.objects.filter(nature="organisation").order_by("-id").values("name", "mobile").first()
+    name_fragment = sample["name"][2:5]  # e.g. 鑫源科 — three characters from the middle
+    short_fragment = sample["name"][2:4]
+    phone_fragment = sample["mobile"][-6:]
+    assistant = client_for("assistant")  # a centre-scoped, masked role
+    manager = client_for("manager")  # company-wide
+    common = {"db": db, "customers": total}
+    measure(
+        "list first page, one filter (assistant, channel)",
+        lambda: assistant.get("/customers/?channel=dealer"),
+        reps=args.reps,
+        **common,
+    )
+    measure(
+        "list first page, one filter (manager, grade)",
+        lambda: manager.get("/customers/?tier=small"),
+        reps=args.reps,
+        **common,
+    )
+    measure(
+        f"name fragment search {name_fragment}",
+        lambda: manager.get("/customers/", {"q": name_fragment}),
+        reps=args.reps,
+        **common,
+    )
+    measure(
+        f"2-character name search {short_fragment}",
+        lambda: manager.get("/customers/", {"q": short_fragment}),
+        reps=args.reps,
+        **common,
+    )
+    measure(
+        f"phone fragment search {phone_fragment}",
+        lambda: manager.get("/customers/", {"q": phone_fragment}),
+        reps=args.reps,
+        **common,
+    )
+    measure(
+        "API list, one filter",
+        lambda: manager.get("/api/v1/customers/?channel=online"),
+        reps=args.reps,
+        **common,
+    )
+    _once("pyramid recompute (all customers)", lambda: services.recompute_pyramid(actor=None), **common)
+    _once(
+        "grade recompute (all customers)", lambda: {"rows": services.recompute_grades(actor=None)}, **common
+    )
+    _once(
+        "warning recompute (all customers)",
+        lambda: {"flagged": services.recompute_anomalies(actor=None)},
+        **common,
+    )
+    if args.import_rows:
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".csv", delete=False, encoding="gbk", newline=""
+        ) as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["客户名称", "责任中心", "手机", "地址", "渠道"])
+            for i in range(args.import_rows):
+                writer.writerow(
+                    [f"导入测试{i}有限公司", "4002", f"139{i:08d}", f"北京市朝阳区导入路{i}号", "终端客户"]
+                )
+        try:
+            _once(
+                f"import {args.import_rows} rows (.csv GBK, valid_only)",
+                lambda: (
+                    vars(
+                        run_import(
+                            actor=None,
+                            kind="customers",
+                            path=handle.name,
+                            filename="x.csv",
+                            mode="valid_only",
+                        )
+                    )
+                    | {"errors": [], "invalid_rows": []}
+                ),
+                **common,
+            )
+        finally:
+            os.unlink(handle.name)
+
+
+if __name__ == "__main__":
+    main()
