@@ -91,7 +91,9 @@ def _missing_fields(transition: Transition, obj: models.Model, inputs: dict) -> 
         if value in (None, "", [], {}):
             value = getattr(obj, name, None)
         if value in (None, "", [], {}) or (isinstance(value, str) and not value.strip()):
-            missing[name] = [_("This field is required for “%(action)s”.") % {"action": transition.display_name}]
+            missing[name] = [
+                _("This field is required for “%(action)s”.") % {"action": transition.display_name}
+            ]
     return missing
 
 
@@ -116,18 +118,23 @@ def transition(
         if chosen is None:
             raise TransitionNotAllowed(
                 _("Cannot change the status from %(from)s to %(to)s.")
-                % {"from": f"{current.code} {current.display_name}", "to": f"{target.code} {target.display_name}"},
+                % {
+                    "from": f"{current.code} {current.display_name}",
+                    "to": f"{target.code} {target.display_name}",
+                },
                 fields={"to": [_("Not allowed from the current status.")]},
             )
         if not can_make(chosen, actor):
             roles = "、".join(str(r) for r in chosen.allowed_roles.all())
             raise PermissionDenied(
-                _("Only these roles may “%(action)s”: %(roles)s.") % {"action": chosen.display_name, "roles": roles}
+                _("Only these roles may “%(action)s”: %(roles)s.")
+                % {"action": chosen.display_name, "roles": roles}
             )
         missing = _missing_fields(chosen, locked, inputs)
         if missing:
             raise ValidationFailed(
-                _("Fill in the required fields for “%(action)s”.") % {"action": chosen.display_name}, fields=missing
+                _("Fill in the required fields for “%(action)s”.") % {"action": chosen.display_name},
+                fields=missing,
             )
         check = getattr(locked, "check_transition", None)
         if check is not None:

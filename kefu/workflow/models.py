@@ -30,20 +30,28 @@ class StatusProfile(models.Model):
 class Status(models.Model):
     """A user status 用户状态 (e.g. TZJL 通知建立) within a profile, with the system stage it means."""
 
-    profile = models.ForeignKey(StatusProfile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="statuses")
+    profile = models.ForeignKey(
+        StatusProfile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="statuses"
+    )
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=60)
     name_en = models.CharField(_("English name"), max_length=60, blank=True)
-    stage = models.CharField(_("system status"), max_length=16, choices=Stage.choices, default=Stage.OUTSTANDING)
+    stage = models.CharField(
+        _("system status"), max_length=16, choices=Stage.choices, default=Stage.OUTSTANDING
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_initial = models.BooleanField(_("initial"), default=False)
-    aliases = models.JSONField(_("aliases"), default=list, blank=True, help_text=_("Other codes accepted for it."))
+    aliases = models.JSONField(
+        _("aliases"), default=list, blank=True, help_text=_("Other codes accepted for it.")
+    )
 
     class Meta:
         verbose_name = _("status")
         verbose_name_plural = _("statuses")
         ordering = ["profile", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["profile", "code"], name="workflow_status_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "code"], name="workflow_status_unique_code")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.display_name}"
@@ -79,7 +87,11 @@ class Transition(models.Model):
     required_fields = models.JSONField(_("required fields"), default=list, blank=True)
     is_approval = models.BooleanField(_("approval step"), default=False)
     notify_department = models.ForeignKey(
-        "org.Department", verbose_name=_("notify department"), on_delete=models.SET_NULL, null=True, blank=True
+        "org.Department",
+        verbose_name=_("notify department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
     notify_department_kind = models.CharField(
         _("notify department of kind"),
