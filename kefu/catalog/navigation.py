@@ -1,0 +1,11 @@
+from django.utils.translation import gettext_lazy as _
+
+NAV_ITEMS = [
+    {
+        "label": _("Code catalogues"),
+        "url": "catalog:catalogues",
+        "icon": "tags",
+        "perm": "catalog.add_producttype",
+        "order": 95,
+    },
+]
