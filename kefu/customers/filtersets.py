@@ -47,7 +47,7 @@ class CustomerFilterSet(django_filters.FilterSet):
     maturity = django_filters.ChoiceFilter(label=_("Maturity"), choices=Maturity.choices)
     grade = django_filters.ChoiceFilter(label=_("Grade"), choices=Grade.choices)
     tier = django_filters.ChoiceFilter(label=_("Pyramid tier"), choices=Tier.choices)
-    region = django_filters.CharFilter(label=_("Region"), field_name="region", lookup_expr="startswith")
+    region = django_filters.CharFilter(label=_("Region"), field_name="region", method="filter_prefix")
     office = django_filters.CharFilter(label=_("Responsibility centre"), field_name="sales_office__code")
     responsible = django_filters.CharFilter(
         label=_("Responsible staff (personnel number)"), field_name="responsible__personnel_number"
@@ -68,6 +68,13 @@ class CustomerFilterSet(django_filters.FilterSet):
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def filter_prefix(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # A range, not LIKE 'x%': the (field, number) index serves it on SQLite and PostgreSQL alike.
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{name}__gte": value, f"{name}__lt": value + "\U0010ffff"})
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search_customers(queryset, value.strip())

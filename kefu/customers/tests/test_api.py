@@ -83,3 +83,13 @@ def test_contacts_and_addresses_sub_resources(make_customer, manager):
     assert len(api.get(f"{base}/addresses").json()) == 1
     assert api.delete(f"{base}/contacts/{cid}").status_code == 204
     assert api.get(f"{base}/contacts").json() == []
+
+
+def test_region_and_number_prefix_filters(make_customer, manager):
+    make_customer(number="2110050007", region="北京市朝阳区")
+    make_customer(number="2120000001", name="上海客户", region="上海市浦东新区")
+    api = api_client_for(manager)
+    assert [i["number"] for i in api.get("/api/v1/customers/?region=北京市").json()["items"]] == [
+        "2110050007"
+    ]
+    assert [i["number"] for i in api.get("/api/v1/customers/?number=212").json()["items"]] == ["2120000001"]
