@@ -14,7 +14,7 @@ from kefu.workflow.choices import Stage
 
 class NotificationFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Keyword"), method="filter_keyword")
-    stage = filters.MultipleChoiceFilter(label=_("System status"), choices=Stage.choices)
+    stage = filters.MultipleChoiceFilter(label=_("System status"), choices=Stage.choices, distinct=False)
     status = filters.CharFilter(label=_("User status"), method="filter_status")
     type = filters.CharFilter(label=_("Notification type"), method="filter_type")
     created_from = filters.DateFilter(
@@ -28,7 +28,7 @@ class NotificationFilter(filters.FilterSet):
         label=_("Person responsible"), field_name="responsible__personnel_number"
     )
     sales_office = filters.CharFilter(label=_("Responsibility centre"), field_name="sales_office__code")
-    priority = filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices)
+    priority = filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices, distinct=False)
     urgent = filters.BooleanFilter(label=_("Urgent"))
     overdue = filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     reference_document = filters.CharFilter(label=_("Reference document"))

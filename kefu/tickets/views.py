@@ -76,6 +76,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "rows": queries.present_rows(rows, request.user),
         "columns": columns,
         "column_labels": COLUMN_LABELS,
+        "headers": [COLUMN_LABELS[c] for c in columns],
         "all_columns": queries.COLUMNS,
         "page_number": page_number,
         "has_next": has_next,
