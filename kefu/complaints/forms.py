@@ -34,7 +34,7 @@ def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
             css = "form-select"
         else:
             css = "form-control"
-        if form.is_bound and name in form.errors:
+        if form.is_bound and form._errors is not None and name in form._errors:  # never validate here
             css += " is-invalid"
         widget.attrs["class"] = css
         if isinstance(widget, forms.Textarea):
@@ -97,33 +97,36 @@ def offices_for(user):
     return qs if scope.company_wide else qs.filter(pk__in=scope.office_ids)
 
 
-class ComplaintCreateForm(ScopedForm):
-    customer = CustomerNumberField()
+class ComplaintCreateForm(forms.Form):
+    """Receipt of a complaint 受理; a plain form, the service builds and validates the record."""
 
-    class Meta:
-        model = Complaint
-        fields = [
-            "customer",
-            "received_at",
-            "received_via",
-            "subject",
-            "contact_name",
-            "contact_phone",
-            "severity",
-            "sales_document",
-            "shipment",
-            "description",
-        ]
-        widgets = {"received_at": DATETIME, "description": forms.Textarea}
+    FIELDS = [
+        "received_at",
+        "received_via",
+        "subject",
+        "contact_name",
+        "contact_phone",
+        "severity",
+        "sales_document",
+        "shipment",
+        "description",
+    ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        customer = CustomerNumberField()
+        customer.user = user
+        model_fields = forms.fields_for_model(
+            Complaint, fields=self.FIELDS, widgets={"received_at": DATETIME, "description": forms.Textarea}
+        )
+        self.fields = {"customer": customer, **model_fields}
         self.fields["received_at"].required = False
         self.fields["received_at"].help_text = _(
             "Leave empty for now. The 10-minute recording clock starts here."
         )
         if not self.is_bound:
             self.initial.setdefault("received_at", clock.now().astimezone(clock.load_calendar().tz))
+        bootstrap(self)
 
 
 class ComplaintEditForm(ScopedForm):
