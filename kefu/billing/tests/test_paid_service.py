@@ -1,0 +1,104 @@
+"""Paid service: quotation lines in CNY, the customer's decision with who/when, report, invoice."""
+
+from decimal import Decimal
+
+import pytest
+
+from kefu.billing.choices import QuotationStatus
+from kefu.billing.models import Invoice, Quotation
+from kefu.billing.services import create_quotation, decide_quotation
+from kefu.core.errors import ValidationFailed
+from kefu.core.testing.scope import client_for
+from kefu.tickets.services import change_status
+from kefu.tickets.tests.factories import make_desk
+
+
+@pytest.fixture
+def desk(org, staff_factory):
+    return make_desk(org, staff_factory)
+
+
+def test_lines_are_decimal_cny_and_bad_lines_save_nothing(desk):
+    n = desk.z1()
+    q = create_quotation(
+        actor=desk.assistant.user,
+        notification=n,
+        lines=[
+            {"kind": "labour", "description": "工时", "quantity": "1.5", "unit_price": "80.333"},
+            {"kind": "travel", "description": "交通费", "quantity": 1, "unit_price": "0.1"},
+        ],
+    )
+    assert q.total == Decimal("120.60") and q.status == QuotationStatus.OFFERED
+    for bad in (
+        [],
+        [{"kind": "gift", "description": "x", "unit_price": 1}],
+        [{"kind": "parts", "description": "x", "quantity": 0, "unit_price": 1}],
+        [{"kind": "parts", "description": "x", "quantity": 1, "unit_price": "-1"}],
+        [{"kind": "parts", "material": "NOPE", "quantity": 1}],
+    ):
+        with pytest.raises(ValidationFailed):
+            create_quotation(actor=desk.assistant.user, notification=n, lines=bad)
+    assert Quotation.objects.count() == 1
+
+
+def test_refusal_needs_who_and_why_and_is_final(desk):
+    n = desk.z1()
+    q = create_quotation(
+        actor=desk.assistant.user,
+        notification=n,
+        lines=[{"kind": "parts", "material": "100056", "quantity": 1}],
+    )
+    with pytest.raises(ValidationFailed):
+        decide_quotation(actor=desk.assistant.user, quotation=q, accepted=False, customer_person="申总")
+    decide_quotation(
+        actor=desk.assistant.user, quotation=q, accepted=False, customer_person="申总", reason="太贵"
+    )
+    q.refresh_from_db()
+    assert (q.status, q.decided_by_customer, q.decision_recorded_by) == (
+        "refused",
+        "申总",
+        desk.assistant.user,
+    )
+    assert q.decided_at is not None
+    with pytest.raises(ValidationFailed):
+        decide_quotation(actor=desk.assistant.user, quotation=q, accepted=True, customer_person="申总")
+
+
+def test_paid_service_through_the_pages(desk):
+    n = desk.z1()
+    change_status(actor=desk.technician.user, notification=n, to="KCJS", inputs={"survey_result": "换锁"})
+    client = client_for(desk.assistant)
+    client.post(
+        f"/billing/notifications/{n.pk}/quotations/",
+        {
+            "kind": ["labour", "parts", "travel"],
+            "description": ["上门维修", "", "交通费"],
+            "material": ["", "100056", ""],
+            "quantity": ["1", "1", "1"],
+            "unit_price": ["80", "", "30"],
+        },
+    )
+    q = Quotation.objects.get(notification=n)
+    assert q.total == Decimal("195.00")
+    client.post(f"/billing/quotations/{q.pk}/decision/", {"accepted": "1", "customer_person": "申总"})
+    client.post(f"/notifications/{n.pk}/status/", {"to": "NOCO"})
+    n.refresh_from_db()
+    assert n.stage == "in_process"  # refused: the accepted quote has no service report yet
+    client_for(desk.technician).post(
+        f"/billing/notifications/{n.pk}/reports/",
+        {"work_done": "更换锁芯", "materials_used": "100056", "accepted_by_customer": "申总"},
+    )
+    client.post(f"/notifications/{n.pk}/status/", {"to": "NOCO"})
+    n.refresh_from_db()
+    assert n.stage == "completed"
+    invoice = Invoice.objects.get(notification=n)
+    assert invoice.amount == Decimal("195.00")
+    page = client.get(f"/notifications/{n.pk}/").content.decode()
+    assert f'data-invoice="{invoice.number}"' in page
+    # Another centre cannot touch the quotation.
+    assert (
+        client_for(desk.outsider)
+        .post(f"/billing/quotations/{q.pk}/decision/", {"accepted": "0", "customer_person": "x"})
+        .status_code
+        == 404
+    )
