@@ -8,6 +8,7 @@ make-up workdays. Times are stored in UTC; calendars are read in their own zone
 
 from __future__ import annotations
 
+import math
 import threading
 import time as _time
 from collections.abc import Iterator
@@ -213,7 +214,7 @@ def remaining(
 
 def humanize(delta: timedelta) -> str:
     """'1天2小时5分钟' style duration (absolute value), for lists and pages."""
-    minutes = int(abs(delta).total_seconds() // 60)
+    minutes = math.ceil(abs(delta).total_seconds() / 60)  # 9:59 left reads "10 min", never "9 min"
     days, rest = divmod(minutes, 1440)
     hours, mins = divmod(rest, 60)
     parts = []
@@ -240,7 +241,10 @@ class ClockState:
 
     @property
     def minutes_left(self) -> int | None:
-        return None if self.left is None else int(self.left.total_seconds() // 60)
+        if self.left is None:
+            return None
+        seconds = self.left.total_seconds()
+        return math.ceil(seconds / 60) if seconds >= 0 else math.floor(seconds / 60)
 
     @property
     def text(self) -> str:
