@@ -173,7 +173,7 @@ def _item(i: Item) -> dict:
 
 
 def _detail(request, n) -> dict:
-    ctx = queries.detail_context(n, request.user)
+    ctx = queries.detail_context(n, request.user, full=False)
     row = ctx["row"].__dict__
     return {
         **row,
@@ -272,7 +272,7 @@ def create_notification(request, payload: NotificationIn):
     n = services.create_notification(
         actor=request.user, long_text=long_text, items=items, idempotency_key=key, **resolved
     )
-    n = services.access_notification(request.user, n.pk)
+    n = services.notification_with_relations().get(pk=n.pk)  # just made by this user from visible data
     return Status(200 if replay else 201, _detail(request, n))
 
 

@@ -185,7 +185,7 @@ def work_plan(
     return list(qs.order_by("-urgent", "required_start", "number")[:500])
 
 
-def detail_context(n: Notification, user) -> dict:
+def detail_context(n: Notification, user, *, full: bool = True) -> dict:
     from kefu.billing.choices import LineKind
     from kefu.billing.queries import billing_for
     from kefu.timeline.queries import events_for, present
@@ -199,7 +199,7 @@ def detail_context(n: Notification, user) -> dict:
         "entries": list(n.text_entries.order_by("created_at", "id")),
         "attachments": list(n.attachments.all()),
         "transitions": available_transitions(n, user),
-        "events": present(events_for(n)),
-        "billing": billing_for(n),
+        "events": present(events_for(n)) if full else [],
+        "billing": billing_for(n) if full else {},
         "line_kinds": LineKind.choices,
     }

@@ -707,9 +707,8 @@ def mail_to_department(
     )
 
 
-def access_notification(user, pk) -> Notification:
-    """The notification `pk` if `user` may see it; NotFound for missing and forbidden alike."""
-    qs = Notification.objects.select_related(
+def notification_with_relations():
+    return Notification.objects.select_related(
         "type",
         "status",
         "customer",
@@ -725,7 +724,11 @@ def access_notification(user, pk) -> Notification:
         "reference_notification",
         "type__profile",
     )
-    return access(qs, user, pk)
+
+
+def access_notification(user, pk) -> Notification:
+    """The notification `pk` if `user` may see it; NotFound for missing and forbidden alike."""
+    return access(notification_with_relations(), user, pk)
 
 
 __all__ = ["NotFound", "access_notification", "create_notification", "update_notification"]
