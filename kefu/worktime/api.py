@@ -1,0 +1,56 @@
+"""Work calendar API: the one clock's deadline computation, for other systems and the browser."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from kefu.core.errors import ValidationFailed
+from kefu.worktime import clock
+from kefu.worktime.choices import ClockMode
+from kefu.worktime.models import CalendarDay
+
+router = Router(tags=["worktime"])
+
+
+class DeadlineOut(Schema):
+    start: datetime
+    minutes: int
+    mode: str
+    deadline: datetime
+    time_left: str
+
+
+class DayOut(Schema):
+    date: date
+    kind: str
+    name: str
+    source: str
+
+
+@router.get(
+    "/deadline", response=DeadlineOut, summary="Deadline `minutes` after `start` in real or business time"
+)
+def deadline(request, start: datetime, minutes: int, mode: str = ClockMode.BUSINESS, calendar: str = ""):
+    if mode not in ClockMode.values:
+        raise ValidationFailed(fields={"mode": [_("Choose one of the allowed values.")]})
+    if minutes < 0 or minutes > 525_600:
+        raise ValidationFailed(fields={"minutes": [_("Enter a number of minutes between 0 and 525600.")]})
+    due = clock.add_duration(start, minutes, mode=mode, calendar=calendar or None)
+    return {
+        "start": start,
+        "minutes": minutes,
+        "mode": mode,
+        "deadline": due,
+        "time_left": clock.clock_state(due, mode=mode, calendar=calendar or None).text,
+    }
+
+
+@router.get("/days", response=list[DayOut], summary="Holidays and 调休 workdays of a year (default calendar)")
+def days(request, year: int):
+    spec = clock.load_calendar()
+    qs = CalendarDay.objects.filter(date__year=year).order_by("date")
+    qs = qs.filter(calendar_id=spec.pk) if spec.pk else qs.none()
+    return list(qs.values("date", "kind", "name", "source"))
