@@ -8,8 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.tickets.choices import Priority
-from kefu.tickets.models import Notification
+from kefu.tickets.models import Notification, NotificationType
 from kefu.workflow.choices import Stage
+
+
+def _ids(queryset) -> list[int]:
+    return list(queryset.values_list("pk", flat=True)[:50]) or [0]
 
 
 class NotificationFilter(filters.FilterSet):
@@ -42,9 +46,28 @@ class NotificationFilter(filters.FilterSet):
 
         return keyword_filter(queryset, value)
 
+    # Codes are resolved to ids first, so the database compares the indexed id columns directly
+    # (a join on the code would keep it from using the composite worklist indexes).
     def filter_type(self, queryset, name, value):
         codes = [c.strip().upper() for c in value.replace(" ", ",").split(",") if c.strip()]
-        return queryset.filter(type__code__in=codes) if codes else queryset
+        if not codes:
+            return queryset
+        return queryset.filter(type_id__in=_ids(NotificationType.objects.filter(code__in=codes)))
+
+    def filter_work_centre(self, queryset, name, value):
+        from kefu.org.models import WorkCentre
+
+        return queryset.filter(work_centre_id__in=_ids(WorkCentre.objects.filter(code=value.strip())))
+
+    def filter_sales_office(self, queryset, name, value):
+        from kefu.org.models import SalesOffice
+
+        return queryset.filter(sales_office_id__in=_ids(SalesOffice.objects.filter(code=value.strip())))
+
+    def filter_responsible(self, queryset, name, value):
+        from kefu.org.models import Staff
+
+        return queryset.filter(responsible_id__in=_ids(Staff.objects.filter(personnel_number=value.strip())))
 
     def filter_status(self, queryset, name, value):
         codes = [c.strip().upper() for c in value.split(",") if c.strip()]
