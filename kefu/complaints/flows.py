@@ -29,6 +29,7 @@ COMPLAINT_INPUTS: dict[str, list[str]] = {
         "severity",
         "contact_name",
         "contact_phone",
+        "material",
         "material_code",
         "material_name",
     ],

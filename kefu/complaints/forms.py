@@ -80,6 +80,10 @@ class ScopedForm(forms.ModelForm):
             self.fields["handling_department"].queryset = Department.objects.filter(is_active=True)
         if "carrier" in self.fields:
             self.fields["carrier"].queryset = Carrier.objects.exclude(status="suspended")
+        if "material" in self.fields:
+            # typed by material number (e.g. 100056): the catalogue is too long for a drop-down
+            self.fields["material"].to_field_name = "code"
+            self.fields["material"].widget = forms.TextInput()
         if "notification" in self.fields:
             qs = self.fields["notification"].queryset
             if isinstance(qs, ScopedQuerySet):

@@ -47,6 +47,8 @@ COMPLAINT_EDITABLE = [
     "contact_phone",
     "sales_document",
     "shipment",
+    "notification",
+    "material",
     "description",
     "severity",
     "owner",
