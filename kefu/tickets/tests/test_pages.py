@@ -205,3 +205,20 @@ def test_mail_to_department_with_payment_status(desk, who, smtp_server, django_c
     body = smtp_server[0].get_content()
     assert ("请协助报价" in body and "已完款" in body) or "Fully paid" in body
     assert smtp_server[0]["X-Envelope-To"] == "logistics.bj@example.com"
+
+
+def test_keyword_search_finds_chinese_substrings_of_description_and_long_text(desk, monkeypatch):
+    from kefu.tickets import queries
+    from kefu.tickets.services import add_text
+
+    lock = desk.z1(description="活动柜锁")
+    chair = desk.z1(description="椅子气压棒")
+    add_text(actor=desk.assistant.user, notification=chair, text="抽屉锁也坏了")
+    other = desk.z1(description="桌面板划伤")
+    user = desk.assistant.user
+    for common in (3000, 0):  # a rare term (driven by its matches) and a common one (walks the order index)
+        monkeypatch.setattr(queries, "COMMON_MATCHES", common)
+        found = list(queries.worklist(user, {"q": "锁"}).values_list("pk", flat=True))
+        assert set(found) == {lock.pk, chair.pk}
+        assert list(queries.worklist(user, {"q": "抽屉锁"}).values_list("pk", flat=True)) == [chair.pk]
+        assert other.pk not in found
