@@ -11,7 +11,7 @@ def home_cards(user) -> list[dict]:
     cards = []
     now = clock.now()
     if user.has_perm("complaints.view_complaint"):
-        open_qs = Complaint.objects.visible_to(user).filter(is_open=True)
+        open_qs = Complaint.objects.visible_to(user).filter(is_open__in=[True])
         url = reverse("complaints:complaint_list")
         late = open_qs.filter(step_deadline__lt=now)[:1000].count()
         cards.append(
@@ -35,7 +35,9 @@ def home_cards(user) -> list[dict]:
         )
     if user.has_perm("complaints.view_accident"):
         unreported = (
-            Accident.objects.visible_to(user).filter(is_open=True, reported_at__isnull=True)[:1000].count()
+            Accident.objects.visible_to(user)
+            .filter(is_open__in=[True], reported_at__isnull=True)[:1000]
+            .count()
         )
         cards.append(
             {

@@ -37,7 +37,7 @@ def complaints_for(user) -> QuerySet[Complaint]:
     return (
         Complaint.objects.visible_to(user)
         .select_related(*LIST_RELATED)
-        .order_by("-is_open", "-is_key_account", "step_deadline", "-id")
+        .order_by("-is_open", "-is_key_account", "step_deadline", "id")
     )
 
 
