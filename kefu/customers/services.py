@@ -570,14 +570,15 @@ def grade_condition(rule: GradeRule, today: dt.date) -> Q:
 
 
 def recompute_grades(*, actor=None, today: dt.date | None = None) -> int:
-    """Grade every customer by the active rules (A before B, else C); manual grades stay. Set-based SQL."""
+    """Grade every customer by the active rules (A before B, else C); manual grades stay. Set-based SQL;
+    returns how many customers' rule grade changed."""
     _require(actor, "customers.classify_customer")
     today = today or timezone.localdate()
     rules = {r.grade: r for r in GradeRule.objects.filter(is_active=True)}
     whens = [When(grade_condition(rules[g], today), then=Value(g)) for g in ("A", "B") if g in rules]
     computed = Case(*whens, default=Value("C")) if whens else Value("C")
     with transaction.atomic():
-        changed = Customer.objects.update(grade_computed=computed)
+        changed = Customer.objects.exclude(grade_computed=computed).update(grade_computed=computed)
         Customer.objects.filter(grade_override="").exclude(grade=F("grade_computed")).update(
             grade=F("grade_computed")
         )
@@ -589,32 +590,35 @@ def recompute_grades(*, actor=None, today: dt.date | None = None) -> int:
 
 def recompute_pyramid(*, actor=None) -> dict[str, int]:
     """Place every active customer in the value pyramid: top 1 % key, next 19 % major, next 30 %
-    ordinary, last 50 % small, by value (ties broken by id). Four range UPDATEs over the value index."""
+    ordinary, last 50 % small, by value (ties broken by id, higher id first).
+
+    Three index lookups find the last (value, id) of each upper tier; one UPDATE then sets every
+    row whose tier differs, so a nightly run with few movers writes few rows."""
     _require(actor, "customers.classify_customer")
     base = Customer.objects.filter(is_active=True)
     total = base.count()
+    ranked = base.order_by("-value_amount", "-id").values_list("value_amount", "id")
     counts: dict[str, int] = {}
+    whens = []
+    placed = 0
+    for tier, share in TIER_SHARES[:-1]:
+        end = round(total * share / 100)
+        if tier == TIER_SHARES[0][0] and total:
+            end = max(end, 1)  # at least one key customer
+        end = min(max(end, placed), total)
+        counts[tier] = end - placed
+        if end > placed:
+            value, pk = ranked[end - 1]
+            whens.append(
+                When(Q(value_amount__gt=value) | Q(value_amount=value, id__gte=pk), then=Value(tier))
+            )
+        placed = end
+    counts[TIER_SHARES[-1][0]] = total - placed
+    expr = Case(*whens, default=Value(TIER_SHARES[-1][0]))
     with transaction.atomic():
         Customer.objects.filter(is_active=False).exclude(tier="").update(tier="")
-        ranked = base.order_by("-value_amount", "-id")
-        upper: tuple[Decimal, int] | None = None  # the last (value, id) placed in a higher tier
-        placed = 0
-        for tier, share in TIER_SHARES:
-            end = total if share == 100 else max(placed, round(total * share / 100))
-            if tier == TIER_SHARES[0][0] and total:
-                end = max(end, 1)  # at least one key customer
-            size = end - placed
-            if size <= 0:
-                counts[tier] = 0
-                continue
-            last = ranked.values_list("value_amount", "id")[end - 1]
-            rows = base.filter(Q(value_amount__gt=last[0]) | Q(value_amount=last[0], id__gte=last[1]))
-            if upper is not None:
-                rows = rows.filter(Q(value_amount__lt=upper[0]) | Q(value_amount=upper[0], id__lt=upper[1]))
-            rows.exclude(tier=tier).update(tier=tier)
-            counts[tier] = size
-            placed, upper = end, last
-    return counts
+        base.exclude(tier=expr).update(tier=expr)
+    return {str(k): v for k, v in counts.items()}
 
 
 def anomaly_expression(rules: dict[str, AnomalyRule], now: dt.datetime):
