@@ -152,8 +152,15 @@ def _service_address_defaults(customer) -> dict:
 
 
 def _clean(notification: Notification, exclude: list[str] | None = None) -> None:
+    # Related records already loaded (resolved from codes, forms or defaults) exist: skip the
+    # one-query-per-foreign-key existence check; empty required ones are still reported.
+    loaded = [
+        f.name
+        for f in Notification._meta.concrete_fields
+        if f.is_relation and f.is_cached(notification) and getattr(notification, f.name) is not None
+    ]
     try:
-        notification.full_clean(exclude=exclude or [], validate_unique=False)
+        notification.full_clean(exclude=[*(exclude or []), *loaded], validate_unique=False)
     except ValidationError as exc:
         raise ValidationFailed.from_django(exc) from exc
     errors: dict[str, list[str]] = {}
