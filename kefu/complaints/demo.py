@@ -102,6 +102,18 @@ def load(ctx: dict) -> None:
                 contact_name=rng.choice(["张先生", "李女士", "王经理", "赵主任"]),
                 severity=rng.choice(["normal", "normal", "normal", "serious", "major"]),
             )
+            if index in (4, 5):  # judged not valid 投诉不成立
+                services.transition_complaint(
+                    complaint, "KSJL", actor=actors["recorder"], inputs=STEPS[0][2](subject)
+                )
+                frozen.advance(minutes=30)
+                services.transition_complaint(
+                    complaint,
+                    "KSBC",
+                    actor=actors["recorder"],
+                    inputs={"validity_reason": "经核实非我司产品问题"},
+                )
+                steps = 0
             for code, who, make_inputs in STEPS[:steps]:
                 frozen.advance(minutes=rng.randint(3, 400))
                 inputs = (

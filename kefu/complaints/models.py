@@ -338,6 +338,9 @@ class Complaint(StepClockMixin, VersionedModel):
             ),
             models.Index(fields=["owner", "is_open", "step_deadline"], name="cmp_owner_worklist"),
             models.Index(fields=["is_open", "step_deadline"], name="cmp_due"),
+            # the escalation sweep: open, not yet escalated to this level, due
+            models.Index(fields=["is_open", "escalation_level", "step_deadline"], name="cmp_escalate_1"),
+            models.Index(fields=["is_open", "escalation_level", "step_manager_at"], name="cmp_escalate_2"),
             models.Index(fields=["received_at"], name="cmp_received"),
             models.Index(fields=["customer", "received_at"], name="cmp_customer"),
             models.Index(fields=["material_code", "received_at"], name="cmp_material"),
@@ -484,6 +487,8 @@ class Accident(StepClockMixin, VersionedModel):
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["is_open", "step_deadline"], name="acc_due"),
+            models.Index(fields=["is_open", "escalation_level", "step_deadline"], name="acc_escalate_1"),
+            models.Index(fields=["is_open", "escalation_level", "step_manager_at"], name="acc_escalate_2"),
             models.Index(fields=["sales_office", "is_open", "step_deadline"], name="acc_office_worklist"),
             models.Index(fields=["occurred_at"], name="acc_occurred"),
             models.Index(fields=["carrier", "occurred_at"], name="acc_carrier"),

@@ -445,7 +445,7 @@ def escalate_late(now: datetime | None = None) -> int:
             (EscalationLevel.MANAGER, "step_manager_at"),
         ):
             due = model._base_manager.filter(
-                is_open__in=[True], escalation_level__lt=level, **{f"{field}__lte": now}
+                is_open__in=[True], escalation_level__in=list(range(level)), **{f"{field}__lte": now}
             )
             for pk in due.order_by(field).values_list("pk", flat=True).iterator(chunk_size=500):
                 done += _escalate_one(model, pk, level, now)
