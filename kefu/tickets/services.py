@@ -224,7 +224,14 @@ def create_notification(
     if ntype is None or not ntype.is_active:
         raise ValidationFailed(fields={"type": [_("Choose an active notification type.")]})
     values = defaults_for(actor, customer, ntype)
-    values.update({k: v for k, v in fields.items() if k in EDITABLE_FIELDS and v is not None})
+    # An empty field means "take the default" where there is one (reporter, object address …).
+    values.update(
+        {
+            k: v
+            for k, v in fields.items()
+            if k in EDITABLE_FIELDS and v is not None and not (v == "" and values.get(k))
+        }
+    )
     status = initial_status(ntype.profile)
     notification = Notification(
         type=ntype,
