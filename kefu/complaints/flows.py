@@ -166,6 +166,12 @@ def apply_complaint_transition(complaint, transition, inputs: dict, actor) -> li
     if transition.is_approval:
         complaint.decided_by, complaint.decided_at = actor, now
         changed += ["decided_by", "decided_at"]
+    if transition.to_status.stage in (Stage.COMPLETED, Stage.CANCELLED) and complaint.is_open:
+        from kefu.complaints.services import _customers_hook
+
+        closed = _customers_hook("note_complaint_closed")  # the customer archive's open-complaint count
+        if closed is not None:
+            closed(complaint.customer, actor=actor)
     return changed + _close_or_restart(complaint, transition.to_status, now)
 
 

@@ -377,6 +377,21 @@ def mark_quality_resolved(*, actor, material_code: str) -> int:
     return len(rows)
 
 
+def recount_customer_complaints(now: datetime | None = None) -> int:
+    """Complaints of the last 90 days per customer, handed to the customer archive (异样客户预警)."""
+    from django.db.models import Count
+
+    setter = _customers_hook("set_complaint_counts")
+    if setter is None:
+        return 0
+    since = (now or clock.now()) - timedelta(days=90)
+    counts = dict(
+        Complaint.objects.filter(received_at__gte=since).values_list("customer").annotate(n=Count("pk"))
+    )
+    setter(counts)
+    return len(counts)
+
+
 # --- escalation of late steps ------------------------------------------------------------
 def escalation_recipients(obj, level: int) -> list[Staff]:
     if level == EscalationLevel.SUPERVISOR:

@@ -10,3 +10,11 @@ def escalate_late_steps() -> int:
     from kefu.complaints.services import escalate_late
 
     return escalate_late()
+
+
+@db_periodic_task(crontab(hour="2", minute="15"))
+def recount_customer_complaints() -> int:
+    """Nightly: complaints of the last 90 days per customer, for the archive's anomaly warning."""
+    from kefu.complaints.services import recount_customer_complaints as recount
+
+    return recount()

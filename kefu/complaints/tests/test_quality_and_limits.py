@@ -85,3 +85,33 @@ def test_key_customer_tier_gets_its_shorter_limit(frozen_clock, make_complaint, 
         transition_complaint(c, to, actor=people["specialist"].user, inputs=inputs)
         c.refresh_from_db()
     assert c.step_deadline == sh(2026, 11, 23, 11, 0)  # 120 business minutes instead of 240
+
+
+def test_the_customer_archive_counts_open_and_recent_complaints(make_complaint, people, customer):
+    from kefu.complaints.services import recount_customer_complaints
+
+    c = make_complaint()
+    customer.refresh_from_db()
+    assert customer.open_complaints == 1
+    transition_complaint(c, "KSJL", actor=people["specialist"].user, inputs=RECORD_INPUTS)
+    transition_complaint(c, "KSBC", actor=people["specialist"].user, inputs={"validity_reason": "非我司问题"})
+    customer.refresh_from_db()
+    assert customer.open_complaints == 0
+    assert recount_customer_complaints() == 1
+    customer.refresh_from_db()
+    assert customer.complaints_90d == 1
+
+
+def test_key_account_and_major_complaints_are_announced(
+    make_complaint, key_customer, people, django_capture_on_commit_callbacks
+):
+    from kefu.channels.models import Notice
+    from kefu.customers.models import Customer
+
+    Customer.objects.filter(pk=key_customer.pk).update(key_account_manager=people["specialist"])
+    key_customer.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        c = make_complaint(cust=key_customer, severity="major")
+    assert c.is_key_account
+    assert Notice.objects.filter(recipient=people["specialist"].user).count() == 1  # the key-account manager
+    assert Notice.objects.filter(recipient=people["manager"].user).count() == 1  # major: the manager
