@@ -36,7 +36,9 @@ def main(po_path: str, dict_path: str) -> None:
         if msgid not in table:
             missing.append(msgid)
             continue
-        kept = [line for line in entry[: match.start(2)].splitlines(keepends=True) if not line.startswith("#|")]
+        kept = [
+            line for line in entry[: match.start(2)].splitlines(keepends=True) if not line.startswith("#|")
+        ]
         entries[i] = ("".join(kept) + quote(table[msgid])).rstrip("\n").replace("#, fuzzy\n", "")
     Path(po_path).write_text("\n\n".join(entries).rstrip("\n") + "\n", encoding="utf-8")
     for msgid in missing:
