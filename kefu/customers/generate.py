@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from kefu.core import search
 from kefu.customers.models import Customer
@@ -92,4 +92,7 @@ def run(options: dict, ctx: dict) -> int:
         made += size
         if made % 100_000 < size:
             ctx["stdout"].write(f"    customers: {made}/{total} ({time.perf_counter() - started:.0f}s)")
+    # Fresh planner statistics: without them PostgreSQL misjudges the filters after a bulk load.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_customer")
     return made

@@ -44,6 +44,10 @@ def main() -> None:
     from kefu.customers.importing import run_import
     from kefu.customers.models import Customer
 
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # planner statistics as autovacuum would have them
+        cursor.execute("ANALYZE customers_customer")
     total = Customer.objects.count()
     db = database_label()
     sample = Customer.objects.filter(nature="organisation").order_by("-id").values("name", "mobile").first()
