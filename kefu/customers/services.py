@@ -666,7 +666,8 @@ def recompute_anomalies(*, actor=None, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     rules = {r.kind: r for r in AnomalyRule.objects.filter(is_active=True)}
     with transaction.atomic():
-        Customer.objects.filter(is_active=True).update(anomaly_mask=anomaly_expression(rules, now))
+        expr = anomaly_expression(rules, now)
+        Customer.objects.filter(is_active=True).exclude(anomaly_mask=expr).update(anomaly_mask=expr)
         Customer.objects.filter(is_active=False).exclude(anomaly_mask=0).update(anomaly_mask=0)
         Customer.objects.filter(anomaly_mask__gt=0, anomaly_since__isnull=True).update(anomaly_since=now)
         Customer.objects.filter(anomaly_mask=0, anomaly_since__isnull=False).update(anomaly_since=None)

@@ -40,11 +40,11 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)  # pages need the static manifest
+    from django.db import connection
+
     from kefu.customers import services
     from kefu.customers.importing import run_import
     from kefu.customers.models import Customer
-
-    from django.db import connection
 
     with connection.cursor() as cursor:  # planner statistics as autovacuum would have them
         cursor.execute("ANALYZE customers_customer")
