@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from kefu.api.pagination import Page, page
 from kefu.complaints import queries, services
@@ -170,7 +170,7 @@ def create_complaint(request, payload: ComplaintIn):
     data = payload.dict()
     data.pop("customer_number")
     complaint = services.create_complaint(actor=request.user, customer=customer, **data)
-    return 201, _detail(_complaint(request, complaint.pk), request.user)
+    return Status(201, _detail(_complaint(request, complaint.pk), request.user))
 
 
 @router.get(
@@ -196,7 +196,7 @@ def transition_complaint(request, complaint_id: int, payload: TransitionIn):
 def add_follow_up(request, complaint_id: int, payload: FollowUpIn):
     complaint = _complaint(request, complaint_id)
     follow_up = services.add_follow_up(complaint, actor=request.user, note=payload.note, via=payload.via)
-    return 201, {"id": follow_up.pk, "at": follow_up.at.isoformat(), "note": follow_up.note}
+    return Status(201, {"id": follow_up.pk, "at": follow_up.at.isoformat(), "note": follow_up.note})
 
 
 # --- accidents -----------------------------------------------------------------------------
@@ -292,7 +292,7 @@ def create_accident(request, payload: AccidentIn):
         raise ValidationFailed(fields={"carrier_code": [_("No carrier with this code.")]})
     with transaction.atomic():
         accident = services.create_accident(actor=request.user, sales_office=office, carrier=carrier, **data)
-    return 201, queries.present_accidents([_accident(request, accident.pk)])[0].__dict__
+    return Status(201, queries.present_accidents([_accident(request, accident.pk)])[0].__dict__)
 
 
 @router.get("/accidents/{int:accident_id}", response=AccidentOut, summary="One accident")

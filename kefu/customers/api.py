@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from kefu.api.pagination import Page, page
 from kefu.core.errors import PermissionDenied, ValidationFailed
@@ -322,7 +322,9 @@ def create_customer(request, payload: CustomerIn):
         addresses=addresses,
         **_resolve(values, request.user),
     )
-    return 201, _detail(customer.pk, request.user, unmasked=can_see_personal_data(request.user, customer))
+    return Status(
+        201, _detail(customer.pk, request.user, unmasked=can_see_personal_data(request.user, customer))
+    )
 
 
 @router.patch(
@@ -357,7 +359,7 @@ def list_contacts(request, customer_id: int):
 def add_contact(request, customer_id: int, payload: ContactIn):
     customer = access(Customer, request.user, customer_id)
     contact = services.add_contact(customer, actor=request.user, **payload.dict())
-    return 201, present_contact(contact, unmasked=can_see_personal_data(request.user, customer))
+    return Status(201, present_contact(contact, unmasked=can_see_personal_data(request.user, customer)))
 
 
 def _sub(model, customer, pk):
@@ -381,7 +383,7 @@ def update_contact(request, customer_id: int, contact_id: int, payload: ContactP
 def delete_contact(request, customer_id: int, contact_id: int):
     customer = access(Customer, request.user, customer_id)
     services.remove_contact(_sub(Contact, customer, contact_id), actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{customer_id}/addresses", response=list[AddressOut], summary="Service addresses 功能位置")
@@ -395,7 +397,7 @@ def list_addresses(request, customer_id: int):
 def add_address(request, customer_id: int, payload: AddressIn):
     customer = access(Customer, request.user, customer_id)
     address = services.add_service_address(customer, actor=request.user, **payload.dict())
-    return 201, present_address(address, unmasked=can_see_personal_data(request.user, customer))
+    return Status(201, present_address(address, unmasked=can_see_personal_data(request.user, customer)))
 
 
 @router.patch(
@@ -415,4 +417,4 @@ def update_address(request, customer_id: int, address_id: int, payload: AddressP
 def delete_address(request, customer_id: int, address_id: int):
     customer = access(Customer, request.user, customer_id)
     services.remove_service_address(_sub(ServiceAddress, customer, address_id), actor=request.user)
-    return 204, None
+    return Status(204, None)
