@@ -225,10 +225,17 @@ def test_keyword_search_finds_chinese_substrings_of_description_and_long_text(de
 
 
 def test_empty_fields_take_the_defaults(desk):
-    client_for(desk.assistant).post("/notifications/new/", {
-        "customer": "2110050007", "description": "活动柜锁", "priority": "3", "payment_status": "unpaid",
-        "reporter": "", "object_address": "",
-    })
+    client_for(desk.assistant).post(
+        "/notifications/new/",
+        {
+            "customer": "2110050007",
+            "description": "活动柜锁",
+            "priority": "3",
+            "payment_status": "unpaid",
+            "reporter": "",
+            "object_address": "",
+        },
+    )
     n = Notification.objects.get()
     assert n.type.code == "Z2"  # 完款前
     assert n.reporter == "陈静" and n.object_address == "北京市朝阳区建国路88号"
