@@ -67,7 +67,6 @@ INSTALLED_APPS = [
     "kefu.complaints",
     "kefu.worktime",
     "kefu.channels",
-    "kefu.reports",
     "kefu.api",
 ]
 

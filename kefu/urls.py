@@ -32,7 +32,6 @@ for _app, _prefix in [
     ("complaints", "complaints/"),
     ("worktime", "worktime/"),
     ("channels", "channels/"),
-    ("reports", "reports/"),
 ]:
     try:
         __import__(f"kefu.{_app}.urls")

@@ -37,7 +37,6 @@ ROUTERS = {
     "complaints": "/complaints/",
     "worktime": "/worktime/",
     "channels": "/channels/",
-    "reports": "/reports/",
 }
 
 

@@ -10,3 +10,6 @@ NAV_ITEMS = [
         "order": 85,
     },
 ]
+
+# The unread-notice bell in the navbar, refreshed every minute (see kefu.core.navigation.navbar_widgets).
+NAVBAR_WIDGETS = [{"url": "channels:notice_badge", "poll": 60}]
