@@ -36,15 +36,24 @@ def scope_for(user) -> UserScope:
     return scope
 
 
+_ROLES_ATTR = "_kefu_role_codes"
+
+
 def forget_scope(user) -> None:
-    """Drop the cached scope after roles or memberships change."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the cached scope and roles after roles or memberships change."""
+    for attr in (_CACHE_ATTR, _ROLES_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def role_codes(user) -> set[str]:
+    """The user's role codes, read once per user object (i.e. once per request)."""
     from kefu.org.models import Role
 
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(Role.objects.filter(group__user=user).values_list("code", flat=True))
+    cached = getattr(user, _ROLES_ATTR, None)
+    if cached is None:
+        cached = frozenset(Role.objects.filter(group__user=user).values_list("code", flat=True))
+        setattr(user, _ROLES_ATTR, cached)
+    return set(cached)
