@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.api.site import api
 from kefu.core import views as core_views
+from kefu.core.discovery import optional_module
 
 admin.site.site_header = _("Kefu administration")
 admin.site.site_title = _("Kefu administration")
@@ -33,13 +34,8 @@ for _app, _prefix in [
     ("worktime", "worktime/"),
     ("channels", "channels/"),
 ]:
-    try:
-        __import__(f"kefu.{_app}.urls")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"kefu.{_app}.urls":
-            raise
-        continue
-    urlpatterns.append(path(_prefix, include(f"kefu.{_app}.urls")))
+    if optional_module(f"kefu.{_app}.urls") is not None:
+        urlpatterns.append(path(_prefix, include(f"kefu.{_app}.urls")))
 
 handler400 = "kefu.core.views.bad_request"
 handler403 = "kefu.core.views.permission_denied"

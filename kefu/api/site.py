@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -14,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from kefu.api.auth import ActiveSessionAuth, TokenAuth, TokenHeaderAuth
+from kefu.core.discovery import optional_module
 from kefu.core.errors import KefuError, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -42,12 +42,7 @@ ROUTERS = {
 
 def _mount_routers() -> None:
     for app, prefix in ROUTERS.items():
-        try:
-            module = importlib.import_module(f"kefu.{app}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"kefu.{app}.api":
-                raise
-            continue
+        module = optional_module(f"kefu.{app}.api")
         router = getattr(module, "router", None)
         if router is not None:
             api.add_router(prefix, router)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kefu.catalog.models import ColourCode, Material, ProductType, ReasonCode
-from kefu.core.errors import ValidationFailed
+from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.timeline.registry import register
 
 KINDS = {
@@ -59,6 +59,9 @@ def import_catalog(*, actor, kind: str, rows: list[list[str]]) -> dict:
     model = KINDS.get(kind)
     if model is None:
         raise ValidationFailed(fields={"kind": [_("Unknown catalogue.")]})
+    name = model._meta.model_name
+    if not (actor.has_perm(f"catalog.add_{name}") and actor.has_perm(f"catalog.change_{name}")):
+        raise PermissionDenied()
     errors: list[str] = []
     created = updated = 0
     body = [(number, r) for number, r in enumerate(rows[1:], start=2) if any(r)]

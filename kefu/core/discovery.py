@@ -12,15 +12,18 @@ from types import ModuleType
 from django.apps import apps
 
 
+def optional_module(dotted: str) -> ModuleType | None:
+    """The module, or None when it does not exist (an import error inside it still raises)."""
+    try:
+        return importlib.import_module(dotted)
+    except ModuleNotFoundError as exc:
+        if exc.name != dotted:
+            raise
+        return None
+
+
 def app_modules(name: str) -> list[ModuleType]:
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("kefu."):
-            continue
-        dotted = f"{config.name}.{name}"
-        try:
-            found.append(importlib.import_module(dotted))
-        except ModuleNotFoundError as exc:
-            if exc.name != dotted:
-                raise
-    return found
+    found = (
+        optional_module(f"{c.name}.{name}") for c in apps.get_app_configs() if c.name.startswith("kefu.")
+    )
+    return [module for module in found if module is not None]

@@ -1,8 +1,11 @@
 import io
 
+import pytest
 from openpyxl import Workbook
 
-from kefu.catalog.models import ColourCode, Material, ProductType
+from kefu.catalog.models import ColourCode, Material, ProductType, ReasonCode
+from kefu.catalog.services import import_catalog
+from kefu.core.errors import PermissionDenied
 from kefu.core.testing.scope import client_for
 
 
@@ -57,3 +60,12 @@ def test_only_administrators_import(org, staff_factory):
     assistant = client_for(staff_factory(roles=["assistant"], offices=[org.office_a]))
     sheet = xlsx([["code", "name"], ["77", "x"]])
     assert assistant.post("/catalog/import/", {"kind": "reason_code", "file": sheet}).status_code == 403
+
+
+def test_import_service_refuses_a_role_without_the_right(org, staff_factory):
+    """The check is in the service, not only on the page: an assistant's rows are not imported."""
+    assistant = staff_factory(roles=["assistant"], offices=[org.office_a]).user
+    before = ReasonCode.objects.count()
+    with pytest.raises(PermissionDenied):
+        import_catalog(actor=assistant, kind="reason_code", rows=[["code", "name"], ["99", "测试原因"]])
+    assert ReasonCode.objects.count() == before

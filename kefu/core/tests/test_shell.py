@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from kefu.core.testing.factories import PASSWORD
 from kefu.core.testing.scope import client_for
@@ -94,7 +93,3 @@ def test_htmx_and_bootstrap_are_vendored():
 def test_anonymous_cannot_switch_to_unknown_language(client):
     response = client.post("/i18n/setlang/", {"language": "xx", "next": "/login/"}, follow=True)
     assert '<html lang="zh-hans">' in response.content.decode()
-
-
-def test_client_fixture_is_not_logged_in(client):
-    assert isinstance(client, Client)
