@@ -33,6 +33,7 @@ from kefu.complaints.models import (
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
+from kefu.core.validation import full_clean
 from kefu.org.models import Department, SalesOffice, Staff
 from kefu.timeline.services import diff, record, snapshot
 from kefu.workflow import engine
@@ -147,10 +148,7 @@ def _require(actor, perm: str) -> None:
 
 
 def _full_clean(obj, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude, validate_unique=False)
-    except ValidationError as exc:
-        raise ValidationFailed.from_django(exc) from exc
+    full_clean(obj, exclude=exclude)
 
 
 def complaint_url(complaint: Complaint) -> str:

@@ -17,9 +17,17 @@ def scope_for(user) -> UserScope:
         return cached
     from kefu.org.models import Role, Staff
 
-    scopes = set(Role.objects.filter(group__user=user).values_list("data_scope", flat=True))
+    roles = list(Role.objects.filter(group__user=user).values_list("code", "data_scope"))
+    if not hasattr(user, _ROLES_ATTR):
+        setattr(user, _ROLES_ATTR, frozenset(code for code, _scope in roles))
+    scopes = {data_scope for _code, data_scope in roles}
     company_wide = user.is_superuser or DataScope.COMPANY in scopes
-    staff = Staff.objects.filter(user=user, is_active=True).first()
+    try:
+        staff = user.staff  # cached on the user, so services asking again cost nothing
+    except Staff.DoesNotExist:
+        staff = None
+    if staff is not None and not staff.is_active:
+        staff = None
     office_ids: frozenset[int] = frozenset()
     work_centre_ids: frozenset[int] = frozenset()
     if staff is not None and DataScope.CENTRE in scopes:
@@ -44,6 +52,7 @@ def forget_scope(user) -> None:
     for attr in (_CACHE_ATTR, _ROLES_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
+    user._state.fields_cache.pop("staff", None)
 
 
 def role_codes(user) -> set[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from kefu.core.concurrency import save_versioned
 from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
 from kefu.core.scoping import access
+from kefu.core.validation import full_clean
 from kefu.org.models import DistributionChannel, Division, Staff, WorkCentre
 from kefu.tickets import events
 from kefu.tickets.choices import PartnerRole, PaymentStatus
@@ -87,27 +87,40 @@ def _staff_name(user) -> str:
 
 def propose_type(payment_status: str) -> NotificationType | None:
     """Z1 after full payment, Z2 before (完款后 Z1 / 完款前 Z2); the user may override it."""
-    for ntype in NotificationType.objects.filter(is_active=True).order_by("order", "code"):
+    types = list(
+        NotificationType.objects.filter(is_active=True).select_related("profile").order_by("order", "code")
+    )
+    for ntype in types:
         if payment_status in (ntype.payment_statuses or []):
             return ntype
-    return NotificationType.objects.filter(is_active=True).order_by("order", "code").first()
+    return types[0] if types else None
 
 
 def defaults_for(user, customer, ntype: NotificationType | None = None) -> dict:
     """Field defaults from the customer and the user's organisation, so IW51 takes seconds."""
+    from kefu.org.scope import role_codes, scope_for
+
     office = customer.sales_office
-    staff = getattr(user, "staff", None)
+    staff = None
+    if scope_for(user).staff_id is not None:
+        staff = user.staff  # loaded and cached by scope_for
     work_centre = None
     if staff is not None:
-        work_centre = staff.work_centres.filter(sales_office=office, is_active=True).order_by("code").first()
+        work_centre = (
+            staff.work_centres.filter(sales_office=office, is_active=True)
+            .select_related("sales_office")
+            .order_by("code")
+            .first()
+        )
     if work_centre is None:
-        work_centre = WorkCentre.objects.filter(sales_office=office, is_active=True).order_by("code").first()
+        work_centre = (
+            WorkCentre.objects.filter(sales_office=office, is_active=True)
+            .select_related("sales_office")
+            .order_by("code")
+            .first()
+        )
     responsible = customer.responsible
-    if (
-        responsible is None
-        and staff is not None
-        and staff.user.groups.filter(role__code="technician").exists()
-    ):
+    if responsible is None and staff is not None and "technician" in role_codes(user):
         responsible = staff
     today = timezone.localdate()
     data = {
@@ -152,17 +165,7 @@ def _service_address_defaults(customer) -> dict:
 
 
 def _clean(notification: Notification, exclude: list[str] | None = None) -> None:
-    # Related records already loaded (resolved from codes, forms or defaults) exist: skip the
-    # one-query-per-foreign-key existence check; empty required ones are still reported.
-    loaded = [
-        f.name
-        for f in Notification._meta.concrete_fields
-        if f.is_relation and f.is_cached(notification) and getattr(notification, f.name) is not None
-    ]
-    try:
-        notification.full_clean(exclude=[*(exclude or []), *loaded], validate_unique=False)
-    except ValidationError as exc:
-        raise ValidationFailed.from_django(exc) from exc
+    full_clean(notification, exclude=exclude)
     errors: dict[str, list[str]] = {}
     if (
         notification.required_start
@@ -203,7 +206,7 @@ def create_notification(
     """Create a service notification (IW51) with defaults from the customer and the user's org.
 
     Validates everything before writing; a retried API call with the same idempotency key
-    returns the notification the first call made.
+    returns the notification the first call made, marked `replayed`.
     """
     _require(actor, "tickets.add_notification")
     if idempotency_key:
@@ -213,6 +216,7 @@ def create_notification(
             .first()
         )
         if done is not None:
+            done.notification.replayed = True
             return done.notification
     if customer is None:
         raise ValidationFailed(fields={"customer": [_("This field is required.")]})
@@ -259,20 +263,23 @@ def create_notification(
             notification.save()
             if idempotency_key:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, notification=notification)
-            for function, partner in (
-                (PartnerRole.SHIP_TO, customer),
-                (PartnerRole.SOLD_TO, notification.sold_to),
-            ):
-                if partner is not None:
-                    Partner.objects.create(
-                        notification=notification, function=function, customer=partner, name=partner.name
-                    )
-            if notification.responsible_id:
-                Partner.objects.create(
-                    notification=notification,
-                    function=PartnerRole.RESPONSIBLE,
-                    name=str(notification.responsible),
+            partners = [
+                Partner(notification=notification, function=function, customer=partner, name=partner.name)
+                for function, partner in (
+                    (PartnerRole.SHIP_TO, customer),
+                    (PartnerRole.SOLD_TO, notification.sold_to),
                 )
+                if partner is not None
+            ]
+            if notification.responsible_id:
+                partners.append(
+                    Partner(
+                        notification=notification,
+                        function=PartnerRole.RESPONSIBLE,
+                        name=str(notification.responsible),
+                    )
+                )
+            Partner.objects.bulk_create(partners)
             for item in item_rows:
                 item.notification = notification
                 item.save()
@@ -292,6 +299,7 @@ def create_notification(
         if idempotency_key:  # the same key raced us: return the winner's notification
             done = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
             if done is not None:
+                done.notification.replayed = True
                 return done.notification
         raise
     return notification
@@ -474,11 +482,9 @@ def _item_from(row: dict, *, position: int) -> Item:
             fields={f"items.{position}": [_("An item needs a product type, material or reason.")]}
         )
     try:
-        item.full_clean(exclude=["notification"], validate_unique=False)
-    except ValidationError as exc:
-        raise ValidationFailed(
-            fields={f"items.{position}.{k}": v for k, v in exc.message_dict.items()}
-        ) from exc
+        full_clean(item, exclude=["notification"])
+    except ValidationFailed as exc:
+        raise ValidationFailed(fields={f"items.{position}.{k}": v for k, v in exc.fields.items()}) from exc
     return item
 
 
