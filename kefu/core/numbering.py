@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import KefuError
@@ -10,20 +10,31 @@ from kefu.core.models import NumberRange
 
 
 def next_number(code: str, *, count: int = 1, defaults: dict | None = None) -> list[str]:
-    """Draw `count` consecutive numbers from the range `code` (created from `defaults` if missing)."""
-    with transaction.atomic():
-        rng = NumberRange.objects.select_for_update().filter(code=code).first()
-        if rng is None:
-            NumberRange.objects.get_or_create(code=code, defaults={"name": code, **(defaults or {})})
-            rng = NumberRange.objects.select_for_update().get(code=code)
-        first = rng.next_value
-        if first + count - 1 > rng.last_value:
+    """Draw `count` consecutive numbers from the range `code` (created from `defaults` if missing).
+
+    One UPDATE … RETURNING both reserves the numbers and locks the row until the caller's
+    transaction ends, so numbers stay gap-free: a rolled-back caller gives its numbers back.
+    """
+    table = connection.ops.quote_name(NumberRange._meta.db_table)
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET next_value = next_value + %s "
+                "WHERE code = %s AND next_value + %s - 1 <= last_value "
+                "RETURNING next_value - %s, prefix, width",
+                [count, code, count, count],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            first, prefix, width = row
+            return [f"{prefix}{str(n).zfill(width)}" for n in range(first, first + count)]
+        if NumberRange.objects.filter(code=code).exists():
             raise KefuError(
                 _("Number range %(code)s is exhausted.") % {"code": code}, code="number_range_exhausted"
             )
-        rng.next_value = first + count
-        rng.save(update_fields=["next_value"])
-    return [f"{rng.prefix}{str(n).zfill(rng.width)}" for n in range(first, first + count)]
+        with transaction.atomic():
+            NumberRange.objects.get_or_create(code=code, defaults={"name": code, **(defaults or {})})
+    raise KefuError(_("Number range %(code)s is exhausted.") % {"code": code}, code="number_range_exhausted")
 
 
 def peek_next(code: str) -> str | None:

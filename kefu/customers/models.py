@@ -88,6 +88,7 @@ class Customer(VersionedModel):
         verbose_name=_("responsibility centre"),
         on_delete=models.PROTECT,
         related_name="customers",
+        db_index=False,  # led by cust_office_number: one index less to write per row
     )
     responsible = models.ForeignKey(
         "org.Staff",
@@ -96,6 +97,7 @@ class Customer(VersionedModel):
         null=True,
         blank=True,
         related_name="customers",
+        db_index=False,  # led by cust_resp_number
     )
 
     # 基本资料
@@ -147,6 +149,7 @@ class Customer(VersionedModel):
         null=True,
         blank=True,
         related_name="key_accounts",
+        db_index=False,  # led by cust_kam_number
     )
     is_active = models.BooleanField(_("active"), default=True)
 

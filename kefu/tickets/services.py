@@ -255,6 +255,9 @@ def create_notification(
     ):
         raise ValidationFailed(fields={"responsible": [_("This person is no longer active.")]})
     item_rows = [_item_from(row, position=i) for i, row in enumerate(items or [], start=1)]
+    text_at = timezone.now()
+    if long_text.strip():
+        notification.long_text = _text_block(long_text, _staff_name(actor), text_at)
     try:
         with transaction.atomic():
             notification.number = next_number(
@@ -290,8 +293,7 @@ def create_notification(
                 data={"number": notification.number, "type": ntype.code, "status": status.code},
             )
             if long_text.strip():
-                _append_text(notification, long_text, actor)
-                notification.save(update_fields=["long_text"])
+                _append_text(notification, long_text, actor, at=text_at, in_long_text=True)
             reindex(notification)
             if notification.urgent:
                 _urgent_path(notification, actor)
@@ -313,8 +315,18 @@ def reindex(notification: Notification) -> None:
     index_documents(SEARCH_INDEX, [(notification.pk, search_document(notification))])
 
 
-def _append_text(notification: Notification, text: str, actor, *, at=None) -> LongTextEntry:
-    """Append an entry; the denormalised `long_text` gets the same text under an author line."""
+def _text_block(text: str, name: str, at) -> str:
+    stamp = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+    return f"[{stamp} {name}]\n{text.strip()}"
+
+
+def _append_text(
+    notification: Notification, text: str, actor, *, at=None, in_long_text: bool = False
+) -> LongTextEntry:
+    """Append an entry; the denormalised `long_text` gets the same text under an author line.
+
+    `in_long_text`: the caller already wrote the block (a new notification inserts it with its row).
+    """
     at = at or timezone.now()
     name = _staff_name(actor)
     entry = LongTextEntry.objects.create(
@@ -324,9 +336,9 @@ def _append_text(notification: Notification, text: str, actor, *, at=None) -> Lo
         created_at=at,
         text=text.strip(),
     )
-    stamp = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
-    block = f"[{stamp} {name}]\n{text.strip()}"
-    notification.long_text = f"{notification.long_text}\n{block}" if notification.long_text else block
+    if not in_long_text:
+        block = _text_block(text, name, at)
+        notification.long_text = f"{notification.long_text}\n{block}" if notification.long_text else block
     record(
         notification,
         events.TEXT_ADDED.code,
