@@ -1,6 +1,16 @@
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _fresh_buffer():
+    """Each test starts with an empty customizing buffer (rows of earlier tests were rolled back)."""
+    from kefu.core import buffer
+
+    buffer.clear()
+    yield
+    buffer.clear()
+
+
 @pytest.fixture
 def org(db):
     from kefu.core.testing.factories import make_org

@@ -7,12 +7,11 @@ onto the record and start the next step's clock.
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from kefu.core import buffer
 from kefu.core.errors import ValidationFailed
 from kefu.workflow.choices import Stage
 from kefu.workflow.models import Status, StatusProfile
@@ -47,35 +46,19 @@ ACCIDENT_INPUTS: dict[str, list[str]] = {
     "SGJA": ["final_loss", "closing_note", "handling_method", "responsibility"],
 }
 
-_profiles: dict[str, tuple[float, StatusProfile]] = {}
-_limits: dict[int, tuple[float, list]] = {}
-CACHE_SECONDS = 60
-
-
-def invalidate(*args, **kwargs) -> None:
-    _profiles.clear()
-    _limits.clear()
-
 
 def profile(code: str) -> StatusProfile:
-    cached = _profiles.get(code)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
-    found = StatusProfile.objects.get(code=code)
-    _profiles[code] = (time.monotonic() + CACHE_SECONDS, found)
-    return found
+    return buffer.get(f"complaints.profile:{code}", lambda: StatusProfile.objects.get(code=code))
 
 
 def limit_for(status: Status, *, severity: str = "", tier: str = "", grade: str = ""):
     """The most specific StepTimeLimit for the step, or None when the step has no clock."""
     from kefu.complaints.models import StepTimeLimit
 
-    cached = _limits.get(status.pk)
-    if cached and cached[0] > time.monotonic():
-        rows = cached[1]
-    else:
-        rows = list(StepTimeLimit.objects.filter(status=status).select_related("calendar"))
-        _limits[status.pk] = (time.monotonic() + CACHE_SECONDS, rows)
+    rows = buffer.get(
+        f"complaints.limits:{status.pk}",
+        lambda: list(StepTimeLimit.objects.filter(status=status).select_related("calendar")),
+    )
     best, best_score = None, -1
     for row in rows:
         if (
@@ -189,7 +172,3 @@ def apply_accident_transition(accident, transition, inputs: dict, actor) -> list
     if "final_loss" in changed:
         changed += apply_loss_rules(accident, actor=actor)
     return changed + _close_or_restart(accident, transition.to_status, now)
-
-
-def on_limits_changed(*args, **kwargs) -> None:
-    transaction.on_commit(invalidate)

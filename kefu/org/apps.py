@@ -13,3 +13,8 @@ class OrgConfig(AppConfig):
         from kefu.org.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="kefu.org.sync_roles")
+
+        from kefu.core import buffer
+        from kefu.org.models import DistributionChannel, Division, SalesGroup
+
+        buffer.watch(DistributionChannel, Division, SalesGroup)  # defaults of every new document

@@ -227,11 +227,17 @@ def _resolve(user, data: dict) -> dict:
         "sales_group": (org.SalesGroup.objects.all, "code"),
         "business_area": (org.BusinessArea.objects.all, "code"),
         "reference_notification": (lambda: Notification.objects.visible_to(user), "number"),
-        "type": (lambda: NotificationType.objects.filter(is_active=True).select_related("profile"), "code"),
     }
     errors, out = {}, {}
     for name, value in data.items():
-        if name in lookups and value not in (None, ""):
+        if name == "type" and value not in (None, ""):
+            code = str(value).strip()
+            out[name] = next((t for t in services.active_types() if t.code == code), None)
+            if out[name] is None:
+                errors[name] = [_("Unknown code %(code)s.") % {"code": value}]
+        elif name == "type":
+            out[name] = None
+        elif name in lookups and value not in (None, ""):
             queryset, field = lookups[name]
             found = queryset().filter(**{field: str(value).strip()}).first()
             if found is None:

@@ -8,4 +8,8 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Service notifications")
 
     def ready(self) -> None:
+        from kefu.core import buffer
         from kefu.tickets import events  # noqa: F401  (registers event types)
+        from kefu.tickets.models import NotificationType
+
+        buffer.watch(NotificationType)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.core import buffer
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
@@ -85,15 +86,32 @@ def _staff_name(user) -> str:
     return staff.name if staff else (user.get_username() if user is not None else "")
 
 
+def active_types() -> list[NotificationType]:
+    """The active notification types with their profiles, in menu order (buffered)."""
+    return buffer.get(
+        "tickets.active_types",
+        lambda: list(
+            NotificationType.objects.filter(is_active=True)
+            .select_related("profile")
+            .order_by("order", "code")
+        ),
+    )
+
+
 def propose_type(payment_status: str) -> NotificationType | None:
     """Z1 after full payment, Z2 before (完款后 Z1 / 完款前 Z2); the user may override it."""
-    types = list(
-        NotificationType.objects.filter(is_active=True).select_related("profile").order_by("order", "code")
-    )
+    types = active_types()
     for ntype in types:
         if payment_status in (ntype.payment_statuses or []):
             return ntype
     return types[0] if types else None
+
+
+def _code_or_first(model, code: str):
+    """The default org code (e.g. channel 10, division 02), else the first there is (buffered)."""
+    return buffer.by_code(model, code) or buffer.get(
+        f"{model._meta.label_lower}:first", lambda: model.objects.order_by("code").first()
+    )
 
 
 def defaults_for(user, customer, ntype: NotificationType | None = None) -> dict:
@@ -127,10 +145,11 @@ def defaults_for(user, customer, ntype: NotificationType | None = None) -> dict:
         "sales_office": office,
         "sales_organization": office.sales_organization,
         "business_area": office.business_area,
-        "sales_group": office.groups.order_by("code").first(),
-        "distribution_channel": DistributionChannel.objects.filter(code="10").first()
-        or DistributionChannel.objects.order_by("code").first(),
-        "division": Division.objects.filter(code="02").first() or Division.objects.order_by("code").first(),
+        "sales_group": buffer.get(
+            f"tickets.sales_group:{office.pk}", lambda: office.groups.order_by("code").first()
+        ),
+        "distribution_channel": _code_or_first(DistributionChannel, "10"),
+        "division": _code_or_first(Division, "02"),
         "work_centre": work_centre,
         "responsible": responsible,
         "reporter": _staff_name(user),
@@ -468,7 +487,7 @@ def _item_from(row: dict, *, position: int) -> Item:
             return None
         if isinstance(value, model):
             return value
-        found = model.objects.filter(code=str(value).strip(), is_active=True).first()
+        found = buffer.by_code(model, str(value).strip(), is_active=True)
         if found is None:
             raise ValidationFailed(
                 _("Item %(position)d: unknown code %(code)s.") % {"position": position, "code": value},

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from kefu.core import buffer
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFailed
 from kefu.org.scope import role_codes
@@ -56,20 +56,33 @@ def resolve_status(profile: StatusProfile, code: str) -> Status:
 
 
 def initial_status(profile: StatusProfile) -> Status:
-    status = profile.statuses.filter(is_initial=True).first() or profile.statuses.order_by("order").first()
+    def load() -> Status | None:
+        return profile.statuses.filter(is_initial=True).first() or profile.statuses.order_by("order").first()
+
+    status = buffer.get(f"workflow.initial:{profile.pk}", load)
     if status is None:
         raise UnknownStatus(_("Profile %(profile)s has no statuses.") % {"profile": profile.code})
     return status
 
 
-def _candidates(profile: StatusProfile, current: Status):
-    return (
-        Transition.objects.filter(profile=profile)
-        .filter(Q(from_status=current) | Q(from_status__isnull=True))
-        .exclude(to_status=current)
-        .select_related("to_status", "notify_department")
-        .prefetch_related("allowed_roles")
+def _transitions(profile: StatusProfile) -> list[Transition]:
+    """All transitions of a profile with what the engine checks (buffered customizing data)."""
+    return buffer.get(
+        f"workflow.transitions:{profile.pk}",
+        lambda: list(
+            Transition.objects.filter(profile=profile)
+            .select_related("to_status", "notify_department")
+            .prefetch_related("allowed_roles")
+        ),
     )
+
+
+def _candidates(profile: StatusProfile, current: Status) -> list[Transition]:
+    return [
+        t
+        for t in _transitions(profile)
+        if t.from_status_id in (current.pk, None) and t.to_status_id != current.pk
+    ]
 
 
 def can_make(transition: Transition, user) -> bool:

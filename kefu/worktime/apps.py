@@ -8,16 +8,7 @@ class WorktimeConfig(AppConfig):
     verbose_name = _("Work calendar")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
-        from kefu.worktime import clock
+        from kefu.core import buffer
         from kefu.worktime.models import CalendarDay, WorkCalendar, WorkingHours
 
-        # Cache invalidation only: loaded calendars are forgotten when an administrator edits one.
-        for model in (WorkCalendar, WorkingHours, CalendarDay):
-            post_save.connect(
-                clock.invalidate, sender=model, dispatch_uid=f"worktime.inv.save.{model.__name__}"
-            )
-            post_delete.connect(
-                clock.invalidate, sender=model, dispatch_uid=f"worktime.inv.del.{model.__name__}"
-            )
+        buffer.watch(WorkCalendar, WorkingHours, CalendarDay)  # loaded calendars are buffered

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import threading
-import time as _time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.core import buffer
 from kefu.core.errors import KefuError
 from kefu.worktime.choices import ClockMode, DayKind
 
@@ -93,13 +93,6 @@ class CalendarSpec:
 
 
 DEFAULT_PERIODS = ((dtime(8, 30), dtime(12, 0)), (dtime(13, 0), dtime(17, 30)))
-_cache: dict[object, tuple[float, CalendarSpec]] = {}
-CACHE_SECONDS = 300
-
-
-def invalidate(*args, **kwargs) -> None:
-    """Forget loaded calendars (called when a calendar, its hours or its days change)."""
-    _cache.clear()
 
 
 def _builtin_spec() -> CalendarSpec:
@@ -117,9 +110,10 @@ def load_calendar(calendar=None) -> CalendarSpec:
     if isinstance(calendar, CalendarSpec):
         return calendar
     key = getattr(calendar, "pk", calendar)
-    cached = _cache.get(key)
-    if cached and cached[0] > _time.monotonic():
-        return cached[1]
+    return buffer.get(f"worktime.calendar:{key!r}", lambda: _load_calendar(key))
+
+
+def _load_calendar(key) -> CalendarSpec:
     from kefu.worktime.models import WorkCalendar
 
     qs = WorkCalendar.objects.all()
@@ -144,7 +138,6 @@ def load_calendar(calendar=None) -> CalendarSpec:
             makeup_weekday=obj.makeup_weekday,
             pk=obj.pk,
         )
-    _cache[key] = (_time.monotonic() + CACHE_SECONDS, spec)
     return spec
 
 

@@ -1,0 +1,106 @@
+"""Buffered customizing data 配置数据缓冲: small code tables read by every write, kept per process.
+
+Like SAP's table buffer: notification types, status profiles, transitions, catalogue and org
+codes change a few times a year, yet a single IW51 create read a dozen of them. A process keeps
+what it read; any save or delete of a watched model bumps one shared generation number (in the
+cache, so every worker sees it at its next lookup) and the buffer starts afresh.
+
+Rules that keep it correct:
+- Only committed data is buffered: once a transaction has written a watched table, nothing read
+  in it is stored, so a row written and rolled back can never be served. Writes bump the
+  generation at once and again after commit, so a reader that loaded between the two cannot
+  keep what it read.
+- Entries also expire after `TTL` seconds, a safety net for writes that bypass signals (raw SQL).
+- Buffer model instances only; callers must not change what they get back.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection, models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+T = TypeVar("T")
+
+TTL = 300.0
+_GENERATION_KEY = "kefu:buffer:generation"
+_entries: dict[str, tuple[float, int, object]] = {}
+_lock = threading.Lock()
+_watched: set[type[models.Model]] = set()
+
+
+def _generation() -> int:
+    return cache.get(_GENERATION_KEY) or 0
+
+
+def get(key: str, loader: Callable[[], T]) -> T:
+    """The buffered value of `key`, loaded by `loader` when missing, stale or outdated."""
+    generation = _generation()
+    now = time.monotonic()
+    hit = _entries.get(key)
+    if hit is not None and hit[1] == generation and hit[0] > now:
+        return hit[2]  # type: ignore[return-value]
+    value = loader()
+    if not _wrote_in_transaction():
+        with _lock:
+            _entries[key] = (now + TTL, generation, value)
+    return value
+
+
+def clear() -> None:
+    """Forget everything this process buffered (tests, after data loads)."""
+    with _lock:
+        _entries.clear()
+
+
+def invalidate(*_args, **_kwargs) -> None:
+    """A watched table changed: every process reloads at its next lookup."""
+    clear()
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted)
+        cache.set(_GENERATION_KEY, int(time.time()), None)
+
+
+_DIRTY = "_kefu_buffer_dirty"
+
+
+def _wrote_in_transaction() -> bool:
+    """Did the open transaction of this thread write a watched table? (False outside one.)"""
+    if not connection.in_atomic_block:
+        setattr(connection, _DIRTY, False)  # whatever wrote has committed or rolled back
+        return False
+    return getattr(connection, _DIRTY, False)
+
+
+def _changed(sender, **kwargs) -> None:
+    invalidate()
+    if connection.in_atomic_block:
+        setattr(connection, _DIRTY, True)
+        transaction.on_commit(invalidate)
+
+
+def watch(*model_classes: type[models.Model]) -> None:
+    """Invalidate the buffer whenever one of `model_classes` (or its many-to-many) is written."""
+    for model in model_classes:
+        if model in _watched:
+            continue
+        _watched.add(model)
+        uid = f"kefu.buffer.{model._meta.label_lower}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.save", weak=False)
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _changed, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}", weak=False
+            )
+
+
+def by_code(model: type[models.Model], code: str, **filters) -> models.Model | None:
+    """The record of `model` with `code` (and `filters`), buffered; None when there is none."""
+    key = f"{model._meta.label_lower}:{code}:{sorted(filters.items())}"
+    return get(key, lambda: model.objects.filter(code=code, **filters).first())

@@ -1,0 +1,54 @@
+"""The customizing buffer serves committed data only and forgets it when a watched table changes."""
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test.utils import CaptureQueriesContext
+
+from kefu.catalog.models import ReasonCode
+from kefu.core import buffer
+
+
+def _lookup(code: str):
+    from django.db import connection
+
+    with CaptureQueriesContext(connection) as queries:
+        found = buffer.by_code(ReasonCode, code, is_active=True)
+    return found, len(queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_lookup_costs_no_query_and_a_save_is_seen_at_once():
+    ReasonCode.objects.create(code="B1", name="锁坏")
+    first, queries = _lookup("B1")
+    assert (first.name, queries) == ("锁坏", 1)
+    again, queries = _lookup("B1")
+    assert (again.name, queries) == ("锁坏", 0)
+
+    code = ReasonCode.objects.get(code="B1")
+    code.name = "门锁损坏"
+    code.save()
+    renamed, queries = _lookup("B1")
+    assert (renamed.name, queries) == ("门锁损坏", 1)
+    code.is_active = False
+    code.save()
+    assert _lookup("B1") == (None, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_written_in_a_rolled_back_transaction_are_never_served():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ReasonCode.objects.create(code="B2", name="临时")
+        found, _queries = _lookup("B2")
+        assert found is not None  # the transaction sees its own row …
+        raise RuntimeError("roll back")
+    assert _lookup("B2") == (None, 1)  # … but the buffer did not keep it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_process_bumping_the_generation_makes_this_one_reload():
+    ReasonCode.objects.create(code="B3", name="抽屉")
+    _lookup("B3")
+    assert _lookup("B3")[1] == 0
+    cache.set("kefu:buffer:generation", (cache.get("kefu:buffer:generation") or 0) + 1, None)
+    assert _lookup("B3")[1] == 1
