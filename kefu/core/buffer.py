@@ -32,6 +32,7 @@ _GENERATION_KEY = "kefu:buffer:generation"
 _entries: dict[str, tuple[float, int, object]] = {}
 _lock = threading.Lock()
 _watched: set[type[models.Model]] = set()
+_DIRTY = "_kefu_buffer_dirty"  # on the thread's connection: its open transaction wrote a watched table
 
 
 def _generation() -> int:
@@ -53,9 +54,10 @@ def get(key: str, loader: Callable[[], T]) -> T:
 
 
 def clear() -> None:
-    """Forget everything this process buffered (tests, after data loads)."""
+    """Forget everything this process buffered and start this thread's transaction afresh."""
     with _lock:
         _entries.clear()
+    setattr(connection, _DIRTY, False)
 
 
 def invalidate(*_args, **_kwargs) -> None:
@@ -65,9 +67,6 @@ def invalidate(*_args, **_kwargs) -> None:
         cache.incr(_GENERATION_KEY)
     except ValueError:  # not set yet (or evicted)
         cache.set(_GENERATION_KEY, int(time.time()), None)
-
-
-_DIRTY = "_kefu_buffer_dirty"
 
 
 def _wrote_in_transaction() -> bool:

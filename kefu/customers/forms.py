@@ -79,9 +79,20 @@ class CustomerForm(forms.ModelForm):
             "credit_notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, masked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        from kefu.customers.queries import PERSONAL_FIELDS
         from kefu.org.models import SalesOffice, Staff
+
+        # A role that sees personal data masked edits it write-only: the form never carries
+        # the stored value (only its mask as a hint); an empty field keeps what is stored.
+        self.write_only = [name for name in PERSONAL_FIELDS if masked and name in self.fields]
+        for name in self.write_only:
+            current = getattr(self.instance, name, "")
+            self.initial[name] = ""
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["placeholder"] = PERSONAL_FIELDS[name](current) if current else ""
+            self.fields[name].help_text = _("Masked. Leave empty to keep the current value.")
 
         self.fields["number"].required = False
         self.fields["number"].help_text = _("Leave empty to have the system assign the next number.")
@@ -107,7 +118,11 @@ class CustomerForm(forms.ModelForm):
         pass
 
     def changes(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "number")}
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("version", "number") and not (k in self.write_only and v in ("", None))
+        }
 
 
 class ContactForm(forms.ModelForm):

@@ -169,11 +169,8 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 @permission_required("customers.change_customer", raise_exception=True)
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _get(Customer, request.user, pk)
-    if not can_see_personal_data(request.user, customer):
-        # A masked role must not get the real values in the form; it may not change them either.
-        messages.error(request, _("You may not edit the personal data of this customer."))
-        return redirect("customers:detail", pk=pk)
-    form = CustomerForm(request.POST or None, instance=customer, user=request.user)
+    masked = not can_see_personal_data(request.user, customer)
+    form = CustomerForm(request.POST or None, instance=customer, user=request.user, masked=masked)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_customer(

@@ -42,7 +42,9 @@ def test_masked_role_never_receives_unmasked_phone_ui_api_export(customer, assis
         assert response.status_code == 200
         assert_no_secret(response.content.decode())
     assert "138****5678" in ui.get(f"/customers/{customer.pk}/").content.decode()
-    assert ui.get(f"/customers/{customer.pk}/edit/").status_code == 302  # no form with real values
+    form = ui.get(f"/customers/{customer.pk}/edit/")
+    assert form.status_code == 200 and 'placeholder="138****5678"' in form.content.decode()
+    assert_no_secret(form.content.decode())  # personal fields are write-only for this role
 
     api = api_client_for(assistant)
     for url in [
@@ -63,6 +65,23 @@ def test_masked_role_never_receives_unmasked_phone_ui_api_export(customer, assis
     assert "申齐保健食品有限公司" in cells
     assert_no_secret(cells)
     assert PersonalDataAccess.objects.filter(user=assistant.user, action="export").exists()
+
+
+def test_masked_role_edits_without_seeing_or_losing_personal_data(customer, assistant):
+    ui = client_for(assistant)
+    form = ui.get(f"/customers/{customer.pk}/edit/").context["form"]
+    data = {name: form.initial.get(name) for name in form.fields}
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items() if v not in (None, "")}
+    data.update(industry="食品", version=customer.version)
+    response = ui.post(f"/customers/{customer.pk}/edit/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    customer.refresh_from_db()
+    assert (customer.industry, customer.mobile, customer.email) == ("食品", MOBILE, EMAIL)
+
+    data.update(mobile="13900002222", version=customer.version)
+    assert ui.post(f"/customers/{customer.pk}/edit/", data).status_code == 302
+    customer.refresh_from_db()
+    assert (customer.mobile, customer.phone) == ("13900002222", PHONE)  # typed replaces, empty keeps
 
 
 def test_history_of_a_phone_change_is_masked_for_masked_roles(customer, manager, assistant):
