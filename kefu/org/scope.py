@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Value
+
 from kefu.core.scoping import UserScope
 from kefu.org.choices import DataScope
 
@@ -31,8 +33,12 @@ def scope_for(user) -> UserScope:
     office_ids: frozenset[int] = frozenset()
     work_centre_ids: frozenset[int] = frozenset()
     if staff is not None and DataScope.CENTRE in scopes:
-        office_ids = frozenset(staff.sales_offices.values_list("pk", flat=True))
-        work_centre_ids = frozenset(staff.work_centres.values_list("pk", flat=True))
+        # Both memberships in one round trip: 1 = responsibility centre, 2 = work centre.
+        offices = staff.sales_offices.order_by().annotate(kind=Value(1)).values_list("pk", "kind")
+        centres = staff.work_centres.order_by().annotate(kind=Value(2)).values_list("pk", "kind")
+        rows = list(offices.union(centres, all=True))
+        office_ids = frozenset(pk for pk, kind in rows if kind == 1)
+        work_centre_ids = frozenset(pk for pk, kind in rows if kind == 2)
     scope = UserScope(
         user_id=user.pk,
         company_wide=company_wide,

@@ -212,12 +212,17 @@ def detail_context(n: Notification, user, *, full: bool = True) -> dict:
     from kefu.workflow.engine import available_transitions
 
     unmasked = can_see_personal_data(user)
+    known = getattr(n, "just_written", None)  # set by create_notification on what it wrote
+    if known is None:
+        known = {
+            "items": list(n.items.select_related("product_type", "colour", "material", "reason")),
+            "entries": list(n.text_entries.order_by("created_at", "id")),
+            "attachments": list(n.attachments.all()),
+        }
     return {
         "n": n,
         "row": present_row(n, unmasked=unmasked),
-        "items": list(n.items.select_related("product_type", "colour", "material", "reason")),
-        "entries": list(n.text_entries.order_by("created_at", "id")),
-        "attachments": list(n.attachments.all()),
+        **known,
         "transitions": available_transitions(n, user),
         "events": present(events_for(n)) if full else [],
         "billing": billing_for(n) if full else {},

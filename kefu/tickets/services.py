@@ -311,8 +311,9 @@ def create_notification(
                 actor=actor,
                 data={"number": notification.number, "type": ntype.code, "status": status.code},
             )
+            entries = []
             if long_text.strip():
-                _append_text(notification, long_text, actor, at=text_at, in_long_text=True)
+                entries.append(_append_text(notification, long_text, actor, at=text_at, in_long_text=True))
             reindex(notification)
             if notification.urgent:
                 _urgent_path(notification, actor)
@@ -323,6 +324,8 @@ def create_notification(
                 done.notification.replayed = True
                 return done.notification
         raise
+    # What was just written, so the caller's response (queries.detail_context) needs no re-read.
+    notification.just_written = {"items": item_rows, "entries": entries, "attachments": []}
     return notification
 
 
