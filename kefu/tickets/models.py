@@ -186,6 +186,13 @@ class Notification(VersionedModel):
             models.Index(fields=["urgent", "created_at", "id"], name="tk_order"),
             models.Index(fields=["stage", "required_end"], name="tk_overdue"),
             models.Index(fields=["reference_document"], name="tk_refdoc"),
+            # PostgreSQL only (others skip covering indexes): a keyword's thousands of matches are
+            # scoped and sorted from this index alone; only the page's rows are then read.
+            models.Index(
+                fields=["id"],
+                include=["urgent", "created_at", "sales_office", "work_centre", "responsible"],
+                name="tk_keyword_cover",
+            ),
         ]
 
     def __str__(self) -> str:

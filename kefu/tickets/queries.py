@@ -169,12 +169,20 @@ def present_rows(rows, user) -> list[Row]:
     return [present_row(n, unmasked=unmasked, today=today) for n in rows]
 
 
-def bounded_page(qs: QuerySet, page: int, size: int = 50) -> tuple[list, bool]:
-    """Rows of a page and whether there is a next one, without COUNT(*) over a million rows."""
+def bounded_page(qs: QuerySet, page: int, size: int = 50, *, by_ids: bool = False) -> tuple[list, bool]:
+    """Rows of a page and whether there is a next one, without COUNT(*) over a million rows.
+
+    `by_ids` (keyword searches): sort and cut the matches on ids alone (tk_keyword_cover), then
+    read the page's rows: a keyword can match thousands of rows that need not be read whole.
+    """
     page = max(1, min(page, 2000))
     start = (page - 1) * size
-    rows = list(qs[start : start + size + 1])
-    return rows[:size], len(rows) > size
+    if not by_ids:
+        rows = list(qs[start : start + size + 1])
+        return rows[:size], len(rows) > size
+    ids = list(qs.values_list("pk", flat=True)[start : start + size + 1])
+    found = Notification.objects.filter(pk__in=ids[:size]).prefetch_related(*LIST_RELATED).in_bulk()
+    return [found[pk] for pk in ids[:size] if pk in found], len(ids) > size
 
 
 def work_plan(

@@ -68,7 +68,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
     columns = columns or queries.DEFAULT_COLUMNS
     filterset = NotificationFilter(params, queryset=Notification.objects.none())
     page_number = int(params.get("page") or 1) if str(params.get("page") or "1").isdigit() else 1
-    rows, has_next = queries.bounded_page(queries.worklist(request.user, params), page_number)
+    rows, has_next = queries.bounded_page(
+        queries.worklist(request.user, params), page_number, by_ids=bool(params.get("q", "").strip())
+    )
     query = params.copy()
     query.pop("page", None)
     context = {

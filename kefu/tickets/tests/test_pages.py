@@ -240,3 +240,22 @@ def test_empty_fields_take_the_defaults(desk):
     assert n.type.code == "Z2"  # 完款前
     assert n.reporter == "陈静" and n.object_address == "北京市朝阳区建国路88号"
     assert n.required_start is not None and n.required_end > n.required_start
+
+
+def test_keyword_pages_keep_the_worklist_order_and_scope(desk):
+    from kefu.tickets import queries
+
+    older = desk.z1(description="抽屉锁坏了")
+    newer = desk.z1(description="抽屉打不开")
+    urgent = desk.z1(description="抽屉卡住", urgent=True)
+    desk.z1(description="柜门松动")
+
+    def keyword_page(staff, number: int):
+        return queries.bounded_page(queries.worklist(staff.user, {"q": "抽屉"}), number, size=2, by_ids=True)
+
+    first, more = keyword_page(desk.assistant, 1)
+    assert ([n.pk for n in first], more) == ([urgent.pk, newer.pk], True)
+    assert first[0].customer.name == desk.customer.name  # the page's rows come with their relations
+    second, more = keyword_page(desk.assistant, 2)
+    assert ([n.pk for n in second], more) == ([older.pk], False)
+    assert keyword_page(desk.outsider, 1) == ([], False)  # another centre's assistant sees none
