@@ -54,7 +54,13 @@ def main() -> None:
         cursor.execute("ANALYZE customers_customer")
     total = Customer.objects.count()
     db = database_label()
-    sample = Customer.objects.filter(nature="organisation").order_by("-id").values("name", "mobile").first()
+    # A customer from the middle of the archive (not one a previous run's import just added).
+    sample = (
+        Customer.objects.filter(nature="organisation", id__lte=total // 2)
+        .order_by("-id")
+        .values("name", "mobile")
+        .first()
+    )
     name_fragment = sample["name"][2:5]  # e.g. 鑫源科 — three characters from the middle
     short_fragment = sample["name"][2:4]
     phone_fragment = sample["mobile"][-6:]
