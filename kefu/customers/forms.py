@@ -66,7 +66,32 @@ def apply_error(form: forms.BaseForm, error: KefuError) -> None:
             form.add_error(name if name in form.fields else None, message)
 
 
-class CustomerForm(forms.ModelForm):
+class WriteOnlyPersonalData:
+    """For a role that sees personal data masked: the form never carries the stored value (only
+    its mask, as a placeholder) and an empty field keeps what is stored."""
+
+    write_only: list[str] = []
+
+    def make_write_only(self, masked: bool) -> None:
+        from kefu.customers.queries import PERSONAL_FIELDS
+
+        self.write_only = [name for name in PERSONAL_FIELDS if masked and name in self.fields]
+        for name in self.write_only:
+            current = getattr(self.instance, name, "")
+            self.initial[name] = ""
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["placeholder"] = PERSONAL_FIELDS[name](current) if current else ""
+            self.fields[name].help_text = _("Masked. Leave empty to keep the current value.")
+
+    def changes(self, *, skip: tuple[str, ...] = ()) -> dict:
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in skip and not (k in self.write_only and v in ("", None))
+        }
+
+
+class CustomerForm(WriteOnlyPersonalData, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -81,18 +106,9 @@ class CustomerForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, masked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        from kefu.customers.queries import PERSONAL_FIELDS
         from kefu.org.models import SalesOffice, Staff
 
-        # A role that sees personal data masked edits it write-only: the form never carries
-        # the stored value (only its mask as a hint); an empty field keeps what is stored.
-        self.write_only = [name for name in PERSONAL_FIELDS if masked and name in self.fields]
-        for name in self.write_only:
-            current = getattr(self.instance, name, "")
-            self.initial[name] = ""
-            self.fields[name].required = False
-            self.fields[name].widget.attrs["placeholder"] = PERSONAL_FIELDS[name](current) if current else ""
-            self.fields[name].help_text = _("Masked. Leave empty to keep the current value.")
+        self.make_write_only(masked)
 
         self.fields["number"].required = False
         self.fields["number"].help_text = _("Leave empty to have the system assign the next number.")
@@ -117,28 +133,25 @@ class CustomerForm(forms.ModelForm):
         # Model validation happens in the service, which names every field; skip the ModelForm's.
         pass
 
-    def changes(self) -> dict:
-        return {
-            k: v
-            for k, v in self.cleaned_data.items()
-            if k not in ("version", "number") and not (k in self.write_only and v in ("", None))
-        }
+    def changes(self, *, skip: tuple[str, ...] = ("version", "number")) -> dict:
+        return super().changes(skip=skip)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(WriteOnlyPersonalData, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "position", "phone", "mobile", "email", "is_primary"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, masked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.make_write_only(masked)
         _bootstrap(self)
 
     def _post_clean(self):
         pass
 
 
-class ServiceAddressForm(forms.ModelForm):
+class ServiceAddressForm(WriteOnlyPersonalData, forms.ModelForm):
     class Meta:
         model = ServiceAddress
         fields = [
@@ -152,9 +165,10 @@ class ServiceAddressForm(forms.ModelForm):
             "is_default",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, masked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].required = False
+        self.make_write_only(masked)
         _bootstrap(self)
 
     def _post_clean(self):

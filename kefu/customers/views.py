@@ -246,16 +246,14 @@ def customer_grade(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _sub_form(request, pk, form_class, instance, create, update, template_title):
     customer = _get(Customer, request.user, pk)
-    if instance is not None and not can_see_personal_data(request.user, customer):
-        messages.error(request, _("You may not edit the personal data of this customer."))
-        return redirect("customers:detail", pk=pk)
-    form = form_class(request.POST or None, instance=instance)
+    masked = instance is not None and not can_see_personal_data(request.user, customer)
+    form = form_class(request.POST or None, instance=instance, masked=masked)
     if request.method == "POST" and form.is_valid():
         try:
             if instance is None:
                 create(customer, actor=request.user, **form.cleaned_data)
             else:
-                update(instance, actor=request.user, **form.cleaned_data)
+                update(instance, actor=request.user, **form.changes())
         except KefuError as exc:
             apply_error(form, exc)
         else:

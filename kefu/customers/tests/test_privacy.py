@@ -84,6 +84,21 @@ def test_masked_role_edits_without_seeing_or_losing_personal_data(customer, assi
     assert (customer.mobile, customer.phone) == ("13900002222", PHONE)  # typed replaces, empty keeps
 
 
+def test_masked_role_edits_a_contact_without_seeing_or_losing_its_mobile(customer, assistant):
+    ui = client_for(assistant)
+    contact = customer.contacts.get()
+    url = f"/customers/{customer.pk}/contacts/{contact.pk}/"
+    page = ui.get(url).content.decode()
+    assert 'placeholder="139****5678"' in page
+    assert_no_secret(page)
+    response = ui.post(
+        url, {"name": "张伟", "position": "采购经理", "mobile": "", "email": "", "is_primary": "on"}
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.position, contact.mobile, contact.email) == ("采购经理", CONTACT_MOBILE, "zw@shenqi.cn")
+
+
 def test_history_of_a_phone_change_is_masked_for_masked_roles(customer, manager, assistant):
     from kefu.customers import services
 
