@@ -2,8 +2,9 @@
 
 Like SAP's table buffer: notification types, status profiles, transitions, catalogue and org
 codes change a few times a year, yet a single IW51 create read a dozen of them. A process keeps
-what it read; any save or delete of a watched model bumps one shared generation number (in the
-cache, so every worker sees it at its next lookup) and the buffer starts afresh.
+what it read; any save or delete of a watched model bumps one shared generation number, which
+every worker checks at each lookup (in Redis when configured, else the modification time of a
+stamp file in the var directory: the web workers of one machine share it) and starts afresh.
 
 Rules that keep it correct:
 - Only committed data is buffered: once a transaction has written a watched table, nothing read
@@ -16,11 +17,14 @@ Rules that keep it correct:
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -35,8 +39,33 @@ _watched: set[type[models.Model]] = set()
 _DIRTY = "_kefu_buffer_dirty"  # on the thread's connection: its open transaction wrote a watched table
 
 
+def _stamp() -> Path | None:
+    """The stamp file when the cache is local to each process (no Redis), else None."""
+    if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
+        return Path(settings.VAR_DIR) / "buffer.generation"
+    return None
+
+
 def _generation() -> int:
-    return cache.get(_GENERATION_KEY) or 0
+    stamp = _stamp()
+    if stamp is None:
+        return cache.get(_GENERATION_KEY) or 0
+    try:
+        return stamp.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+def _bump_generation() -> None:
+    stamp = _stamp()
+    if stamp is not None:
+        stamp.touch()
+        os.utime(stamp, ns=(time.time_ns(), max(time.time_ns(), _generation() + 1)))
+        return
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted)
+        cache.set(_GENERATION_KEY, int(time.time()), None)
 
 
 def get(key: str, loader: Callable[[], T]) -> T:
@@ -63,10 +92,7 @@ def clear() -> None:
 def invalidate(*_args, **_kwargs) -> None:
     """A watched table changed: every process reloads at its next lookup."""
     clear()
-    try:
-        cache.incr(_GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted)
-        cache.set(_GENERATION_KEY, int(time.time()), None)
+    _bump_generation()
 
 
 def _wrote_in_transaction() -> bool:
