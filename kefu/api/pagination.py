@@ -25,10 +25,18 @@ class Page(Schema, Generic[T]):
     items: list[T]
 
 
-def page(queryset, *, limit: int, offset: int, present: Callable[[Iterable], list]) -> dict:
+def page(
+    queryset,
+    *,
+    limit: int,
+    offset: int,
+    present: Callable[[Iterable], list],
+    fetch: Callable[[object, int, int], list] | None = None,
+) -> dict:
+    """One page; `fetch(queryset, start, stop)` may read the rows its own way (e.g. ids first)."""
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
-    rows = list(queryset[offset : offset + limit])
+    rows = fetch(queryset, offset, offset + limit) if fetch else list(queryset[offset : offset + limit])
     if offset == 0 and len(rows) < limit:
         count, capped = len(rows), False
     else:

@@ -268,7 +268,13 @@ def list_types(request):
 @router.get("", response=Page[RowOut], summary="Worklist (IW59) with the worklist's selections")
 def list_notifications(request, limit: int = 50, offset: int = 0):
     qs = queries.worklist(request.user, request.GET)
-    return page(qs, limit=limit, offset=offset, present=lambda rows: queries.present_rows(rows, request.user))
+    return page(
+        qs,
+        limit=limit,
+        offset=offset,
+        present=lambda rows: queries.present_rows(rows, request.user),
+        fetch=queries.rows_by_ids if request.GET.get("q", "").strip() else None,
+    )
 
 
 @router.post("", response={201: DetailOut, 200: DetailOut}, summary="Create a notification (IW51)")

@@ -177,12 +177,15 @@ def bounded_page(qs: QuerySet, page: int, size: int = 50, *, by_ids: bool = Fals
     """
     page = max(1, min(page, 2000))
     start = (page - 1) * size
-    if not by_ids:
-        rows = list(qs[start : start + size + 1])
-        return rows[:size], len(rows) > size
-    ids = list(qs.values_list("pk", flat=True)[start : start + size + 1])
-    found = Notification.objects.filter(pk__in=ids[:size]).prefetch_related(*LIST_RELATED).in_bulk()
-    return [found[pk] for pk in ids[:size] if pk in found], len(ids) > size
+    rows = rows_by_ids(qs, start, start + size + 1) if by_ids else list(qs[start : start + size + 1])
+    return rows[:size], len(rows) > size
+
+
+def rows_by_ids(qs: QuerySet, start: int, stop: int) -> list[Notification]:
+    """Rows `start:stop` of a worklist, sorted and cut on ids first (see `bounded_page`)."""
+    ids = list(qs.values_list("pk", flat=True)[start:stop])
+    found = Notification.objects.filter(pk__in=ids).prefetch_related(*LIST_RELATED).in_bulk()
+    return [found[pk] for pk in ids if pk in found]
 
 
 def work_plan(

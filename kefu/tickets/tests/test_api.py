@@ -99,3 +99,16 @@ def test_patch_with_version_transitions_items_texts_and_list(desk):
     outsider = api_client_for(desk.outsider)
     assert outsider.get("/api/v1/notifications/").json()["items"] == []
     assert outsider.post(f"{url}/texts", {"text": "x"}, content_type="application/json").status_code == 404
+
+
+def test_keyword_list_pages_in_worklist_order(desk):
+    older = desk.z1(description="抽屉锁坏了")
+    urgent = desk.z1(description="抽屉卡住", urgent=True)
+    desk.z1(description="柜门松动")
+    api = api_client_for(desk.assistant)
+    first = api.get("/api/v1/notifications/", {"q": "抽屉", "limit": 1}).json()
+    assert [row["number"] for row in first["items"]] == [urgent.number]
+    assert first["count"] == 2
+    second = api.get("/api/v1/notifications/", {"q": "抽屉", "limit": 1, "offset": 1}).json()
+    assert [row["number"] for row in second["items"]] == [older.number]
+    assert api_client_for(desk.outsider).get("/api/v1/notifications/", {"q": "抽屉"}).json()["items"] == []
