@@ -147,10 +147,6 @@ def _require(actor, perm: str) -> None:
         raise PermissionDenied()
 
 
-def _full_clean(obj, exclude: list[str] | None = None) -> None:
-    full_clean(obj, exclude=exclude)
-
-
 def complaint_url(complaint: Complaint) -> str:
     return reverse("complaints:complaint_detail", args=[complaint.pk])
 
@@ -208,7 +204,7 @@ def create_complaint(
         if not complaint.contact_phone and customer.phone:
             complaint.contact_phone = customer.phone
         _sync_material(complaint)
-        _full_clean(complaint, exclude=["number", "status"])
+        full_clean(complaint, exclude=["number", "status"])
         complaint.number = next_number("complaint", defaults={"name": "客诉", "prefix": "KS", "width": 8})[0]
         start_step(complaint, started_at=received_at, first=True)
         complaint.stage = complaint.status.stage
@@ -274,7 +270,7 @@ def update_complaint(complaint: Complaint, *, actor, expected_version: int | Non
         if "material" in changes:
             _sync_material(complaint)
             fields += ["material_code", "material_name"]
-        _full_clean(complaint)
+        full_clean(complaint)
         changed = diff(complaint, before, fields)
         if not changed:
             return complaint
@@ -302,7 +298,7 @@ def add_follow_up(
     follow_up = ComplaintFollowUp(
         complaint=complaint, at=at or clock.now(), by=actor, via=via, note=(note or "").strip()
     )
-    _full_clean(follow_up, exclude=["complaint", "by"])
+    full_clean(follow_up, exclude=["complaint", "by"])
     with transaction.atomic():
         follow_up.save()
         record(complaint, events.FOLLOW_UP.code, actor=actor, data={"note": follow_up.note, "via": via})
@@ -569,7 +565,7 @@ def create_accident(
             number="-",
             **fields,
         )
-        _full_clean(accident, exclude=["number", "status"])
+        full_clean(accident, exclude=["number", "status"])
         accident.number = next_number("accident", defaults={"name": "服务事故", "prefix": "SG", "width": 8})[
             0
         ]
@@ -622,7 +618,7 @@ def update_accident(accident: Accident, *, actor, expected_version: int | None, 
         before = snapshot(accident, [*fields, "severity"])
         for name, value in changes.items():
             setattr(accident, name, value)
-        _full_clean(accident)
+        full_clean(accident)
         extra = (
             apply_loss_rules(accident, actor=actor) if {"estimated_loss", "final_loss"} & set(changes) else []
         )
@@ -667,7 +663,7 @@ def add_accident_action(
         amount_recovered=amount_recovered,
         note=note,
     )
-    _full_clean(action, exclude=["accident", "by"])
+    full_clean(action, exclude=["accident", "by"])
     if action.amount_recovered > action.amount_claimed and action.amount_claimed > 0:
         raise ValidationFailed(fields={"amount_recovered": [_("Cannot recover more than was claimed.")]})
     with transaction.atomic():
@@ -738,7 +734,7 @@ def add_training(
     training = CarrierTraining(
         carrier=carrier, held_on=held_on, topic=topic, participants=participants, result=result
     )
-    _full_clean(training, exclude=["carrier"])
+    full_clean(training, exclude=["carrier"])
     with transaction.atomic():
         training.save()
         record(carrier, events.CARRIER_TRAINING.code, actor=actor, data={"topic": topic, "date": held_on})
@@ -766,7 +762,7 @@ def add_appraisal(
         grade=grade,
         comment=comment,
     )
-    _full_clean(appraisal, exclude=["carrier"])
+    full_clean(appraisal, exclude=["carrier"])
     with transaction.atomic():
         appraisal.save()
         record(carrier, events.CARRIER_APPRAISAL.code, actor=actor, data={"period": period, "score": score})

@@ -3,8 +3,9 @@
 Like SAP's table buffer: notification types, status profiles, transitions, catalogue and org
 codes change a few times a year, yet a single IW51 create read a dozen of them. A process keeps
 what it read; any save or delete of a watched model bumps one shared generation number, which
-every worker checks at each lookup (in Redis when configured, else the modification time of a
-stamp file in the var directory: the web workers of one machine share it) and starts afresh.
+every worker checks at most once a second per thread (in Redis when configured, else the
+modification time of a stamp file in the var directory, which the web workers of one machine
+share) and starts afresh.
 
 Rules that keep it correct:
 - Only committed data is buffered: once a transaction has written a watched table, nothing read
@@ -46,7 +47,21 @@ def _stamp() -> Path | None:
     return None
 
 
+_GENERATION_SECONDS = 1.0  # how long a thread trusts the shared generation it last read
+_seen = threading.local()
+
+
 def _generation() -> int:
+    """The shared generation, read at most once a second per thread (a write elsewhere is seen
+    within a second; one in this process clears the entries at once)."""
+    now = time.monotonic()
+    if getattr(_seen, "until", 0.0) > now:
+        return _seen.value
+    _seen.value, _seen.until = _read_generation(), now + _GENERATION_SECONDS
+    return _seen.value
+
+
+def _read_generation() -> int:
     stamp = _stamp()
     if stamp is None:
         return cache.get(_GENERATION_KEY) or 0
@@ -57,10 +72,11 @@ def _generation() -> int:
 
 
 def _bump_generation() -> None:
+    _seen.until = 0.0  # this thread reads the new generation at its next lookup
     stamp = _stamp()
     if stamp is not None:
         stamp.touch()
-        os.utime(stamp, ns=(time.time_ns(), max(time.time_ns(), _generation() + 1)))
+        os.utime(stamp, ns=(time.time_ns(), max(time.time_ns(), _read_generation() + 1)))
         return
     try:
         cache.incr(_GENERATION_KEY)
@@ -87,6 +103,7 @@ def clear() -> None:
     with _lock:
         _entries.clear()
     setattr(connection, _DIRTY, False)
+    _seen.until = 0.0
 
 
 def invalidate(*_args, **_kwargs) -> None:

@@ -15,26 +15,29 @@ def next_number(code: str, *, count: int = 1, defaults: dict | None = None) -> l
     One UPDATE … RETURNING both reserves the numbers and locks the row until the caller's
     transaction ends, so numbers stay gap-free: a rolled-back caller gives its numbers back.
     """
-    table = connection.ops.quote_name(NumberRange._meta.db_table)
-    for _attempt in range(2):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET next_value = next_value + %s "
-                "WHERE code = %s AND next_value + %s - 1 <= last_value "
-                "RETURNING next_value - %s, prefix, width",
-                [count, code, count, count],
-            )
-            row = cursor.fetchone()
-        if row is not None:
-            first, prefix, width = row
-            return [f"{prefix}{str(n).zfill(width)}" for n in range(first, first + count)]
-        if NumberRange.objects.filter(code=code).exists():
-            raise KefuError(
-                _("Number range %(code)s is exhausted.") % {"code": code}, code="number_range_exhausted"
-            )
+    row = _draw(code, count)
+    if row is None and not NumberRange.objects.filter(code=code).exists():
         with transaction.atomic():
             NumberRange.objects.get_or_create(code=code, defaults={"name": code, **(defaults or {})})
-    raise KefuError(_("Number range %(code)s is exhausted.") % {"code": code}, code="number_range_exhausted")
+        row = _draw(code, count)
+    if row is None:
+        raise KefuError(
+            _("Number range %(code)s is exhausted.") % {"code": code}, code="number_range_exhausted"
+        )
+    first, prefix, width = row
+    return [f"{prefix}{str(n).zfill(width)}" for n in range(first, first + count)]
+
+
+def _draw(code: str, count: int) -> tuple[int, str, int] | None:
+    table = connection.ops.quote_name(NumberRange._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET next_value = next_value + %s "
+            "WHERE code = %s AND next_value + %s - 1 <= last_value "
+            "RETURNING next_value - %s, prefix, width",
+            [count, code, count, count],
+        )
+        return cursor.fetchone()
 
 
 def peek_next(code: str) -> str | None:

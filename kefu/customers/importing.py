@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
-from kefu.customers import services
+from kefu.customers import events, services
 from kefu.customers.choices import Channel, CreditRating, Maturity, Nature, PaymentBehaviour, Relation
 from kefu.customers.models import Contact, Customer, ServiceAddress
 from kefu.timeline.models import TimelineEvent
@@ -446,7 +446,7 @@ def _customer_batch(
         TimelineEvent.objects.bulk_create(
             _events(
                 valid,
-                services.CREATED.code,
+                events.CREATED.code,
                 actor,
                 lambda c: {"number": c.number, "name": c.name, "source": "import"},
             ),
@@ -521,7 +521,7 @@ def _contact_batch(actor, batch, lookups, seen, result: ImportResult, write: boo
         TimelineEvent.objects.bulk_create(
             _events(
                 valid,
-                services.CONTACT_ADDED.code,
+                events.CONTACT_ADDED.code,
                 actor,
                 lambda c: {"id": c.pk, "name": c.name, "source": "import"},
                 target_of=lambda c: c.customer_id,
@@ -572,7 +572,7 @@ def _address_batch(actor, batch, lookups, seen, result: ImportResult, write: boo
         TimelineEvent.objects.bulk_create(
             _events(
                 valid,
-                services.ADDRESS_ADDED.code,
+                events.ADDRESS_ADDED.code,
                 actor,
                 lambda a: {"id": a.pk, "code": a.code, "source": "import"},
                 target_of=lambda a: a.customer_id,

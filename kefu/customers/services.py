@@ -17,13 +17,13 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kefu.core import search
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
 from kefu.core.scoping import access
+from kefu.customers import events
 from kefu.customers.choices import ANOMALY_BITS, TIER_SHARES, AccessAction, AnomalyKind, Grade
 from kefu.customers.errors import DuplicateNumber, ReasonRequired
 from kefu.customers.models import (
@@ -35,82 +35,12 @@ from kefu.customers.models import (
     PersonalDataAccess,
     ServiceAddress,
 )
-from kefu.timeline.registry import register
 from kefu.timeline.services import diff, record, snapshot
 
 SEARCH_INDEX = "customers"
 NUMBER_RANGE = "customer"
 NUMBER_RANGE_DEFAULTS = {"name": "客户编号", "next_value": 2100000001, "last_value": 2199999999, "width": 10}
 
-
-def _describe_changes(data: dict) -> str:
-    return "、".join(sorted(data.get("changes", {}))) if data.get("changes") else ""
-
-
-CREATED = register("customer.created", gettext_lazy("Customer created"), icon="person-plus")
-CHANGED = register(
-    "customer.changed", gettext_lazy("Customer changed"), describe=_describe_changes, icon="pencil"
-)
-CONTACT_ADDED = register(
-    "customer.contact_added",
-    gettext_lazy("Contact added"),
-    describe=lambda d: d.get("name", ""),
-    icon="person",
-)
-CONTACT_CHANGED = register(
-    "customer.contact_changed",
-    gettext_lazy("Contact changed"),
-    describe=lambda d: d.get("name", ""),
-    icon="person",
-)
-CONTACT_REMOVED = register(
-    "customer.contact_removed",
-    gettext_lazy("Contact removed"),
-    describe=lambda d: d.get("name", ""),
-    icon="person-x",
-)
-ADDRESS_ADDED = register(
-    "customer.address_added",
-    gettext_lazy("Service address added"),
-    describe=lambda d: d.get("code", ""),
-    icon="geo",
-)
-ADDRESS_CHANGED = register(
-    "customer.address_changed",
-    gettext_lazy("Service address changed"),
-    describe=lambda d: d.get("code", ""),
-    icon="geo",
-)
-ADDRESS_REMOVED = register(
-    "customer.address_removed",
-    gettext_lazy("Service address removed"),
-    describe=lambda d: d.get("code", ""),
-    icon="geo",
-)
-PARTNER_ADDED = register(
-    "customer.partner_added",
-    gettext_lazy("Partner added"),
-    describe=lambda d: f"{d.get('function', '')} {d.get('partner', '')}",
-    icon="diagram-3",
-)
-PARTNER_REMOVED = register(
-    "customer.partner_removed",
-    gettext_lazy("Partner removed"),
-    describe=lambda d: f"{d.get('function', '')} {d.get('partner', '')}",
-    icon="diagram-3",
-)
-GRADE_OVERRIDDEN = register(
-    "customer.grade_overridden",
-    gettext_lazy("Grade set manually"),
-    describe=lambda d: f"{d.get('old', '')} → {d.get('new', '')}：{d.get('reason', '')}",
-    icon="award",
-)
-REVEALED = register(
-    "customer.personal_data_revealed",
-    gettext_lazy("Personal data revealed"),
-    describe=lambda d: d.get("reason", ""),
-    icon="eye",
-)
 
 # Fields a user edits on the customer form / API; their changes are diffed into the timeline.
 EDITABLE_FIELDS = [
@@ -274,7 +204,12 @@ def create_customer(
             _add_contact(customer, item)
         for item in addresses or []:
             _add_address(customer, item)
-        record(customer, CREATED.code, actor=actor, data={"number": customer.number, "name": customer.name})
+        record(
+            customer,
+            events.CREATED.code,
+            actor=actor,
+            data={"number": customer.number, "name": customer.name},
+        )
         _reindex_on_commit(customer)
     return customer
 
@@ -298,7 +233,7 @@ def update_customer(customer: Customer, *, actor, expected_version: int | None, 
         if not changed:
             return customer
         save_versioned(customer, expected_version=expected_version, update_fields=list(changed))
-        record(customer, CHANGED.code, actor=actor, data={"changes": changed})
+        record(customer, events.CHANGED.code, actor=actor, data={"changes": changed})
         if {"name", "phone", "mobile"} & set(changed):
             _reindex_on_commit(customer)
     return customer
@@ -333,7 +268,9 @@ def add_contact(customer: Customer, *, actor, **values) -> Contact:
     with transaction.atomic():
         contact = _add_contact(customer, values)
         _bump(customer)
-        record(customer, CONTACT_ADDED.code, actor=actor, data={"id": contact.pk, "name": contact.name})
+        record(
+            customer, events.CONTACT_ADDED.code, actor=actor, data={"id": contact.pk, "name": contact.name}
+        )
         _reindex_on_commit(customer)
     return contact
 
@@ -357,7 +294,7 @@ def update_contact(contact: Contact, *, actor, **changes) -> Contact:
         _bump(contact.customer)
         record(
             contact.customer,
-            CONTACT_CHANGED.code,
+            events.CONTACT_CHANGED.code,
             actor=actor,
             data={"id": contact.pk, "name": contact.name, "changes": changed},
         )
@@ -377,7 +314,7 @@ def remove_contact(contact: Contact, *, actor) -> None:
             if nxt:
                 Contact.objects.filter(pk=nxt.pk).update(is_primary=True)
         _bump(customer)
-        record(customer, CONTACT_REMOVED.code, actor=actor, data=data)
+        record(customer, events.CONTACT_REMOVED.code, actor=actor, data=data)
         _reindex_on_commit(customer)
 
 
@@ -403,7 +340,9 @@ def add_service_address(customer: Customer, *, actor, **values) -> ServiceAddres
     with transaction.atomic():
         address = _add_address(customer, values)
         _bump(customer)
-        record(customer, ADDRESS_ADDED.code, actor=actor, data={"id": address.pk, "code": address.code})
+        record(
+            customer, events.ADDRESS_ADDED.code, actor=actor, data={"id": address.pk, "code": address.code}
+        )
     return address
 
 
@@ -426,7 +365,7 @@ def update_service_address(address: ServiceAddress, *, actor, **changes) -> Serv
         _bump(address.customer)
         record(
             address.customer,
-            ADDRESS_CHANGED.code,
+            events.ADDRESS_CHANGED.code,
             actor=actor,
             data={"id": address.pk, "code": address.code, "changes": changed},
         )
@@ -440,7 +379,7 @@ def remove_service_address(address: ServiceAddress, *, actor) -> None:
         data = {"id": address.pk, "code": address.code, "old": snapshot(address, ADDRESS_FIELDS)}
         address.delete()
         _bump(customer)
-        record(customer, ADDRESS_REMOVED.code, actor=actor, data=data)
+        record(customer, events.ADDRESS_REMOVED.code, actor=actor, data=data)
 
 
 def add_partner(customer: Customer, *, actor, function: str, partner: Customer) -> CustomerPartner:
@@ -452,7 +391,10 @@ def add_partner(customer: Customer, *, actor, function: str, partner: Customer) 
         link.save()
         _bump(customer)
         record(
-            customer, PARTNER_ADDED.code, actor=actor, data={"function": function, "partner": partner.number}
+            customer,
+            events.PARTNER_ADDED.code,
+            actor=actor,
+            data={"function": function, "partner": partner.number},
         )
     return link
 
@@ -464,7 +406,7 @@ def remove_partner(link: CustomerPartner, *, actor) -> None:
         data = {"function": link.function, "partner": link.partner.number}
         link.delete()
         _bump(customer)
-        record(customer, PARTNER_REMOVED.code, actor=actor, data=data)
+        record(customer, events.PARTNER_REMOVED.code, actor=actor, data=data)
 
 
 # --- inputs other apps feed -------------------------------------------------------------------
@@ -544,7 +486,7 @@ def set_grade_override(
         )
         record(
             customer,
-            GRADE_OVERRIDDEN.code,
+            events.GRADE_OVERRIDDEN.code,
             actor=actor,
             data={"old": old, "new": customer.grade, "reason": reason},
         )
@@ -695,7 +637,7 @@ def reveal_personal_data(customer_pk: int, *, actor, reason: str) -> Customer:
         PersonalDataAccess.objects.create(
             user=actor, customer=customer, action=AccessAction.REVEAL, reason=reason[:200]
         )
-        record(customer, REVEALED.code, actor=actor, data={"reason": reason[:200]})
+        record(customer, events.REVEALED.code, actor=actor, data={"reason": reason[:200]})
     return customer
 
 

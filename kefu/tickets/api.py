@@ -214,39 +214,34 @@ def _resolve(user, data: dict) -> dict:
             "sales_office__sales_organization", "sales_office__business_area", "responsible"
         )
 
-    # Querysets are built only for the fields sent: scoping one costs more than running it.
-    lookups = {
-        "customer": (customers, "number"),
-        "sold_to": (customers, "number"),
-        "work_centre": (lambda: org.WorkCentre.objects.select_related("sales_office"), "code"),
-        "responsible": (lambda: org.Staff.objects.filter(is_active=True), "personnel_number"),
-        "sales_organization": (org.SalesOrganization.objects.all, "code"),
-        "distribution_channel": (org.DistributionChannel.objects.all, "code"),
-        "division": (org.Division.objects.all, "code"),
-        "sales_office": (org.SalesOffice.objects.all, "code"),
-        "sales_group": (org.SalesGroup.objects.all, "code"),
-        "business_area": (org.BusinessArea.objects.all, "code"),
-        "reference_notification": (lambda: Notification.objects.visible_to(user), "number"),
+    def active_type(code: str):
+        return next((t for t in services.active_types() if t.code == code), None)
+
+    # code → record finders, built only for the fields sent: scoping a queryset costs more than running it.
+    finders = {
+        "customer": lambda v: customers().filter(number=v).first(),
+        "sold_to": lambda v: customers().filter(number=v).first(),
+        "work_centre": lambda v: org.WorkCentre.objects.select_related("sales_office").filter(code=v).first(),
+        "responsible": lambda v: org.Staff.objects.filter(is_active=True, personnel_number=v).first(),
+        "sales_organization": lambda v: org.SalesOrganization.objects.filter(code=v).first(),
+        "distribution_channel": lambda v: org.DistributionChannel.objects.filter(code=v).first(),
+        "division": lambda v: org.Division.objects.filter(code=v).first(),
+        "sales_office": lambda v: org.SalesOffice.objects.filter(code=v).first(),
+        "sales_group": lambda v: org.SalesGroup.objects.filter(code=v).first(),
+        "business_area": lambda v: org.BusinessArea.objects.filter(code=v).first(),
+        "reference_notification": lambda v: Notification.objects.visible_to(user).filter(number=v).first(),
+        "type": active_type,  # buffered customizing data
     }
     errors, out = {}, {}
     for name, value in data.items():
-        if name == "type" and value not in (None, ""):
-            code = str(value).strip()
-            out[name] = next((t for t in services.active_types() if t.code == code), None)
-            if out[name] is None:
-                errors[name] = [_("Unknown code %(code)s.") % {"code": value}]
-        elif name == "type":
-            out[name] = None
-        elif name in lookups and value not in (None, ""):
-            queryset, field = lookups[name]
-            found = queryset().filter(**{field: str(value).strip()}).first()
-            if found is None:
-                errors[name] = [_("Unknown code %(code)s.") % {"code": value}]
-            out[name] = found
-        elif name in lookups:
+        if name not in finders:
+            out[name] = value
+        elif value in (None, ""):
             out[name] = None
         else:
-            out[name] = value
+            out[name] = finders[name](str(value).strip())
+            if out[name] is None:
+                errors[name] = [_("Unknown code %(code)s.") % {"code": value}]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
     return out
@@ -273,7 +268,7 @@ def list_notifications(request, limit: int = 50, offset: int = 0):
         limit=limit,
         offset=offset,
         present=lambda rows: queries.present_rows(rows, request.user),
-        fetch=queries.rows_by_ids if request.GET.get("q", "").strip() else None,
+        fetch=queries.page_fetch(request.GET),
     )
 
 

@@ -169,20 +169,24 @@ def present_rows(rows, user) -> list[Row]:
     return [present_row(n, unmasked=unmasked, today=today) for n in rows]
 
 
-def bounded_page(qs: QuerySet, page: int, size: int = 50, *, by_ids: bool = False) -> tuple[list, bool]:
+def bounded_page(qs: QuerySet, page: int, size: int = 50, *, fetch=None) -> tuple[list, bool]:
     """Rows of a page and whether there is a next one, without COUNT(*) over a million rows.
 
-    `by_ids` (keyword searches): sort and cut the matches on ids alone (tk_keyword_cover), then
-    read the page's rows: a keyword can match thousands of rows that need not be read whole.
-    """
+    `fetch(qs, start, stop)` reads the rows its own way (see `page_fetch`)."""
     page = max(1, min(page, 2000))
     start = (page - 1) * size
-    rows = rows_by_ids(qs, start, start + size + 1) if by_ids else list(qs[start : start + size + 1])
+    rows = fetch(qs, start, start + size + 1) if fetch else list(qs[start : start + size + 1])
     return rows[:size], len(rows) > size
 
 
+def page_fetch(params):
+    """How the worklist (UI and API) reads a page for these selections: by ids for a keyword."""
+    return rows_by_ids if (params.get("q") or "").strip() else None
+
+
 def rows_by_ids(qs: QuerySet, start: int, stop: int) -> list[Notification]:
-    """Rows `start:stop` of a worklist, sorted and cut on ids first (see `bounded_page`)."""
+    """Rows `start:stop` of a worklist sorted and cut on ids alone (tk_keyword_cover), then read:
+    a keyword can match thousands of rows that need not be read whole."""
     ids = list(qs.values_list("pk", flat=True)[start:stop])
     found = Notification.objects.filter(pk__in=ids).prefetch_related(*LIST_RELATED).in_bulk()
     return [found[pk] for pk in ids if pk in found]

@@ -69,7 +69,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     filterset = NotificationFilter(params, queryset=Notification.objects.none())
     page_number = int(params.get("page") or 1) if str(params.get("page") or "1").isdigit() else 1
     rows, has_next = queries.bounded_page(
-        queries.worklist(request.user, params), page_number, by_ids=bool(params.get("q", "").strip())
+        queries.worklist(request.user, params), page_number, fetch=queries.page_fetch(params)
     )
     query = params.copy()
     query.pop("page", None)

@@ -55,3 +55,12 @@ def test_another_process_bumping_the_generation_makes_this_one_reload():
     assert _lookup("B3")[1] == 0
     buffer._bump_generation()  # what another worker's write does: this process keeps its entries
     assert _lookup("B3")[1] == 1
+
+
+def test_a_thread_reads_the_shared_generation_at_most_once_a_second(monkeypatch):
+    reads = []
+    monkeypatch.setattr(buffer, "_read_generation", lambda: reads.append(1) or 7)
+    buffer._seen.until = 0.0
+    for _ in range(5):
+        buffer.get("test:constant", lambda: "value")
+    assert reads == [1]

@@ -19,7 +19,16 @@ def test_check_deploy_is_clean(tmp_path):
     }
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [
+            sys.executable,
+            "manage.py",
+            "check",
+            "--deploy",
+            "--database",
+            "default",
+            "--fail-level",
+            "WARNING",
+        ],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,

@@ -251,7 +251,9 @@ def test_keyword_pages_keep_the_worklist_order_and_scope(desk):
     desk.z1(description="柜门松动")
 
     def keyword_page(staff, number: int):
-        return queries.bounded_page(queries.worklist(staff.user, {"q": "抽屉"}), number, size=2, by_ids=True)
+        params = {"q": "抽屉"}
+        worklist = queries.worklist(staff.user, params)
+        return queries.bounded_page(worklist, number, size=2, fetch=queries.page_fetch(params))
 
     first, more = keyword_page(desk.assistant, 1)
     assert ([n.pk for n in first], more) == ([urgent.pk, newer.pk], True)

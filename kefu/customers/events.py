@@ -1,0 +1,77 @@
+"""Timeline event types of the customer archive (registered on import)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+from kefu.timeline.registry import register
+
+
+def _describe_changes(data: dict) -> str:
+    return "、".join(sorted(data.get("changes", {}))) if data.get("changes") else ""
+
+
+CREATED = register("customer.created", gettext_lazy("Customer created"), icon="person-plus")
+CHANGED = register(
+    "customer.changed", gettext_lazy("Customer changed"), describe=_describe_changes, icon="pencil"
+)
+CONTACT_ADDED = register(
+    "customer.contact_added",
+    gettext_lazy("Contact added"),
+    describe=lambda d: d.get("name", ""),
+    icon="person",
+)
+CONTACT_CHANGED = register(
+    "customer.contact_changed",
+    gettext_lazy("Contact changed"),
+    describe=lambda d: d.get("name", ""),
+    icon="person",
+)
+CONTACT_REMOVED = register(
+    "customer.contact_removed",
+    gettext_lazy("Contact removed"),
+    describe=lambda d: d.get("name", ""),
+    icon="person-x",
+)
+ADDRESS_ADDED = register(
+    "customer.address_added",
+    gettext_lazy("Service address added"),
+    describe=lambda d: d.get("code", ""),
+    icon="geo",
+)
+ADDRESS_CHANGED = register(
+    "customer.address_changed",
+    gettext_lazy("Service address changed"),
+    describe=lambda d: d.get("code", ""),
+    icon="geo",
+)
+ADDRESS_REMOVED = register(
+    "customer.address_removed",
+    gettext_lazy("Service address removed"),
+    describe=lambda d: d.get("code", ""),
+    icon="geo",
+)
+PARTNER_ADDED = register(
+    "customer.partner_added",
+    gettext_lazy("Partner added"),
+    describe=lambda d: f"{d.get('function', '')} {d.get('partner', '')}",
+    icon="diagram-3",
+)
+PARTNER_REMOVED = register(
+    "customer.partner_removed",
+    gettext_lazy("Partner removed"),
+    describe=lambda d: f"{d.get('function', '')} {d.get('partner', '')}",
+    icon="diagram-3",
+)
+GRADE_OVERRIDDEN = register(
+    "customer.grade_overridden",
+    gettext_lazy("Grade set manually"),
+    describe=lambda d: f"{d.get('old', '')} → {d.get('new', '')}：{d.get('reason', '')}",
+    icon="award",
+)
+REVEALED = register(
+    "customer.personal_data_revealed",
+    gettext_lazy("Personal data revealed"),
+    describe=lambda d: d.get("reason", ""),
+    icon="eye",
+)
