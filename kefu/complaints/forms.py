@@ -16,6 +16,7 @@ from kefu.complaints.models import (
     Complaint,
     ComplaintFollowUp,
 )
+from kefu.core.privacy import WriteOnlyPersonalData
 from kefu.core.scoping import ScopedQuerySet
 from kefu.org.models import Department, SalesOffice, Staff
 from kefu.worktime import clock
@@ -63,12 +64,17 @@ class CustomerNumberField(forms.CharField):
         return customer
 
 
-class ScopedForm(forms.ModelForm):
-    """A model form that knows its user, so lookups stay inside the user's data scope."""
+class ScopedForm(WriteOnlyPersonalData, forms.ModelForm):
+    """A model form that knows its user, so lookups stay inside the user's data scope and a
+    masked reader edits personal fields write-only (the stored value never reaches the page)."""
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.instance.pk:
+            from kefu.complaints.queries import can_see_personal_data
+
+            self.make_write_only(user is None or not can_see_personal_data(user))
         for field in self.fields.values():
             if isinstance(field, CustomerNumberField):
                 field.user = user

@@ -159,7 +159,7 @@ def complaint_detail(request, pk: int):
         "accidents": complaint.accidents.select_related("status")[:20],
         "material": queries.material_history(complaint.material_code) if complaint.material_code else None,
         "follow_up_form": FollowUpForm(),
-        "events": present(events_for(complaint)),
+        "events": present(events_for(complaint), masked=not queries.can_see_personal_data(request.user)),
         "can_change": request.user.has_perm("complaints.change_complaint"),
     }
     return render(request, "complaints/complaint_detail.html", context)
@@ -173,7 +173,7 @@ def complaint_edit(request, pk: int):
         request.POST or None, instance=complaint, user=request.user, initial={"version": complaint.version}
     )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = form.changes(skip=("version",))
         fresh = Complaint.objects.get(pk=pk)
         try:
             services.update_complaint(
@@ -290,7 +290,7 @@ def complaint_report(request, pk: int):
     )
     row = queries.present_complaints([complaint], request.user)[0]
     follow_ups = list(complaint.follow_ups.select_related("by", "by__staff")[:200])
-    events = present(events_for(complaint))
+    events = present(events_for(complaint), masked=not queries.can_see_personal_data(request.user))
     if request.GET.get("format") == "xlsx":
         fields = [
             (_("Complaint number"), complaint.number),
@@ -503,7 +503,7 @@ def accident_detail(request, pk: int):
         "reports": accident.reports.select_related("department"),
         "escalations": accident.escalations.all()[:20],
         "action_form": AccidentActionForm(),
-        "events": present(events_for(accident)),
+        "events": present(events_for(accident), masked=not queries.can_see_personal_data(request.user)),
         "can_change": request.user.has_perm("complaints.change_accident"),
     }
     return render(request, "complaints/accident_detail.html", context)
@@ -517,7 +517,7 @@ def accident_edit(request, pk: int):
         request.POST or None, instance=accident, user=request.user, initial={"version": accident.version}
     )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = form.changes(skip=("version",))
         try:
             services.update_accident(
                 Accident.objects.get(pk=pk),

@@ -13,7 +13,7 @@ def loaded_relations(obj: models.Model) -> list[str]:
     return [
         f.name
         for f in obj._meta.concrete_fields
-        if f.is_relation and f.is_cached(obj) and getattr(obj, f.name) is not None
+        if f.is_relation and f.is_cached(obj) and getattr(obj, f.attname) is not None
     ]
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import KefuError
+from kefu.core.privacy import WriteOnlyPersonalData
 from kefu.customers.choices import Grade
 from kefu.customers.models import Contact, Customer, CustomerPartner, ServiceAddress
 
@@ -64,31 +65,6 @@ def apply_error(form: forms.BaseForm, error: KefuError) -> None:
     for name, messages in error.fields.items():
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
-
-
-class WriteOnlyPersonalData:
-    """For a role that sees personal data masked: the form never carries the stored value (only
-    its mask, as a placeholder) and an empty field keeps what is stored."""
-
-    write_only: list[str] = []
-
-    def make_write_only(self, masked: bool) -> None:
-        from kefu.customers.queries import PERSONAL_FIELDS
-
-        self.write_only = [name for name in PERSONAL_FIELDS if masked and name in self.fields]
-        for name in self.write_only:
-            current = getattr(self.instance, name, "")
-            self.initial[name] = ""
-            self.fields[name].required = False
-            self.fields[name].widget.attrs["placeholder"] = PERSONAL_FIELDS[name](current) if current else ""
-            self.fields[name].help_text = _("Masked. Leave empty to keep the current value.")
-
-    def changes(self, *, skip: tuple[str, ...] = ()) -> dict:
-        return {
-            k: v
-            for k, v in self.cleaned_data.items()
-            if k not in skip and not (k in self.write_only and v in ("", None))
-        }
 
 
 class CustomerForm(WriteOnlyPersonalData, forms.ModelForm):

@@ -279,17 +279,6 @@ def customer_choices(user, term: str = "", *, limit: int = 20) -> list[dict]:
     return [{**r, "label": f"{r['number']} {r['name']}"} for r in rows]
 
 
-PERSONAL_FIELDS = {
-    "phone": mask_phone,
-    "mobile": mask_phone,
-    "fax": mask_phone,
-    "email": mask_email,
-    "address": mask_address,
-    "id_number": mask_id_number,
-    "contact_phone": mask_phone,
-}
-
-
 def _history_value(value) -> str:
     if isinstance(value, dict):
         return str(value.get("str", value.get("id", "")))
@@ -302,7 +291,7 @@ def present_history(customer: Customer, user, *, masked: bool, limit: int = 100)
     """The customer's timeline with old → new values per field, personal values masked when `masked`."""
     from kefu.timeline.queries import events_for, present
 
-    rows = present(events_for(customer, limit=limit))
+    rows = present(events_for(customer, limit=limit), masked=masked)
     for row in rows:
         changes = []
         for name, change in (row["data"].get("changes") or {}).items():
@@ -311,9 +300,6 @@ def present_history(customer: Customer, user, *, masked: bool, limit: int = 100)
             except Exception:
                 label = name
             old, new = _history_value(change.get("old")), _history_value(change.get("new"))
-            if masked and name in PERSONAL_FIELDS:
-                mask = PERSONAL_FIELDS[name]
-                old, new = (mask(old) if old != "—" else old), (mask(new) if new != "—" else new)
             changes.append({"field": name, "label": label, "old": old, "new": new})
         row["changes"] = changes
         row.pop("data", None)  # raw payloads may hold personal data

@@ -641,6 +641,16 @@ def reveal_personal_data(customer_pk: int, *, actor, reason: str) -> Customer:
     return customer
 
 
+def log_access_many(user, entries: list[tuple[int | None, dict]], *, action: str, reason: str) -> None:
+    """One access-log row per (customer id, detail) in one insert (a work plan reads many at once)."""
+    PersonalDataAccess.objects.bulk_create(
+        PersonalDataAccess(
+            user=user, customer_id=customer_id, action=action, reason=reason[:200], detail=detail
+        )
+        for customer_id, detail in entries
+    )
+
+
 def log_access(
     user, *, action: str, customer: Customer | None = None, reason: str = "", detail: dict | None = None
 ):

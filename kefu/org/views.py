@@ -34,7 +34,11 @@ def staff_detail(request, pk: int):
     except NotFound:
         raise Http404 from None
     row = present_staff(staff, unmasked=can_see_staff_contacts(request.user))
-    return render(request, "org/staff_detail.html", {"staff": row, "events": present(events_for(staff))})
+    return render(
+        request,
+        "org/staff_detail.html",
+        {"staff": row, "events": present(events_for(staff), masked=not can_see_staff_contacts(request.user))},
+    )
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.privacy import WriteOnlyPersonalData
 from kefu.tickets.models import Notification
 
 HEADER_FIELDS = [
@@ -49,7 +50,7 @@ class Bootstrap:
                 widget.attrs.setdefault("class", "form-control")
 
 
-class NotificationForm(Bootstrap, forms.ModelForm):
+class NotificationForm(WriteOnlyPersonalData, Bootstrap, forms.ModelForm):
     long_text = forms.CharField(
         label=_("Long text"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -60,7 +61,7 @@ class NotificationForm(Bootstrap, forms.ModelForm):
         fields = HEADER_FIELDS
         widgets = {"reference_date": DATE, "required_start": DATE, "required_end": DATE}
 
-    def __init__(self, *args, user=None, editing: bool = False, **kwargs):
+    def __init__(self, *args, user=None, editing: bool = False, masked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         from kefu.customers.models import Customer
         from kefu.org.models import Staff
@@ -98,6 +99,7 @@ class NotificationForm(Bootstrap, forms.ModelForm):
             if self.instance.reference_notification_id:
                 self.initial["reference_notification"] = self.instance.reference_notification.number
             self.initial["version"] = self.instance.version
+            self.make_write_only(masked)
         self._style()
 
     def _post_clean(self):  # the service validates the model; the form only parses

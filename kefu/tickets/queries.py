@@ -90,6 +90,36 @@ def can_see_personal_data(user) -> bool:
     return user.has_perm("customers.view_personal_data")
 
 
+def assigned_work_ids(user, rows) -> set[int]:
+    """Need-to-know 因工作需要: the notifications among `rows` assigned to `user` (as person
+    responsible) whose object address and contact phone he may read unmasked to do the work."""
+    from kefu.org.scope import scope_for
+
+    staff_id = scope_for(user).staff_id
+    if not staff_id:
+        return set()
+    return {n.pk for n in rows if n.responsible_id == staff_id}
+
+
+def present_for_work(rows, user, *, where: str) -> list[Row]:
+    """Rows for the notification page and the work plan: masked by the one rule, except the
+    assignee's own work, whose unmasked reading is written to the personal-data access log."""
+    unmasked = can_see_personal_data(user)
+    own = set() if unmasked else assigned_work_ids(user, rows)
+    if own:
+        from kefu.customers.choices import AccessAction
+        from kefu.customers.services import log_access_many
+
+        log_access_many(
+            user,
+            [(n.customer_id, {"notification": n.number, "where": where}) for n in rows if n.pk in own],
+            action=AccessAction.VIEW,
+            reason="assigned work",
+        )
+    today = timezone.localdate()
+    return [present_row(n, unmasked=unmasked or n.pk in own, today=today) for n in rows]
+
+
 def worklist(user, params=None) -> QuerySet[Notification]:
     """The scoped, filtered worklist, urgent first then newest (matches the composite indexes)."""
     # Related rows come by prefetch (one small IN query each), not joins: with joins the
@@ -236,10 +266,10 @@ def detail_context(n: Notification, user, *, full: bool = True) -> dict:
         }
     return {
         "n": n,
-        "row": present_row(n, unmasked=unmasked),
+        "row": present_for_work([n], user, where="page")[0] if full else present_row(n, unmasked=unmasked),
         **known,
         "transitions": available_transitions(n, user),
-        "events": present(events_for(n)) if full else [],
+        "events": present(events_for(n), masked=not unmasked) if full else [],
         "billing": billing_for(n) if full else {},
         "line_kinds": LineKind.choices,
     }

@@ -30,7 +30,7 @@ from kefu.tickets.models import (
     NotificationType,
     Partner,
 )
-from kefu.timeline.services import diff, record, snapshot
+from kefu.timeline.services import diff, field_value, record, snapshot
 from kefu.workflow.choices import Stage
 from kefu.workflow.engine import initial_status
 from kefu.workflow.engine import transition as workflow_transition
@@ -402,7 +402,7 @@ def update_notification(
     was_urgent = notification.urgent
     for name, value in changes.items():
         setattr(notification, name, value)
-    changed = [name for name in changes if before[name] != getattr(notification, name)]
+    changed = [name for name in changes if before[name] != field_value(notification, name)]
     if not changed:
         return []
     _clean(notification)

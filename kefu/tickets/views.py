@@ -228,12 +228,15 @@ def _detail_context(request, n, **forms) -> dict:
 @permission_required("tickets.change_notification", raise_exception=True)
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     n = _notification(request, pk)
-    form = NotificationForm(request.POST or None, instance=n, user=request.user, editing=True)
+    masked = not queries.can_see_personal_data(request.user) and not queries.assigned_work_ids(
+        request.user, [n]
+    )
+    form = NotificationForm(request.POST or None, instance=n, user=request.user, editing=True, masked=masked)
     if request.method == "POST":
         seen = request.POST.get("version")
         fresh = _notification(request, pk)
         if form.is_valid():
-            changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            changes = form.changes(skip=("version",))
             try:
                 services.update_notification(
                     actor=request.user,
@@ -395,7 +398,7 @@ def work_plan(request: HttpRequest) -> HttpResponse:
             ids=ids,
         )
     context = {
-        "rows": queries.present_rows(rows, request.user),
+        "rows": queries.present_for_work(rows, request.user, where="work_plan"),
         "work_centre": work_centre,
         "technician": technician,
         "date_from": date_from,

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
+from kefu.core.privacy import mask_payload
 from kefu.timeline import registry
 from kefu.timeline.models import TimelineEvent
 
@@ -22,10 +23,15 @@ def events_for(target: models.Model, *, limit: int | None = 200) -> QuerySet[Tim
     return qs[:limit] if limit else qs
 
 
-def present(events) -> list[dict]:
-    """Events with their translated label and a one-line description, ready for a template or API."""
+def present(events, *, masked: bool = True) -> list[dict]:
+    """Events with their translated label and a one-line description, ready for a template or API.
+
+    Personal values in a payload (old and new phone, address …) are masked unless the reader may
+    see them (`masked=False`), so history never shows what the record's page hides.
+    """
     rows = []
     for event in events:
+        data = mask_payload(event.data) if masked else event.data
         kind = registry.get(event.event_type)
         actor = event.actor
         actor_name = ""
@@ -38,10 +44,10 @@ def present(events) -> list[dict]:
                 "code": event.event_type,
                 "label": str(kind.label),
                 "icon": kind.icon,
-                "description": kind.describe(event.data) if kind.describe else "",
+                "description": kind.describe(data) if kind.describe else "",
                 "actor": actor_name,
                 "occurred_at": event.occurred_at,
-                "data": event.data,
+                "data": data,
             }
         )
     return rows

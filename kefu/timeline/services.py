@@ -46,11 +46,20 @@ def diff(instance: models.Model, before: dict, fields: list[str]) -> dict[str, d
     """{"field": {"old": ..., "new": ...}} for the fields whose value changed since `before`."""
     changes = {}
     for name in fields:
-        old, new = before.get(name), getattr(instance, name)
+        old, new = before.get(name), field_value(instance, name)
         if old != new:
             changes[name] = {"old": _jsonable(old), "new": _jsonable(new)}
     return changes
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict:
-    return {name: getattr(instance, name) for name in fields}
+    return {name: field_value(instance, name) for name in fields}
+
+
+def field_value(instance: models.Model, name: str):
+    """A field's value; a foreign key emptied by a form reads as None (Django's descriptor would
+    raise for a required one, and validation must be the one to say so, naming the field)."""
+    field = instance._meta.get_field(name)
+    if field.many_to_one and getattr(instance, field.attname) is None:
+        return None
+    return getattr(instance, name)

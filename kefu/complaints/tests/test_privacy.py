@@ -1,0 +1,25 @@
+"""Complaints follow the one personal-data rule: write-only edit form, masked history."""
+
+import pytest
+
+from kefu.complaints.services import update_complaint
+from kefu.core.testing.scope import client_for
+
+pytestmark = pytest.mark.django_db
+
+PHONE, NEW_PHONE = "13912345678", "13887654321"
+
+
+def test_complaint_edit_form_and_history_hide_the_phone_from_a_masked_reader(people, make_complaint):
+    complaint = make_complaint(contact_name="张伟", contact_phone=PHONE)
+    client = client_for(people["specialist"])
+    form = client.get(f"/complaints/{complaint.pk}/edit/").content.decode()
+    assert PHONE not in form and 'placeholder="139****5678"' in form
+
+    update_complaint(
+        complaint, actor=people["manager"].user, expected_version=complaint.version, contact_phone=NEW_PHONE
+    )
+    page = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert PHONE not in page and NEW_PHONE not in page
+    full = client_for(people["manager"]).get(f"/complaints/{complaint.pk}/").content.decode()
+    assert NEW_PHONE in full

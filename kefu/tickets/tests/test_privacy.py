@@ -1,0 +1,89 @@
+"""The one personal-data rule on notifications: edit form, history, need-to-know of assigned work."""
+
+import pytest
+
+from kefu.core.testing.scope import client_for
+from kefu.customers.models import PersonalDataAccess
+from kefu.tickets.services import update_notification
+
+pytestmark = pytest.mark.django_db
+
+OLD_PHONE, NEW_PHONE = "13912345678", "13887654321"
+ADDRESS = "北京市朝阳区酒仙桥路10号院3号楼"
+
+
+@pytest.fixture
+def n(desk):
+    return desk.z1(contact_phone=OLD_PHONE, object_address=ADDRESS, contact_name="张伟")
+
+
+def test_edit_form_never_carries_a_personal_value_for_a_masked_reader(desk, n):
+    client = client_for(desk.assistant)
+    page = client.get(f"/notifications/{n.pk}/edit/").content.decode()
+    assert OLD_PHONE not in page and ADDRESS not in page
+    assert 'placeholder="139****5678"' in page
+    # Saving with the personal fields left empty keeps them; a typed value replaces them.
+    form = {
+        "customer": "2110050007",
+        "description": "活动柜锁坏了",
+        "priority": "3",
+        "payment_status": "paid",
+        "work_centre": n.work_centre_id,
+        "responsible": n.responsible_id,
+        "sales_group": n.sales_group_id,
+        "sales_organization": n.sales_organization_id,
+        "distribution_channel": n.distribution_channel_id,
+        "division": n.division_id,
+        "sales_office": n.sales_office_id,
+        "business_area": n.business_area_id or "",
+        "version": n.version,
+    }
+    response = client.post(f"/notifications/{n.pk}/edit/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    n.refresh_from_db()
+    assert (n.description, n.contact_phone, n.object_address) == ("活动柜锁坏了", OLD_PHONE, ADDRESS)
+    form["version"] = n.version
+    form["contact_phone"] = NEW_PHONE
+    assert client.post(f"/notifications/{n.pk}/edit/", form).status_code == 302
+    n.refresh_from_db()
+    assert n.contact_phone == NEW_PHONE
+
+
+def test_emptying_a_required_org_field_is_a_field_error_not_a_crash(desk, n):
+    response = client_for(desk.manager).post(
+        f"/notifications/{n.pk}/edit/",
+        {"customer": "2110050007", "description": "x", "priority": "3", "version": n.version},
+    )
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode() or "invalid-feedback" in response.content.decode()
+    n.refresh_from_db()
+    assert n.description == "活动柜锁"
+
+
+def test_history_masks_old_and_new_personal_values_for_a_masked_reader(desk, n):
+    update_notification(
+        actor=desk.manager.user, notification=n, expected_version=n.version, contact_phone=NEW_PHONE
+    )
+    masked = client_for(desk.assistant).get(f"/notifications/{n.pk}/").content.decode()
+    assert OLD_PHONE not in masked and NEW_PHONE not in masked
+    assert "139****5678" in masked and "138****4321" in masked
+    full = client_for(desk.manager).get(f"/notifications/{n.pk}/").content.decode()
+    assert OLD_PHONE in full and NEW_PHONE in full
+
+
+def test_assigned_technician_reads_his_own_work_unmasked_and_is_logged(desk, n):
+    other = desk.z1(contact_phone="13700001111", object_address=ADDRESS, responsible=desk.supervisor)
+    client = client_for(desk.technician)
+    page = client.get(f"/notifications/{n.pk}/").content.decode()
+    assert OLD_PHONE in page and ADDRESS in page
+    plan = client.get(f"/notifications/work-plan/?id={n.pk}&id={other.pk}").content.decode()
+    assert OLD_PHONE in plan
+    logged = PersonalDataAccess.objects.filter(user=desk.technician.user)
+    assert {e.detail["where"] for e in logged} == {"page", "work_plan"}
+    assert all(e.detail["notification"] == n.number for e in logged)
+    # Not assigned to him: masked as for any technician (if he may see it at all).
+    assert "13700001111" not in plan
+    # The assistant is not assigned: masked, and nothing logged for her.
+    page = client_for(desk.assistant).get(f"/notifications/{n.pk}/").content.decode()
+    assert OLD_PHONE not in page
+    assert not PersonalDataAccess.objects.filter(user=desk.assistant.user).exists()
