@@ -1,6 +1,6 @@
 """Timeline event types of the channels app."""
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from kefu.timeline.registry import register
 
@@ -9,15 +9,17 @@ def _mail(data: dict) -> str:
     text = f"{data.get('subject', '')} → {', '.join(data.get('to', []))}"
     if data.get("department"):
         text += f" ({data['department']})"
-    if data.get("error"):
-        text += f" · {data['error']}"
     return text
+
+
+def _failed(data: dict) -> str:
+    return _mail(data) + " · " + gettext("Not delivered; it is retried automatically (see the outbox).")
 
 
 MAIL_QUEUED = register("mail.queued", gettext_lazy("Mail queued"), describe=_mail, icon="envelope")
 MAIL_SENT = register("mail.sent", gettext_lazy("Mail sent"), describe=_mail, icon="envelope-check")
 MAIL_FAILED = register(
-    "mail.failed", gettext_lazy("Mail failed"), describe=_mail, icon="envelope-exclamation"
+    "mail.failed", gettext_lazy("Mail failed"), describe=_failed, icon="envelope-exclamation"
 )
 NOTICE_SENT = register(
     "notice.sent",

@@ -55,6 +55,7 @@ class OutboundMail(models.Model):
         verbose_name = _("outbound mail")
         verbose_name_plural = _("outbound mail")
         ordering = ["-created_at", "-id"]
+        permissions = [("mail_outside", _("Can mail records to addresses outside the company"))]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="channels_mail_pending"),
             models.Index(fields=["content_type", "object_id"], name="channels_mail_target"),

@@ -30,6 +30,33 @@ def _event_data(mail: OutboundMail, **extra) -> dict:
     return data
 
 
+def allowed_recipients(customer=None) -> set[str]:
+    """Addresses inside the circle of a record: departments' mailboxes, staff, and the record's
+    customer with its contacts. Anything else is "outside" and needs `channels.mail_outside`."""
+    from kefu.org.models import Department, Staff
+
+    addresses = set(Department.objects.exclude(mailbox="").values_list("mailbox", flat=True))
+    addresses |= set(Staff.objects.filter(is_active=True).exclude(email="").values_list("email", flat=True))
+    if customer is not None:
+        if customer.email:
+            addresses.add(customer.email)
+        addresses |= set(customer.contacts.exclude(email="").values_list("email", flat=True))
+    return {a.lower() for a in addresses}
+
+
+def check_recipients(actor, to: list[str], *, customer=None) -> None:
+    """Refuse, naming the field, recipients outside the company unless the actor may mail outside."""
+    if not to or actor.has_perm("channels.mail_outside"):
+        return
+    allowed = allowed_recipients(customer)
+    outside = [a for a in to if a.strip().lower() not in allowed]
+    if outside:
+        message = _(
+            "You may only mail departments, colleagues and the customer's own contacts: %(addresses)s"
+        ) % {"addresses": ", ".join(outside)}
+        raise ValidationFailed(message, fields={"to": [message]})
+
+
 def send_mail(
     *, actor, target: models.Model, to: list[str], subject: str, body: str, department=None
 ) -> OutboundMail:
@@ -87,36 +114,56 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
-def deliver_mail(mail_id: int) -> OutboundMail | None:
-    """Try to send one stored mail now; record the result on the target's timeline. Never raises."""
-    with transaction.atomic():
-        mail = OutboundMail.objects.select_for_update().filter(pk=mail_id).first()
-        if mail is None or mail.status == MailStatus.SENT:
-            return mail
-        mail.attempts += 1
-        try:
-            connection = get_connection(fail_silently=False)
-            message = EmailMessage(
-                subject=mail.subject,
-                body=mail.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=list(mail.to),
-                connection=connection,
-            )
-            message.send(fail_silently=False)
-        except Exception as exc:
-            mail.status = MailStatus.FAILED
-            mail.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-            mail.next_attempt_at = timezone.now() + retry_delay(mail.attempts)
-            mail.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+SEND_LEASE = timedelta(minutes=10)  # a claimed mail is not claimed again while it is being sent
+
+
+def _claim(mail_id: int, *, force: bool, now=None) -> OutboundMail | None:
+    """Take one mail for sending in a short transaction of its own (one UPDATE), so no lock is
+    held while the SMTP server is talked to and two workers never send the same mail."""
+    now = now or timezone.now()
+    due = OutboundMail.objects.filter(pk=mail_id).exclude(status=MailStatus.SENT)
+    if not force:
+        due = due.filter(models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now))
+    if not due.update(attempts=models.F("attempts") + 1, next_attempt_at=now + SEND_LEASE):
+        return None
+    return OutboundMail.objects.get(pk=mail_id)
+
+
+def deliver_mail(mail_id: int, *, force: bool = False, now=None) -> OutboundMail | None:
+    """Try to send one stored mail now and record the result. Never raises.
+
+    The network call runs outside any database transaction. A failure is put on the record's
+    timeline once (the first time); later attempts only count up on the mail, whose last error
+    and next attempt the outbox shows.
+    """
+    mail = _claim(mail_id, force=force, now=now)
+    if mail is None:
+        return OutboundMail.objects.filter(pk=mail_id).first()
+    try:
+        message = EmailMessage(
+            subject=mail.subject,
+            body=mail.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=list(mail.to),
+            connection=get_connection(fail_silently=False),
+        )
+        message.send(fail_silently=False)
+    except Exception as exc:
+        was_failed = mail.status == MailStatus.FAILED
+        mail.status = MailStatus.FAILED
+        mail.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        mail.next_attempt_at = timezone.now() + retry_delay(mail.attempts)
+        with transaction.atomic():
+            mail.save(update_fields=["status", "last_error", "next_attempt_at"])
             target = mail.target
-            if target is not None:
-                record(target, MAIL_FAILED.code, data=_event_data(mail, error=mail.last_error[:200]))
-            return mail
-        mail.status = MailStatus.SENT
-        mail.sent_at = timezone.now()
-        mail.next_attempt_at = None
-        mail.save(update_fields=["status", "attempts", "sent_at", "next_attempt_at"])
+            if target is not None and not was_failed:
+                record(target, MAIL_FAILED.code, data=_event_data(mail))
+        return mail
+    mail.status = MailStatus.SENT
+    mail.sent_at = timezone.now()
+    mail.next_attempt_at = None
+    with transaction.atomic():
+        mail.save(update_fields=["status", "sent_at", "next_attempt_at"])
         target = mail.target
         if target is not None:
             record(target, MAIL_SENT.code, data=_event_data(mail))
@@ -136,11 +183,15 @@ def retry_pending_mail(*, now=None, force: bool = False) -> int:
     else:
         due = due.filter(
             models.Q(status=MailStatus.FAILED, next_attempt_at__lte=now)
-            | models.Q(status=MailStatus.QUEUED, created_at__lte=now - timedelta(minutes=1))
+            | models.Q(
+                models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now),
+                status=MailStatus.QUEUED,
+                created_at__lte=now - timedelta(minutes=1),
+            )
         )
     count = 0
     for mail_id in due.values_list("pk", flat=True)[:200]:
-        deliver_mail(mail_id)
+        deliver_mail(mail_id, force=force, now=now)
         count += 1
     return count
 
@@ -149,7 +200,7 @@ def retry_mail(*, actor, mail: OutboundMail) -> OutboundMail:
     """A user's "send again" on a failed mail: try at once."""
     if mail.status == MailStatus.SENT:
         return mail
-    return deliver_mail(mail.pk) or mail
+    return deliver_mail(mail.pk, force=True) or mail
 
 
 def notify(

@@ -221,7 +221,8 @@ class Notification(VersionedModel):
     def mail_content(self, transition, inputs: dict) -> tuple[str, str]:
         from kefu.tickets.services import mail_content
 
-        return mail_content(self, note=transition.display_name)
+        # A workflow hand-off goes only to the department's own mailbox, which does the work.
+        return mail_content(self, note=transition.display_name, masked=False)
 
     @property
     def is_overdue(self) -> bool:

@@ -15,6 +15,7 @@ from kefu.core import buffer
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
+from kefu.core.privacy import mask_value
 from kefu.core.scoping import access
 from kefu.core.validation import full_clean
 from kefu.org.models import DistributionChannel, Division, Staff, WorkCentre
@@ -474,8 +475,9 @@ def _urgent_path(notification: Notification, actor) -> None:
     )
     address = responsible.email or responsible.user.email
     if address:
+        # To the person responsible: his own work, so need-to-know gives him the full contact.
         subject, body = mail_content(
-            notification, note=_("Urgent: please confirm with the customer at once.")
+            notification, note=_("Urgent: please confirm with the customer at once."), masked=False
         )
         send_mail(
             actor=actor, target=notification, to=[address], subject=f"[{_('Urgent')}] {subject}", body=body
@@ -713,13 +715,20 @@ def apply_transition(notification: Notification, transition, inputs: dict, actor
     return changed
 
 
-def mail_content(notification: Notification, *, note: str = "") -> tuple[str, str]:
-    """The SBWP mail: summary, long text, items and the payment status 完款状况 (every hand-off states it)."""
+def mail_content(notification: Notification, *, note: str = "", masked: bool = True) -> tuple[str, str]:
+    """The SBWP mail: summary, long text, items and the payment status 完款状况 (every hand-off states it).
+
+    Personal fields follow the sender's rights: a masked sender mails them masked."""
     n = notification
     subject = _("Service notification %(number)s %(description)s") % {
         "number": n.number,
         "description": n.description,
     }
+
+    def personal(name: str) -> str:
+        value = getattr(n, name)
+        return mask_value(name, value) if masked else value
+
     lines = []
     if note:
         lines += [note, ""]
@@ -727,8 +736,8 @@ def mail_content(notification: Notification, *, note: str = "") -> tuple[str, st
         f"{_('Notification')}: {n.number} ({n.type})",
         f"{_('User status')}: {n.status}",
         f"{_('Customer')}: {n.customer}",
-        f"{_('Object address')}: {n.object_address}",
-        f"{_('Contact person')}: {n.contact_name} {n.contact_phone}",
+        f"{_('Object address')}: {personal('object_address')}",
+        f"{_('Contact person')}: {n.contact_name} {personal('contact_phone')}",
         f"{_('Reference document')}: {n.reference_document} {n.reference_date or ''}",
         f"{_('Required start')}: {n.required_start or ''}  {_('Required end')}: {n.required_end or ''}",
         f"{_('Main work centre')}: {n.work_centre}  {_('Person responsible')}: {n.responsible or ''}",
@@ -753,9 +762,12 @@ def mail_to_department(
 ):
     """Send the notification to a department's mailbox or to people (SBWP); on the timeline."""
     _require(actor, "tickets.mail_notification")
-    from kefu.channels.services import send_mail
+    from kefu.channels.services import check_recipients, send_mail
+    from kefu.tickets.queries import assigned_work_ids, can_see_personal_data
 
-    subject, body = mail_content(notification, note=note)
+    check_recipients(actor, list(to or []), customer=notification.customer)
+    masked = not can_see_personal_data(actor) and not assigned_work_ids(actor, [notification])
+    subject, body = mail_content(notification, note=note, masked=masked)
     return send_mail(
         actor=actor, target=notification, to=list(to or []), subject=subject, body=body, department=department
     )

@@ -116,3 +116,20 @@ def test_notice_reaches_the_recipient_and_can_be_read(org, sender, staff_factory
     notice.refresh_from_db()
     assert notice.read_at is not None
     assert "notice.sent" in [e.event_type for e in events_for(sender)]
+
+
+def test_repeated_failures_put_one_entry_on_the_timeline_and_count_attempts(
+    org, sender, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_PORT = _closed_port()
+    with django_capture_on_commit_callbacks(execute=True):
+        mail = services.send_mail(
+            actor=sender.user, target=sender, to=[], subject="S", body="B", department=org.logistics
+        )
+    for attempt in range(2, 5):
+        services.retry_pending_mail(now=timezone.now() + services.retry_delay(attempt) * 2)
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.FAILED and mail.attempts == 4
+    codes = [e.event_type for e in events_for(sender)]
+    assert codes.count("mail.failed") == 1
+    assert all("Error" not in str(e.data) for e in events_for(sender))  # no raw exception text

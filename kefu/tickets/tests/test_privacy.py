@@ -87,3 +87,22 @@ def test_assigned_technician_reads_his_own_work_unmasked_and_is_logged(desk, n):
     page = client_for(desk.assistant).get(f"/notifications/{n.pk}/").content.decode()
     assert OLD_PHONE not in page
     assert not PersonalDataAccess.objects.filter(user=desk.assistant.user).exists()
+
+
+def test_mail_goes_inside_the_company_and_follows_the_senders_rights(
+    desk, n, smtp_server, django_capture_on_commit_callbacks
+):
+    from kefu.channels.models import OutboundMail
+    from kefu.core.errors import ValidationFailed
+    from kefu.tickets.services import mail_to_department
+
+    with pytest.raises(ValidationFailed) as refused:
+        mail_to_department(actor=desk.assistant.user, notification=n, to=["someone@outside.example"])
+    assert "to" in refused.value.fields and not OutboundMail.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_to_department(actor=desk.assistant.user, notification=n, department=desk.org.logistics)
+        mail_to_department(actor=desk.manager.user, notification=n, to=["partner@outside.example"])
+    masked_body, full_body = (m.get_content() for m in smtp_server)
+    assert OLD_PHONE not in masked_body and ADDRESS not in masked_body and "139****5678" in masked_body
+    assert OLD_PHONE in full_body and smtp_server[1]["X-Envelope-To"] == "partner@outside.example"
