@@ -164,4 +164,56 @@ def me(request):
     }
 
 
+ERROR_STATUSES = {
+    400: "Invalid input: `error.fields` names each bad field",
+    401: "Not authenticated",
+    403: "No permission for this action",
+    404: "Not found (missing and out of scope alike)",
+    405: "Method not allowed",
+    409: "Changed by someone else, or a state that forbids the action",
+}
+_MESSAGES = {"type": "array", "items": {"type": "string"}}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": _MESSAGES},
+            },
+            "required": ["code", "message", "fields"],
+        }
+    },
+    "required": ["error"],
+}
+
+
+def _document_errors(schema: dict) -> dict:
+    """Every operation answers the one error envelope for the statuses it can return; the schema
+    says so, so clients (and schemathesis) know every status before they meet it."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for path in schema.get("paths", {}).values():
+        for method, operation in path.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            statuses = dict(ERROR_STATUSES)
+            if method in ("post", "put", "patch"):
+                statuses[413] = "Request body too large"
+            for status, description in statuses.items():
+                operation["responses"].setdefault(status, {"description": description, **ref})
+    return schema
+
+
+_original_schema = api.get_openapi_schema
+
+
+def _schema_with_errors(*args, **kwargs):
+    return _document_errors(_original_schema(*args, **kwargs))
+
+
+api.get_openapi_schema = _schema_with_errors  # type: ignore[method-assign]
+
 _mount_routers()

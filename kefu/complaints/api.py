@@ -14,8 +14,8 @@ from kefu.complaints import queries, services
 from kefu.complaints.filtersets import AccidentFilterSet, ComplaintFilterSet
 from kefu.complaints.forms import CustomerNumberField, transition_form_class
 from kefu.complaints.models import Accident, Complaint
-from kefu.core.errors import PermissionDenied, ValidationFailed
-from kefu.core.scoping import access
+from kefu.core.errors import ValidationFailed
+from kefu.core.scoping import access, require_perm
 from kefu.org.models import SalesOffice
 from kefu.workflow.engine import available_transitions
 
@@ -116,8 +116,7 @@ def _detail(complaint: Complaint, user) -> dict:
 
 
 def _require(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied()
+    require_perm(request.user, perm)
 
 
 def _complaint(request, complaint_id: int) -> Complaint:

@@ -80,3 +80,11 @@ def access(queryset_or_model, user, pk) -> models.Model:
         return qs.visible_to(user).get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def require_perm(user, perm: str) -> None:
+    """The one permission check of services and endpoints: PermissionDenied (403) without `perm`."""
+    from kefu.core.errors import PermissionDenied
+
+    if not user.has_perm(perm):
+        raise PermissionDenied()

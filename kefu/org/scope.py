@@ -72,3 +72,83 @@ def role_codes(user) -> set[str]:
         cached = frozenset(Role.objects.filter(group__user=user).values_list("code", flat=True))
         setattr(user, _ROLES_ATTR, cached)
     return set(cached)
+
+
+# What an actor may USE when writing (offices, work centres, people), from the same scope as
+# what they may see: a centre user writes into their centres and hands work to their people.
+
+
+def usable_offices(user):
+    """Responsibility centres 责任中心 the user may create or move records into."""
+    from kefu.org.models import SalesOffice
+
+    scope = scope_for(user)
+    qs = SalesOffice.objects.filter(is_active=True)
+    if scope.company_wide:
+        return qs
+    return qs.filter(pk__in=_own_offices(user, scope))
+
+
+def usable_work_centres(user):
+    """Work centres 工作中心 the user may hand work to: their own and those of their centres."""
+    from django.db.models import Q
+
+    from kefu.org.models import WorkCentre
+
+    scope = scope_for(user)
+    qs = WorkCentre.objects.filter(is_active=True)
+    if scope.company_wide:
+        return qs
+    centres = set(scope.work_centre_ids) or _own_work_centres(user, scope)
+    return qs.filter(Q(pk__in=centres) | Q(sales_office__in=_own_offices(user, scope)))
+
+
+def assignable_staff(user):
+    """People the user may make responsible 负责人: active staff in the user's scope who hold a
+    working role (never a login that is only the system administrator)."""
+    from kefu.org.models import Staff
+
+    return (
+        Staff.objects.visible_to(user)
+        .filter(is_active=True, user__is_active=True, user__groups__role__isnull=False)
+        .exclude(user__groups__role__code="administrator")
+        .distinct()
+        .order_by("personnel_number")
+    )
+
+
+def check_usable(user, **chosen) -> None:
+    """Refuse, naming each field, an office, work centre or person outside what `user` may use.
+
+    Services call this with what the actor chose (sales_office=…, work_centre=…, responsible=…),
+    so forms, the API, imports and tasks are all held to the same rule."""
+    from django.utils.translation import gettext as _
+
+    from kefu.core.errors import ValidationFailed
+
+    sets = {
+        "sales_office": usable_offices,
+        "work_centre": usable_work_centres,
+        "responsible": assignable_staff,
+    }
+    errors = {}
+    for name, value in chosen.items():
+        if value is None or name not in sets:
+            continue
+        pk = getattr(value, "pk", value)
+        if not sets[name](user).filter(pk=pk).exists():
+            errors[name] = [_("You may not choose this: it is outside your responsibility centres.")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+
+
+def _own_offices(user, scope: UserScope) -> set[int]:
+    if scope.office_ids or scope.staff_id is None:
+        return set(scope.office_ids)
+    return set(user.staff.sales_offices.values_list("pk", flat=True))
+
+
+def _own_work_centres(user, scope: UserScope) -> set[int]:
+    if scope.staff_id is None:
+        return set()
+    return set(user.staff.work_centres.values_list("pk", flat=True))

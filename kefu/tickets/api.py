@@ -15,10 +15,12 @@ from ninja import Field, Router, Schema, Status
 
 from kefu.api.pagination import Page, page
 from kefu.core.errors import ValidationFailed
+from kefu.core.scoping import require_perm
 from kefu.tickets import queries, services
 from kefu.tickets.models import Item, NotificationType
 
 router = Router(tags=["notifications"])
+VIEW = "tickets.view_notification"  # every read needs it, as the pages do
 
 
 class ItemIn(Schema):
@@ -249,6 +251,7 @@ def _resolve(user, data: dict) -> dict:
 
 @router.get("/types", response=list[TypeOut], summary="Notification types")
 def list_types(request):
+    require_perm(request.user, VIEW)
     return [
         {
             "code": t.code,
@@ -262,6 +265,7 @@ def list_types(request):
 
 @router.get("", response=Page[RowOut], summary="Worklist (IW59) with the worklist's selections")
 def list_notifications(request, limit: int = 50, offset: int = 0):
+    require_perm(request.user, VIEW)
     qs = queries.worklist(request.user, request.GET)
     return page(
         qs,
@@ -290,6 +294,7 @@ def create_notification(request, payload: NotificationIn):
 
 @router.get("/{notification_id}", response=DetailOut, summary="One notification")
 def get_notification(request, notification_id: int):
+    require_perm(request.user, VIEW)
     return _detail(request, services.access_notification(request.user, notification_id))
 
 
@@ -319,6 +324,7 @@ def post_transition(request, notification_id: int, payload: TransitionIn):
 
 @router.get("/{notification_id}/items", response=list[ItemOut], summary="Items")
 def list_items(request, notification_id: int):
+    require_perm(request.user, VIEW)
     n = services.access_notification(request.user, notification_id)
     return [_item(i) for i in n.items.select_related("product_type", "colour", "material", "reason")]
 
@@ -354,6 +360,7 @@ def delete_item(request, notification_id: int, item_id: int):
 
 @router.get("/{notification_id}/texts", response=list[TextOut], summary="Long-text entries")
 def list_texts(request, notification_id: int):
+    require_perm(request.user, VIEW)
     n = services.access_notification(request.user, notification_id)
     return [
         {"id": e.pk, "author": e.author_name, "created_at": e.created_at, "text": e.text}

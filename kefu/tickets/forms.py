@@ -64,7 +64,7 @@ class NotificationForm(WriteOnlyPersonalData, Bootstrap, forms.ModelForm):
     def __init__(self, *args, user=None, editing: bool = False, masked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         from kefu.customers.models import Customer
-        from kefu.org.models import Staff
+        from kefu.org.scope import assignable_staff, usable_offices, usable_work_centres
 
         customers = Customer.objects.visible_to(user) if user is not None else Customer.objects.none()
         self.fields["customer"].queryset = customers
@@ -78,9 +78,9 @@ class NotificationForm(WriteOnlyPersonalData, Bootstrap, forms.ModelForm):
         self.fields["reference_notification"].widget = forms.TextInput()
         self.fields["reference_notification"].to_field_name = "number"
         self.fields["reference_notification"].queryset = Notification.objects.visible_to(user)
-        self.fields["responsible"].queryset = Staff.objects.filter(is_active=True).order_by(
-            "personnel_number"
-        )
+        self.fields["responsible"].queryset = assignable_staff(user)
+        self.fields["work_centre"].queryset = usable_work_centres(user)
+        self.fields["sales_office"].queryset = usable_offices(user)
         self.fields["type"].required = False
         self.fields["type"].help_text = _(
             "Left empty: proposed from the payment status (Z1 paid, Z2 not paid)."

@@ -19,6 +19,7 @@ from kefu.core.privacy import mask_value
 from kefu.core.scoping import access
 from kefu.core.validation import full_clean
 from kefu.org.models import DistributionChannel, Division, Staff, WorkCentre
+from kefu.org.scope import check_usable
 from kefu.tickets import events
 from kefu.tickets.choices import PartnerRole, PaymentStatus
 from kefu.tickets.errors import AttachmentRefused, CloseBlocked
@@ -75,6 +76,10 @@ ALLOWED_UPLOADS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+# Choices an actor may only make inside their own scope (kefu.org.scope.check_usable).
+SCOPED_CHOICES = ("sales_office", "work_centre", "responsible")
 
 
 def _require(actor, perm: str) -> None:
@@ -244,6 +249,7 @@ def create_notification(
 
     if not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
         raise ValidationFailed(fields={"customer": [_("Unknown customer.")]})
+    check_usable(actor, **{k: fields[k] for k in SCOPED_CHOICES if fields.get(k)})
     ntype = type or propose_type(fields.get("payment_status") or PaymentStatus.UNKNOWN)
     if ntype is None or not ntype.is_active:
         raise ValidationFailed(fields={"type": [_("Choose an active notification type.")]})
@@ -406,6 +412,7 @@ def update_notification(
     changed = [name for name in changes if before[name] != field_value(notification, name)]
     if not changed:
         return []
+    check_usable(actor, **{k: changes[k] for k in SCOPED_CHOICES if k in changed})
     _clean(notification)
     with transaction.atomic():
         save_versioned(notification, expected_version=expected_version, update_fields=changed)
@@ -434,6 +441,7 @@ def update_notification(
 def assign(*, actor, notifications: list[Notification], responsible: Staff | None) -> int:
     """Bulk assign 分配 a person responsible (no version check: the assignment is the intent)."""
     _require(actor, "tickets.assign_notification")
+    check_usable(actor, responsible=responsible)
     count = 0
     with transaction.atomic():
         for notification in notifications:

@@ -1,0 +1,60 @@
+"""Writes stay in scope: a centre user creates, changes and assigns only inside their centres."""
+
+import pytest
+
+from kefu.core.testing.scope import api_client_for, client_for
+from kefu.tickets.models import Notification
+from kefu.tickets.tests.test_api import SEED
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "field, value", [("work_centre", "S4003"), ("sales_office", "4003"), ("responsible", "OUT")]
+)
+def test_api_create_into_another_centre_is_refused_naming_the_field(desk, field, value):
+    if value == "OUT":
+        value = desk.outsider_tech.personnel_number
+    response = api_client_for(desk.assistant).post(
+        "/api/v1/notifications/", {**SEED, field: value}, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]
+    assert not Notification.objects.exists()
+
+
+def test_handing_work_to_another_centres_technician_is_refused(desk):
+    n = desk.z1()
+    api = api_client_for(desk.assistant)
+    response = api.patch(
+        f"/api/v1/notifications/{n.pk}",
+        {"responsible": desk.outsider_tech.personnel_number, "version": n.version},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "responsible" in response.json()["error"]["fields"]
+    n.refresh_from_db()
+    assert n.responsible == desk.technician
+    # ... and the other centre's technician still cannot read it.
+    assert client_for(desk.outsider_tech).get(f"/notifications/{n.pk}/").status_code == 404
+
+
+def test_the_form_offers_only_people_and_centres_the_user_may_use(desk, staff_factory):
+    admin = staff_factory(roles=["administrator"], offices=[desk.org.office_a], name="系统管理员")
+    page = client_for(desk.assistant).get("/notifications/new/").content.decode()
+    assert desk.technician.name in page
+    assert desk.outsider_tech.name not in page and admin.name not in page
+    assert "S4003" not in page
+
+
+def test_api_reads_need_the_view_permission_like_the_pages(desk, staff_factory):
+    n = desk.z1()
+    nobody = staff_factory(roles=[], offices=[desk.org.office_a], work_centres=[desk.org.wc_a])
+    assert client_for(nobody).get(f"/notifications/{n.pk}/").status_code == 403
+    api = api_client_for(nobody)
+    for url in [
+        "/api/v1/notifications/",
+        f"/api/v1/notifications/{n.pk}",
+        f"/api/v1/notifications/{n.pk}/items",
+    ]:
+        response = api.get(url)
+        assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
