@@ -35,6 +35,7 @@ from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
 from kefu.core.validation import full_clean
 from kefu.org.models import Department, SalesOffice, Staff
+from kefu.org.scope import check_usable
 from kefu.timeline.services import diff, record, snapshot
 from kefu.workflow import engine
 from kefu.worktime import clock
@@ -183,6 +184,7 @@ def create_complaint(
     unknown = set(fields) - set(COMPLAINT_EDITABLE)
     if unknown:
         raise ValidationFailed(fields={name: [_("Unknown field.")] for name in unknown})
+    check_usable(actor, sales_office=sales_office, owner=owner)
     ks = profile(COMPLAINT_PROFILE)
     with transaction.atomic():
         complaint = Complaint(
@@ -262,6 +264,7 @@ def update_complaint(complaint: Complaint, *, actor, expected_version: int | Non
     unknown = set(changes) - set(COMPLAINT_EDITABLE)
     if unknown:
         raise ValidationFailed(fields={name: [_("This field cannot be changed here.")] for name in unknown})
+    check_usable(actor, **{k: v for k, v in changes.items() if k in ("owner", "sales_office") and v})
     fields = list(changes)
     with transaction.atomic():
         before = snapshot(complaint, fields)
@@ -545,6 +548,7 @@ def create_accident(
     scope = scope_for(actor)
     if sales_office is None or not (scope.company_wide or sales_office.pk in scope.office_ids):
         raise ValidationFailed(fields={"sales_office": [_("Choose a responsibility centre in your scope.")]})
+    check_usable(actor, owner=owner)
     now = clock.now()
     if occurred_at and occurred_at > now + timedelta(minutes=5):
         raise ValidationFailed(
@@ -613,6 +617,7 @@ def update_accident(accident: Accident, *, actor, expected_version: int | None, 
     unknown = set(changes) - set(ACCIDENT_EDITABLE)
     if unknown:
         raise ValidationFailed(fields={name: [_("This field cannot be changed here.")] for name in unknown})
+    check_usable(actor, **{k: v for k, v in changes.items() if k in ("owner", "sales_office") and v})
     fields = list(changes)
     with transaction.atomic():
         before = snapshot(accident, [*fields, "severity"])

@@ -130,6 +130,7 @@ def check_usable(user, **chosen) -> None:
         "sales_office": usable_offices,
         "work_centre": usable_work_centres,
         "responsible": assignable_staff,
+        "owner": assignable_staff,
     }
     errors = {}
     for name, value in chosen.items():

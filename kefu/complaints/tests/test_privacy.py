@@ -23,3 +23,19 @@ def test_complaint_edit_form_and_history_hide_the_phone_from_a_masked_reader(peo
     assert PHONE not in page and NEW_PHONE not in page
     full = client_for(people["manager"]).get(f"/complaints/{complaint.pk}/").content.decode()
     assert NEW_PHONE in full
+
+
+def test_a_complaint_cannot_be_given_to_another_centres_owner(people, make_complaint):
+    from kefu.core.errors import ValidationFailed
+
+    complaint = make_complaint()
+    with pytest.raises(ValidationFailed) as refused:
+        update_complaint(
+            complaint,
+            actor=people["specialist"].user,
+            expected_version=complaint.version,
+            owner=people["outsider"],
+        )
+    assert "owner" in refused.value.fields
+    complaint.refresh_from_db()
+    assert complaint.owner != people["outsider"]
