@@ -398,7 +398,9 @@ def escalation_recipients(obj, level: int) -> list[Staff]:
 
 def _escalate_one(model, pk: int, level: int, now: datetime) -> bool:
     with transaction.atomic():
-        obj = model._base_manager.select_for_update().select_related("status", "sales_office").get(pk=pk)
+        obj = model._base_manager.select_for_update(of=("self",)).filter(pk=pk).first()
+        if obj is None:
+            return False
         due = obj.step_deadline if level == EscalationLevel.SUPERVISOR else obj.step_manager_at
         if not obj.is_open or obj.escalation_level >= level or due is None or due > now:
             return False  # someone moved it on or escalated it meanwhile

@@ -121,7 +121,12 @@ def transition(
     inputs = {k: v for k, v in (inputs or {}).items() if v not in (None, "")}
     model = type(obj)
     with transaction.atomic():
-        locked = model._base_manager.select_for_update().select_related("status").get(pk=obj.pk)
+        # Lock the record's own row only, and read nothing joined under the lock: on PostgreSQL a
+        # joined row is re-checked against the winner's new status after the wait, the join no
+        # longer matches and the record "vanishes". A lost race is a 409, never a 500.
+        locked = model._base_manager.select_for_update(of=("self",)).filter(pk=obj.pk).first()
+        if locked is None:
+            raise ConcurrentUpdate()
         if expected_version is not None and locked.version != expected_version:
             raise ConcurrentUpdate()
         profile = locked.workflow_profile()
