@@ -18,6 +18,7 @@ Rules that keep it correct:
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -37,6 +38,7 @@ _GENERATION_KEY = "kefu:buffer:generation"
 _entries: dict[str, tuple[float, int, object]] = {}
 _lock = threading.Lock()
 _watched: set[type[models.Model]] = set()
+log = logging.getLogger(__name__)
 _DIRTY = "_kefu_buffer_dirty"  # on the thread's connection: its open transaction wrote a watched table
 
 
@@ -57,14 +59,36 @@ def _generation() -> int:
     now = time.monotonic()
     if getattr(_seen, "until", 0.0) > now:
         return _seen.value
-    _seen.value, _seen.until = _read_generation(), now + _GENERATION_SECONDS
-    return _seen.value
+    value = _read_generation()
+    # A negative generation means "unknown" (Redis down): trusted by no entry and not kept.
+    _seen.value, _seen.until = value, (now + _GENERATION_SECONDS if value >= 0 else 0.0)
+    return value
+
+
+_warned_at = [0.0]
+_down_until = [0.0]  # after a failure Redis is not asked again for a few seconds
+_RETRY_SECONDS = 5.0
+
+
+def _shared_store_down(exc: Exception) -> int:
+    """Redis unreachable: serve from the database (a generation nobody holds, so no entry is
+    trusted) and say so in the log at most once a minute, never failing the request."""
+    _down_until[0] = time.monotonic() + _RETRY_SECONDS
+    if time.monotonic() - _warned_at[0] > 60:
+        _warned_at[0] = time.monotonic()
+        log.warning("customizing buffer: shared generation unavailable (%s); reading the database", exc)
+    return -time.monotonic_ns()
 
 
 def _read_generation() -> int:
     stamp = _stamp()
     if stamp is None:
-        return cache.get(_GENERATION_KEY) or 0
+        if _down_until[0] > time.monotonic():
+            return -time.monotonic_ns()
+        try:
+            return cache.get(_GENERATION_KEY) or 0
+        except Exception as exc:  # redis.ConnectionError and friends
+            return _shared_store_down(exc)
     try:
         return stamp.stat().st_mtime_ns
     except FileNotFoundError:
@@ -79,9 +103,12 @@ def _bump_generation() -> None:
         os.utime(stamp, ns=(time.time_ns(), max(time.time_ns(), _read_generation() + 1)))
         return
     try:
-        cache.incr(_GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted)
-        cache.set(_GENERATION_KEY, int(time.time()), None)
+        try:
+            cache.incr(_GENERATION_KEY)
+        except ValueError:  # not set yet (or evicted)
+            cache.set(_GENERATION_KEY, int(time.time()), None)
+    except Exception as exc:  # Redis down: other workers' entries expire within TTL
+        _shared_store_down(exc)
 
 
 def get(key: str, loader: Callable[[], T]) -> T:
