@@ -3,51 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from kefu.core.xlsx import XlsxWriter
 
 EXPORT_LIMIT = 50_000
 
 
-def _value(value):
-    if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if value is None:
-        return ""
-    return (
-        value if isinstance(value, int | float) else str(value) if not hasattr(value, "quantize") else value
-    )
-
-
-def workbook(sheets: Iterable[tuple[str, list[str], Iterable[list]]]) -> Workbook:
-    book = Workbook(write_only=True)
+def xlsx_response(filename: str, sheets: Iterable[tuple[str, list[str], Iterable[list]]]) -> HttpResponse:
+    writer = XlsxWriter()
     for title, headers, rows in sheets:
-        sheet = book.create_sheet(title=title[:31])
-        header_cells = []
-        for text in headers:
-            cell = WriteOnlyCell(sheet, value=str(text))
-            cell.font = Font(bold=True)
-            header_cells.append(cell)
-        sheet.append(header_cells)
+        writer.add_sheet(title, headers)
         for row in rows:
-            sheet.append([_value(v) for v in row])
-    return book
-
-
-def xlsx_response(filename: str, sheets) -> HttpResponse:
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    workbook(sheets).save(response)
-    return response
+            writer.append(row)
+    return writer.response(filename)
 
 
 def complaint_sheet(rows) -> tuple[str, list[str], Iterable[list]]:

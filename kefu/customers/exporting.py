@@ -42,23 +42,22 @@ def columns() -> list[tuple[str, str]]:
 
 def export_customers(user, params) -> tuple[str, tempfile.SpooledTemporaryFile, int]:
     """Write the user's filtered list (at most MAX_EXPORT_ROWS) to an xlsx file; returns name, file, rows."""
-    from openpyxl import Workbook
+    from kefu.core.xlsx import XlsxWriter
 
     if not user.has_perm("customers.export_customer"):
         raise PermissionDenied()
     _filterset, qs = filtered_customers(user, params)
     blanket = can_see_personal_data(user)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Customers"))
+    sheet = XlsxWriter()
     cols = columns()
-    sheet.append([label for _key, label in cols])
+    sheet.add_sheet(_("Customers"), [label for _key, label in cols])
     count = 0
     for customer in qs[:MAX_EXPORT_ROWS].iterator(chunk_size=2000):
         row = present_customer(customer, user, unmasked=True if blanket else None)
         sheet.append([getattr(row, key) for key, _label in cols])
         count += 1
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    workbook.save(out)
+    sheet.save(out)
     out.seek(0)
     services.log_access(
         user,

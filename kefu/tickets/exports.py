@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 
 def worklist_xlsx(rows, user) -> HttpResponse:
-    from openpyxl import Workbook
+    from kefu.core.xlsx import XlsxWriter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Notifications"))
-    sheet.append(
+    sheet = XlsxWriter()
+    sheet.add_sheet(
+        _("Notifications"),
         [
             _("Notification"),
             _("Type"),
@@ -34,7 +34,7 @@ def worklist_xlsx(rows, user) -> HttpResponse:
             _("Created"),
             _("Reference document"),
             _("Payment status"),
-        ]
+        ],
     )
     for r in rows:
         sheet.append(
@@ -56,14 +56,9 @@ def worklist_xlsx(rows, user) -> HttpResponse:
                 _("Yes") if r.urgent else "",
                 r.required_start,
                 r.required_end,
-                timezone.localtime(r.created_at).replace(tzinfo=None),
+                r.created_at,
                 r.reference_document,
                 r.payment_status,
             ]
         )
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = (
-        f'attachment; filename="notifications-{timezone.localdate():%Y%m%d}.xlsx"'
-    )
-    workbook.save(response)
-    return response
+    return sheet.response(f"notifications-{timezone.localdate():%Y%m%d}.xlsx")
