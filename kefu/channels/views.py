@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.channels import queries, services
 from kefu.channels.choices import MailStatus
 from kefu.channels.models import OutboundMail
-from kefu.core.htmx import render_page
+from kefu.core.htmx import render_page, safe_next
 
 
 @login_required
@@ -66,7 +67,7 @@ def mail_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The mail was sent."))
     else:
         messages.error(request, _("Sending failed again: %(error)s") % {"error": mail.last_error})
-    return redirect(request.POST.get("next") or "channels:outbox")
+    return redirect(safe_next(request, reverse("channels:outbox")))
 
 
 __all__ = ["OutboundMail"]

@@ -11,11 +11,12 @@ from django.core.paginator import EmptyPage
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import KefuError, NotFound
-from kefu.core.htmx import render_page
+from kefu.core.htmx import render_page, safe_next
 from kefu.core.scoping import access
 from kefu.customers import services
 from kefu.customers.choices import TIER_SHARES, AccessAction, Tier
@@ -451,7 +452,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
     if what in ("all", "warnings"):
         services.recompute_anomalies(actor=request.user)
     messages.success(request, _("Classification recomputed."))
-    return redirect(request.POST.get("next") or "customers:pyramid")
+    return redirect(safe_next(request, reverse("customers:pyramid")))
 
 
 @login_required

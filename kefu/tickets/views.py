@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import KefuError, NotFound
-from kefu.core.htmx import render_page
+from kefu.core.htmx import render_page, safe_next
 from kefu.tickets import queries, services
 from kefu.tickets.exports import worklist_xlsx
 from kefu.tickets.filtersets import NotificationFilter
@@ -145,7 +146,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
             _fail(request, exc)
         else:
             messages.success(request, _("%(count)d notifications assigned.") % {"count": count})
-    return redirect(request.POST.get("next") or "tickets:worklist")
+    return redirect(safe_next(request, reverse("tickets:worklist")))
 
 
 @login_required
