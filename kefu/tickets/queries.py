@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kefu.core.filtering import filter_error
 from kefu.core.masking import mask_address, mask_phone
 from kefu.tickets.filtersets import NotificationFilter
 from kefu.tickets.models import Notification
@@ -127,9 +128,10 @@ def worklist(user, params=None) -> QuerySet[Notification]:
     # notifications; alone, the notification table is read by its worklist indexes.
     qs = Notification.objects.visible_to(user).prefetch_related(*LIST_RELATED)
     filterset = NotificationFilter(params or {}, queryset=qs)
-    if filterset.is_valid():
-        qs = filterset.qs
-    return qs.order_by("-urgent", "-created_at", "-id")
+    if not filterset.is_valid():
+        # A bad value is the user's to fix, never a reason to show (or export) everything.
+        raise filter_error(filterset)
+    return filterset.qs.order_by("-urgent", "-created_at", "-id")
 
 
 @dataclass

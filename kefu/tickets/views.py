@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kefu.core.errors import KefuError, NotFound
+from kefu.core.errors import KefuError, NotFound, ValidationFailed
 from kefu.core.htmx import render_page, safe_next
 from kefu.tickets import queries, services
 from kefu.tickets.exports import worklist_xlsx
@@ -69,9 +69,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
     columns = columns or queries.DEFAULT_COLUMNS
     filterset = NotificationFilter(params, queryset=Notification.objects.none())
     page_number = int(params.get("page") or 1) if str(params.get("page") or "1").isdigit() else 1
-    rows, has_next = queries.bounded_page(
-        queries.worklist(request.user, params), page_number, fetch=queries.page_fetch(params)
-    )
+    try:
+        rows, has_next = queries.bounded_page(
+            queries.worklist(request.user, params), page_number, fetch=queries.page_fetch(params)
+        )
+        filter_errors: dict = {}
+    except ValidationFailed as exc:
+        rows, has_next, filter_errors = [], False, exc.fields
     query = params.copy()
     query.pop("page", None)
     context = {
@@ -87,6 +91,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "views": SavedView.objects.filter(owner=request.user),
         "current_view": view,
         "technicians": _technicians(request.user),
+        "filter_errors": [
+            f"{filterset.form.fields[name].label if name in filterset.form.fields else name}: {message}"
+            for name, msgs in filter_errors.items()
+            for message in msgs
+        ],
     }
     return render_page(request, "tickets/worklist.html", "tickets/partials/worklist_table.html", context)
 
@@ -153,7 +162,11 @@ def bulk(request: HttpRequest) -> HttpResponse:
 @permission_required("tickets.export_notification", raise_exception=True)
 def export(request: HttpRequest) -> HttpResponse:
     """The worklist's selection as .xlsx (same filters as the page; at most 50,000 rows)."""
-    rows = queries.worklist(request.user, request.GET)[:50_000]
+    try:
+        rows = queries.worklist(request.user, request.GET)[:50_000]
+    except ValidationFailed as exc:
+        messages.error(request, str(exc.message))
+        return redirect(f"{reverse('tickets:worklist')}?{request.GET.urlencode()}")
     return worklist_xlsx(queries.present_rows(rows, request.user), request.user)
 
 

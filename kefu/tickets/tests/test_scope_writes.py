@@ -58,3 +58,14 @@ def test_api_reads_need_the_view_permission_like_the_pages(desk, staff_factory):
     ]:
         response = api.get(url)
         assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
+
+
+def test_a_bad_filter_value_is_an_error_never_the_whole_list(desk):
+    n = desk.z1()
+    page = client_for(desk.assistant).get("/notifications/?created_from=garbage&stage=outstanding")
+    body = page.content.decode()
+    assert page.status_code == 200 and 'id="filter-errors"' in body and n.number not in body
+    api = api_client_for(desk.assistant).get("/api/v1/notifications/?created_from=garbage")
+    assert api.status_code == 400 and "created_from" in api.json()["error"]["fields"]
+    export = client_for(desk.assistant).get("/notifications/export/?created_from=garbage")
+    assert export.status_code == 302  # back to the worklist, which names the field
