@@ -84,6 +84,8 @@ def _translate_pydantic(err: dict) -> str:
         "literal_error": _("Choose one of the allowed values."),
         "json_invalid": _("The request body is not valid JSON."),
         "model_attributes_type": _("The request body is not valid JSON."),
+        "extra_forbidden": _("Unknown field: it cannot be set here."),
+        "control_characters": _("Remove the control characters (such as NUL) from this field."),
     }
     return messages.get(kind, err.get("msg", _("Not valid.")))
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Router, Schema
 
 from kefu.api.pagination import Page, page
+from kefu.api.schemas import InputSchema
 from kefu.channels import queries, services
 
 router = Router(tags=["channels"])
@@ -32,7 +33,7 @@ class MailOut(Schema):
     sent_at: datetime | None
 
 
-class ReadIn(Schema):
+class ReadIn(InputSchema):
     ids: list[int] | None = None
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from kefu.api.pagination import Page, page
+from kefu.api.schemas import InputSchema
 from kefu.complaints import queries, services
 from kefu.complaints.filtersets import AccidentFilterSet, ComplaintFilterSet
 from kefu.complaints.forms import CustomerNumberField, transition_form_class
@@ -71,7 +72,7 @@ class ComplaintDetailOut(ComplaintOut):
     allowed: list[str]
 
 
-class ComplaintIn(Schema):
+class ComplaintIn(InputSchema):
     customer_number: str
     subject: str
     received_at: datetime | None = None
@@ -84,13 +85,13 @@ class ComplaintIn(Schema):
     description: str = ""
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     to: str
     version: int
     inputs: dict = {}
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(InputSchema):
     note: str
     via: str = "phone"
 
@@ -231,7 +232,7 @@ class AccidentOut(Schema):
     version: int
 
 
-class AccidentIn(Schema):
+class AccidentIn(InputSchema):
     kind: str
     occurred_at: datetime
     place: str
@@ -245,7 +246,7 @@ class AccidentIn(Schema):
     responsibility: str = "undetermined"
 
 
-class AccidentActionIn(Schema):
+class AccidentActionIn(InputSchema):
     method: str
     amount_claimed: Decimal = Decimal("0")
     amount_recovered: Decimal = Decimal("0")

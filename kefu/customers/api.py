@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from kefu.api.pagination import Page, page
+from kefu.api.schemas import InputSchema
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.scoping import access
 from kefu.customers import services
@@ -117,7 +118,7 @@ class CustomerDetailOut(CustomerOut):
     partners: list[PartnerOut]
 
 
-class CustomerFields(Schema):
+class CustomerFields(InputSchema):
     name: str | None = None
     nature: str | None = None
     phone: str | None = None
@@ -151,7 +152,7 @@ class CustomerFields(Schema):
     loyalty: int | None = None
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     name: str
     position: str = ""
     phone: str = ""
@@ -160,7 +161,7 @@ class ContactIn(Schema):
     is_primary: bool = False
 
 
-class ContactPatch(Schema):
+class ContactPatch(InputSchema):
     name: str | None = None
     position: str | None = None
     phone: str | None = None
@@ -169,7 +170,7 @@ class ContactPatch(Schema):
     is_primary: bool | None = None
 
 
-class AddressIn(Schema):
+class AddressIn(InputSchema):
     code: str = ""
     name: str
     address: str
@@ -180,7 +181,7 @@ class AddressIn(Schema):
     is_default: bool = False
 
 
-class AddressPatch(Schema):
+class AddressPatch(InputSchema):
     code: str | None = None
     name: str | None = None
     address: str | None = None
@@ -203,7 +204,7 @@ class CustomerPatch(CustomerFields):
     version: int
 
 
-class RevealIn(Schema):
+class RevealIn(InputSchema):
     reason: str
 
 

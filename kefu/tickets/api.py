@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from kefu.api.pagination import Page, page
+from kefu.api.schemas import InputSchema
 from kefu.core.errors import ValidationFailed
 from kefu.core.scoping import require_perm
 from kefu.tickets import queries, services
@@ -23,7 +24,7 @@ router = Router(tags=["notifications"])
 VIEW = "tickets.view_notification"  # every read needs it, as the pages do
 
 
-class ItemIn(Schema):
+class ItemIn(InputSchema):
     product_type: str | None = None
     colour: str | None = None
     material: str | None = None
@@ -43,7 +44,7 @@ class ItemOut(Schema):
     reason_text: str
 
 
-class HeaderIn(Schema):
+class HeaderIn(InputSchema):
     description: str | None = Field(None, max_length=100)
     reference_notification: str | None = None
     customer: str | None = None
@@ -82,17 +83,17 @@ class NotificationPatch(HeaderIn):
     version: int
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     to: str
     version: int | None = None
     inputs: dict[str, str] = {}
 
 
-class TextIn(Schema):
+class TextIn(InputSchema):
     text: str
 
 
-class MailIn(Schema):
+class MailIn(InputSchema):
     department: str | None = None
     to: list[str] = []
     note: str = ""

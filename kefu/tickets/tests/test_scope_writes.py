@@ -69,3 +69,28 @@ def test_a_bad_filter_value_is_an_error_never_the_whole_list(desk):
     assert api.status_code == 400 and "created_from" in api.json()["error"]["fields"]
     export = client_for(desk.assistant).get("/notifications/export/?created_from=garbage")
     assert export.status_code == 302  # back to the worklist, which names the field
+
+
+def test_unknown_fields_and_control_characters_are_refused_naming_the_field(desk):
+    n = desk.z1()
+    api = api_client_for(desk.manager)
+    response = api.patch(
+        f"/api/v1/notifications/{n.pk}",
+        {"value_amount": "1", "version": n.version},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "value_amount" in response.json()["error"]["fields"]
+    response = api.patch(
+        f"/api/v1/notifications/{n.pk}",
+        '{"description": "lock\\u0000x", "version": %d}' % n.version,
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "description" in response.json()["error"]["fields"]
+    response = api.patch(
+        f"/api/v1/notifications/{n.pk}",
+        '{"description": "\\ud800", "version": %d}' % n.version,
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    n.refresh_from_db()
+    assert n.description == "活动柜锁"
