@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -121,6 +122,13 @@ def on_http_error(request, exc: HttpError):
     }
     error = KefuError(str(exc.message), code=code.get(exc.status_code, "error"))
     error.status = exc.status_code
+    return _respond(request, error)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    error = KefuError(_("The request body is too large."), code="too_large")
+    error.status = 413
     return _respond(request, error)
 
 

@@ -43,3 +43,29 @@ class SecurityHeadersMiddleware:
 def csp_nonce(request: HttpRequest) -> dict:
     """Context processor: the nonce inline <script> tags of a template carry."""
     return {"csp_nonce": getattr(request, "csp_nonce", "")}
+
+
+class ApiTrailingSlashMiddleware:
+    """`POST /api/v1/notifications` reaches `/api/v1/notifications/`: an API client must not get
+    a 301 that turns its POST into a GET and creates nothing. Only /api/ paths, only when the
+    path without the slash matches no route and the one with it does."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if path.startswith("/api/") and not path.endswith("/"):
+            from django.urls import Resolver404, resolve
+
+            try:
+                resolve(path)
+            except Resolver404:
+                try:
+                    resolve(path + "/")
+                except Resolver404:
+                    pass
+                else:
+                    request.path_info = path + "/"
+                    request.path = request.path + "/"
+        return self.get_response(request)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from kefu.core.forms import LoginForm
 from kefu.core.homepage import home_context
@@ -28,17 +29,34 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _api_error(request, error) -> JsonResponse | None:
+    """Under /api/ every error is the API's JSON envelope, even when no route matched."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error.as_dict(), status=error.status)
+    return None
+
+
 def bad_request(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    from kefu.core.errors import ValidationFailed
+
+    return _api_error(request, ValidationFailed()) or render(request, "errors/400.html", status=400)
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    from kefu.core.errors import PermissionDenied
+
+    return _api_error(request, PermissionDenied()) or render(request, "errors/403.html", status=403)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    from kefu.core.errors import NotFound
+
+    return _api_error(request, NotFound()) or render(request, "errors/404.html", status=404)
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    from kefu.core.errors import KefuError
+
+    error = KefuError(_("An unexpected error occurred. It has been logged."), code="server_error")
+    error.status = 500
+    return _api_error(request, error) or render(request, "errors/500.html", status=500)

@@ -82,15 +82,28 @@ def test_unknown_fields_and_control_characters_are_refused_naming_the_field(desk
     assert response.status_code == 400 and "value_amount" in response.json()["error"]["fields"]
     response = api.patch(
         f"/api/v1/notifications/{n.pk}",
-        '{"description": "lock\\u0000x", "version": %d}' % n.version,
+        f'{{"description": "lock\\u0000x", "version": {n.version}}}',
         content_type="application/json",
     )
     assert response.status_code == 400 and "description" in response.json()["error"]["fields"]
     response = api.patch(
         f"/api/v1/notifications/{n.pk}",
-        '{"description": "\\ud800", "version": %d}' % n.version,
+        f'{{"description": "\\ud800", "version": {n.version}}}',
         content_type="application/json",
     )
     assert response.status_code == 400
     n.refresh_from_db()
     assert n.description == "活动柜锁"
+
+
+def test_api_errors_are_json_even_without_a_route_and_the_slash_is_optional(desk, settings):
+    api = api_client_for(desk.assistant)
+    missing = api.get("/api/v1/no-such-thing/")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    created = api.post("/api/v1/notifications", SEED, content_type="application/json")
+    assert created.status_code == 201 and Notification.objects.count() == 1
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    too_big = api.post(
+        "/api/v1/notifications/", {**SEED, "description": "锁" * 2000}, content_type="application/json"
+    )
+    assert too_big.status_code == 413 and too_big.json()["error"]["code"] == "too_large"
