@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from kefu.billing.models import Invoice, Quotation, QuotationLine, ServiceReport
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
+from kefu.core.validation import model_decimal
 from kefu.timeline.services import record
 from kefu.workflow.choices import Stage
 
@@ -25,16 +26,6 @@ CENT = Decimal("0.01")
 def _require(actor, perm: str) -> None:
     if not actor.has_perm(perm):
         raise PermissionDenied()
-
-
-def _decimal(value, field: str) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, TypeError):
-        raise ValidationFailed(fields={field: [_("Enter a number.")]}) from None
-    if not number.is_finite():
-        raise ValidationFailed(fields={field: [_("Enter a number.")]})
-    return number
 
 
 def _lines(rows: list[dict]) -> list[QuotationLine]:
@@ -52,11 +43,15 @@ def _lines(rows: list[dict]) -> list[QuotationLine]:
             material = Material.objects.filter(code=str(row["material"]).strip(), is_active=True).first()
             if material is None:
                 raise ValidationFailed(fields={f"lines.{index}.material": [_("Unknown code.")]})
-        quantity = _decimal(row.get("quantity", 1), f"lines.{index}.quantity")
+        quantity = model_decimal(
+            row.get("quantity", 1), model=QuotationLine, field="quantity", name=f"lines.{index}.quantity"
+        )
         price_raw = row.get("unit_price")
         if price_raw in (None, "") and material is not None:
             price_raw = material.price
-        unit_price = _decimal(price_raw, f"lines.{index}.unit_price")
+        unit_price = model_decimal(
+            price_raw, model=QuotationLine, field="unit_price", name=f"lines.{index}.unit_price"
+        )
         if quantity <= 0:
             raise ValidationFailed(fields={f"lines.{index}.quantity": [_("Must be greater than zero.")]})
         if unit_price < 0:
@@ -70,8 +65,11 @@ def _lines(rows: list[dict]) -> list[QuotationLine]:
                 description=description[:100],
                 material=material,
                 quantity=quantity,
-                unit_price=unit_price.quantize(CENT, ROUND_HALF_UP),
-                amount=(quantity * unit_price).quantize(CENT, ROUND_HALF_UP),
+                unit_price=unit_price,
+                # from the rounded price, as the customer reads it on the quotation
+                amount=model_decimal(
+                    quantity * unit_price, model=QuotationLine, field="amount", name=f"lines.{index}.amount"
+                ),
             )
         )
     return lines
@@ -83,6 +81,9 @@ def create_quotation(*, actor, notification, lines: list[dict], note: str = "") 
     if notification.stage == Stage.COMPLETED:
         raise ValidationFailed(_("A completed notification cannot be changed."), code="completed")
     built = _lines(lines)
+    total = model_decimal(
+        sum((line.amount for line in built), Decimal("0.00")), model=Quotation, field="total"
+    )
     with transaction.atomic():
         number = next_number("billing.ZFFW", defaults={"name": "ZFFW 服务销售订单", "next_value": 3000001})[0]
         quotation = Quotation.objects.create(
@@ -91,7 +92,7 @@ def create_quotation(*, actor, notification, lines: list[dict], note: str = "") 
             status=QuotationStatus.OFFERED,
             note=note,
             created_by=actor,
-            total=sum((line.amount for line in built), Decimal("0.00")),
+            total=total,
         )
         for line in built:
             line.quotation = quotation

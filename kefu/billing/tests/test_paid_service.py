@@ -35,10 +35,21 @@ def test_lines_are_decimal_cny_and_bad_lines_save_nothing(desk):
         [{"kind": "parts", "description": "x", "quantity": 0, "unit_price": 1}],
         [{"kind": "parts", "description": "x", "quantity": 1, "unit_price": "-1"}],
         [{"kind": "parts", "material": "NOPE", "quantity": 1}],
+        [{"kind": "parts", "description": "x", "quantity": 1, "unit_price": "99999999999999"}],
+        [{"kind": "parts", "description": "x", "quantity": "99999999", "unit_price": "99999999"}],
+        [{"kind": "parts", "description": "x", "quantity": 1, "unit_price": "NaN"}],
     ):
         with pytest.raises(ValidationFailed):
             create_quotation(actor=desk.assistant.user, notification=n, lines=bad)
     assert Quotation.objects.count() == 1
+    # The amount comes from the rounded price the customer reads: 3 × 0.01 (0.005 rounded up).
+    q2 = create_quotation(
+        actor=desk.assistant.user,
+        notification=n,
+        lines=[{"kind": "parts", "description": "垫片", "quantity": 3, "unit_price": "0.005"}],
+    )
+    assert q2.total == Decimal("0.03")
+    assert client_for(desk.assistant).get(f"/notifications/{n.pk}/").status_code == 200
 
 
 def test_refusal_needs_who_and_why_and_is_final(desk):
