@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -155,8 +155,12 @@ class Customer(VersionedModel):
 
     # 分级输入: volume 通货量, satisfaction and loyalty scores (0–100), fed by visits/surveys.
     volume = models.DecimalField(_("volume"), **MONEY, default=Decimal(0))
-    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (0–100)"), null=True, blank=True)
-    loyalty = models.PositiveSmallIntegerField(_("brand loyalty (0–100)"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (0–100)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    loyalty = models.PositiveSmallIntegerField(
+        _("brand loyalty (0–100)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
     grade_computed = models.CharField(_("grade by rules"), max_length=1, choices=Grade.choices, blank=True)
     grade_override = models.CharField(

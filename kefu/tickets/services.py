@@ -78,6 +78,15 @@ ALLOWED_UPLOADS = {
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
+MAX_TEXT_ENTRY = 20_000  # characters in one long-text entry (a few pages; a 2 MB paste is refused)
+
+
+def check_text_length(text: str, field: str) -> None:
+    if len(text or "") > MAX_TEXT_ENTRY:
+        message = _("Too long: at most %(count)d characters.") % {"count": MAX_TEXT_ENTRY}
+        raise ValidationFailed(message, fields={field: [message]})
+
+
 # Choices an actor may only make inside their own scope (kefu.org.scope.check_usable).
 SCOPED_CHOICES = ("sales_office", "work_centre", "responsible")
 
@@ -245,6 +254,7 @@ def create_notification(
             return done.notification
     if customer is None:
         raise ValidationFailed(fields={"customer": [_("This field is required.")]})
+    check_text_length(long_text, "long_text")
     from kefu.customers.models import Customer
 
     if not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
@@ -382,6 +392,7 @@ def add_text(*, actor, notification: Notification, text: str) -> LongTextEntry:
     _require(actor, "tickets.change_notification")
     if not (text or "").strip():
         raise ValidationFailed(fields={"text": [_("This field is required.")]})
+    check_text_length(text, "text")
     with transaction.atomic():
         locked = Notification.objects.select_for_update().get(pk=notification.pk)
         entry = _append_text(locked, text, actor)

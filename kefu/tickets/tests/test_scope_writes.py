@@ -107,3 +107,20 @@ def test_api_errors_are_json_even_without_a_route_and_the_slash_is_optional(desk
         "/api/v1/notifications/", {**SEED, "description": "锁" * 2000}, content_type="application/json"
     )
     assert too_big.status_code == 413 and too_big.json()["error"]["code"] == "too_large"
+
+
+def test_long_text_and_scores_are_bounded(desk):
+    from kefu.core.errors import ValidationFailed
+    from kefu.customers.services import update_customer
+    from kefu.tickets.services import add_text
+
+    n = desk.z1()
+    with pytest.raises(ValidationFailed) as refused:
+        add_text(actor=desk.assistant.user, notification=n, text="锁" * 2_000_000)
+    assert "text" in refused.value.fields
+    customer = desk.customer
+    with pytest.raises(ValidationFailed) as refused:
+        update_customer(
+            customer, actor=desk.manager.user, expected_version=customer.version, satisfaction=999999999999
+        )
+    assert "satisfaction" in refused.value.fields
