@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 
 from kefu.channels.models import Notice, OutboundMail
 
@@ -21,13 +22,30 @@ def unread_count(user) -> int:
 
 
 def outbox(user, *, status: str = "") -> QuerySet[OutboundMail]:
-    """Mail the user may see: all for the outbox permission, else only what they sent."""
+    """Mail the user may see and send again: with the outbox permission, the mail of every record
+    the user may see (scoped like the records themselves); else only what they sent."""
     qs = OutboundMail.objects.select_related("department", "created_by", "content_type")
     if not user.has_perm("channels.view_outboundmail"):
         qs = qs.filter(created_by=user)
+    else:
+        qs = qs.filter(_visible_targets(user))
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
+
+
+def _visible_targets(user) -> Q:
+    from kefu.org.scope import scope_for
+
+    if scope_for(user).company_wide:
+        return Q()
+    q = Q(created_by=user)
+    for ct_id in OutboundMail.objects.order_by().values_list("content_type", flat=True).distinct():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        manager = getattr(model, "objects", None)
+        if manager is not None and hasattr(manager.all(), "visible_to"):
+            q |= Q(content_type_id=ct_id, object_id__in=manager.all().visible_to(user).values("pk"))
+    return q
 
 
 def mails_for(target) -> QuerySet[OutboundMail]:

@@ -106,3 +106,15 @@ def test_mail_goes_inside_the_company_and_follows_the_senders_rights(
     masked_body, full_body = (m.get_content() for m in smtp_server)
     assert OLD_PHONE not in masked_body and ADDRESS not in masked_body and "139****5678" in masked_body
     assert OLD_PHONE in full_body and smtp_server[1]["X-Envelope-To"] == "partner@outside.example"
+
+
+def test_the_outbox_lists_and_resends_only_mail_of_records_in_scope(
+    desk, n, django_capture_on_commit_callbacks
+):
+    from kefu.tickets.services import mail_to_department
+
+    mail = mail_to_department(actor=desk.manager.user, notification=n, department=desk.org.logistics)
+    own = client_for(desk.assistant).get("/channels/outbox/").content.decode()
+    other = client_for(desk.outsider).get("/channels/outbox/").content.decode()
+    assert n.number in own and n.number not in other
+    assert client_for(desk.outsider).post(f"/channels/outbox/{mail.pk}/retry/").status_code == 404
