@@ -181,7 +181,7 @@ def get_complaint(request, complaint_id: int):
 
 
 @router.post(
-    "/{int:complaint_id}/transition", response=ComplaintDetailOut, summary="Move a complaint one step"
+    "/{int:complaint_id}/transitions", response=ComplaintDetailOut, summary="Move a complaint one step"
 )
 def transition_complaint(request, complaint_id: int, payload: TransitionIn):
     complaint = _complaint(request, complaint_id)
@@ -301,7 +301,7 @@ def get_accident(request, accident_id: int):
 
 
 @router.post(
-    "/accidents/{int:accident_id}/transition", response=AccidentOut, summary="Move an accident one step"
+    "/accidents/{int:accident_id}/transitions", response=AccidentOut, summary="Move an accident one step"
 )
 def transition_accident(request, accident_id: int, payload: TransitionIn):
     accident = _accident(request, accident_id)

@@ -117,26 +117,26 @@ def test_api_flow_with_the_same_rules(frozen_clock, people, customer):
     body = created.json()
     assert body["minutes_left"] == 10 and body["allowed"] == ["KSJL"]
     missing = api.post(
-        f"/api/v1/complaints/{body['id']}/transition",
+        f"/api/v1/complaints/{body['id']}/transitions",
         {"to": "KSJL", "version": body["version"], "inputs": {"content_class": "quality"}},
         content_type="application/json",
     )
     assert missing.status_code == 400
     assert {"cause_class", "description"} <= set(missing.json()["error"]["fields"])
     bad = api.post(
-        f"/api/v1/complaints/{body['id']}/transition",
+        f"/api/v1/complaints/{body['id']}/transitions",
         {"to": "KSJL", "version": body["version"], "inputs": {**RECORD_INPUTS, "content_class": "x"}},
         content_type="application/json",
     )
     assert bad.status_code == 400 and "content_class" in bad.json()["error"]["fields"]
     moved = api.post(
-        f"/api/v1/complaints/{body['id']}/transition",
+        f"/api/v1/complaints/{body['id']}/transitions",
         {"to": "KSJL", "version": body["version"], "inputs": RECORD_INPUTS},
         content_type="application/json",
     )
     assert moved.status_code == 200 and moved.json()["status_code"] == "KSJL"
     conflict = api.post(
-        f"/api/v1/complaints/{body['id']}/transition",
+        f"/api/v1/complaints/{body['id']}/transitions",
         {"to": "KSCL", "version": body["version"], "inputs": {}},
         content_type="application/json",
     )
