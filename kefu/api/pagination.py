@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
+from django.utils.translation import gettext as _
 from ninja import Schema
+
+from kefu.core.errors import ValidationFailed
 
 T = TypeVar("T")
 MAX_LIMIT = 200
@@ -25,6 +28,9 @@ class Page(Schema, Generic[T]):
     items: list[T]
 
 
+MAX_OFFSET = 10_000_000  # beyond every list's length; keeps the SQL OFFSET a sane integer
+
+
 def page(
     queryset,
     *,
@@ -35,7 +41,9 @@ def page(
 ) -> dict:
     """One page; `fetch(queryset, start, stop)` may read the rows its own way (e.g. ids first)."""
     limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
+    if not 0 <= offset <= MAX_OFFSET:
+        message = _("Enter an offset between 0 and %(max)d.") % {"max": MAX_OFFSET}
+        raise ValidationFailed(message, fields={"offset": [message]})
     rows = fetch(queryset, offset, offset + limit) if fetch else list(queryset[offset : offset + limit])
     if offset == 0 and len(rows) < limit:
         count, capped = len(rows), False

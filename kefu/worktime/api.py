@@ -50,6 +50,8 @@ def deadline(request, start: datetime, minutes: int, mode: str = ClockMode.BUSIN
 
 @router.get("/days", response=list[DayOut], summary="Holidays and 调休 workdays of a year (default calendar)")
 def days(request, year: int):
+    if not 1900 <= year <= 2199:
+        raise ValidationFailed(fields={"year": [_("Enter a year between 1900 and 2199.")]})
     spec = clock.load_calendar()
     qs = CalendarDay.objects.filter(date__year=year).order_by("date")
     qs = qs.filter(calendar_id=spec.pk) if spec.pk else qs.none()

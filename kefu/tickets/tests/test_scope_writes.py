@@ -124,3 +124,11 @@ def test_long_text_and_scores_are_bounded(desk):
             customer, actor=desk.manager.user, expected_version=customer.version, satisfaction=999999999999
         )
     assert "satisfaction" in refused.value.fields
+
+
+def test_out_of_range_paging_and_years_are_400_not_500(desk):
+    api = api_client_for(desk.manager)
+    response = api.get("/api/v1/notifications/?offset=100000000000000000000")
+    assert response.status_code == 400
+    response = api.get("/api/v1/worktime/days?year=99999")
+    assert response.status_code == 400 and "year" in response.json()["error"]["fields"]
