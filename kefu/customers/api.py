@@ -178,7 +178,7 @@ class AddressIn(InputSchema):
     region: str = ""
     contact_name: str = ""
     contact_phone: str = ""
-    is_default: bool = False
+    is_default: bool | None = None  # left out: the first address becomes the default
 
 
 class AddressPatch(InputSchema):

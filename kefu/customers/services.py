@@ -322,11 +322,13 @@ def _add_address(customer: Customer, values: dict) -> ServiceAddress:
     unknown = set(values) - set(ADDRESS_FIELDS)
     if unknown:
         raise ValidationFailed(fields={name: [_("Unknown field.")] for name in sorted(unknown)})
+    values = dict(values)
+    explicit = values.pop("is_default", None)
     address = ServiceAddress(customer=customer, **values)
     if not address.code:
         address.code = f"FL-{customer.service_addresses.count() + 1:02d}"
-    if not customer.service_addresses.exists():
-        address.is_default = True
+    # What the user said counts; only when they said nothing is a first address the default.
+    address.is_default = (not customer.service_addresses.exists()) if explicit is None else bool(explicit)
     _clean(address)
     if address.is_default:
         customer.service_addresses.filter(is_default=True).update(is_default=False)

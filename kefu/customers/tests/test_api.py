@@ -93,3 +93,19 @@ def test_region_and_number_prefix_filters(make_customer, manager):
         "2110050007"
     ]
     assert [i["number"] for i in api.get("/api/v1/customers/?number=212").json()["items"]] == ["2120000001"]
+
+
+def test_an_address_created_not_default_stays_not_default(make_customer, manager):
+    from kefu.core.testing.scope import api_client_for
+
+    customer = make_customer(number="2110050099")
+    api = api_client_for(manager)
+    body = {"name": "仓库", "address": "北京市朝阳区酒仙桥路10号", "is_default": False}
+    created = api.post(f"/api/v1/customers/{customer.pk}/addresses", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["is_default"] is False
+    first_implicit = api.post(
+        f"/api/v1/customers/{customer.pk}/addresses",
+        {"name": "门店", "address": "北京市海淀区中关村大街1号"},
+        content_type="application/json",
+    )
+    assert first_implicit.json()["is_default"] is False  # not the first any more
