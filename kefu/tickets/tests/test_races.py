@@ -14,12 +14,25 @@ from kefu.tickets.services import change_status
 THREADS = 8
 
 
+@pytest.fixture
+def default_types():
+    """The default types and profiles, again: a transactional test before this one may have
+    flushed the database, data migrations included (installing is idempotent)."""
+    from django.apps import apps
+
+    from kefu.core import buffer
+    from kefu.tickets.workflows import install
+
+    install(apps)
+    buffer.clear()
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor == "sqlite",
     reason="the in-memory SQLite test database locks whole tables; CI runs this on PostgreSQL",
 )
-def test_concurrent_transitions_of_one_notification_give_one_winner_and_409s(desk):
+def test_concurrent_transitions_of_one_notification_give_one_winner_and_409s(default_types, desk):
     n = desk.z1()
     version = n.version
     start = threading.Barrier(THREADS)
