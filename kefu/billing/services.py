@@ -131,7 +131,8 @@ def decide_quotation(
         quotation.refusal_reason = (reason or "").strip()
         save_versioned(
             quotation,
-            expected_version=expected_version,
+            # the version the decision was made on: a decision recorded meanwhile wins, this one is a 409
+            expected_version=quotation.version if expected_version is None else expected_version,
             update_fields=[
                 "status",
                 "decided_by_customer",

@@ -75,6 +75,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             accepted=request.POST.get("accepted") == "1",
             customer_person=request.POST.get("customer_person", ""),
             reason=request.POST.get("reason", ""),
+            expected_version=int(v) if (v := request.POST.get("version", "")).isdigit() else None,
         )
     except KefuError as exc:
         _fail(request, exc)

@@ -113,3 +113,22 @@ def test_paid_service_through_the_pages(desk):
         .status_code
         == 404
     )
+
+
+def test_two_people_deciding_one_quotation_do_not_overwrite_each_other(desk):
+    from kefu.core.errors import ConcurrentUpdate
+
+    n = desk.z1()
+    q = create_quotation(
+        actor=desk.assistant.user,
+        notification=n,
+        lines=[{"kind": "labour", "description": "工时", "quantity": 1, "unit_price": "80"}],
+    )
+    first, second = Quotation.objects.get(pk=q.pk), Quotation.objects.get(pk=q.pk)
+    decide_quotation(actor=desk.assistant.user, quotation=first, accepted=True, customer_person="张伟")
+    with pytest.raises(ConcurrentUpdate):
+        decide_quotation(
+            actor=desk.assistant.user, quotation=second, accepted=False, customer_person="李四", reason="太贵"
+        )
+    q.refresh_from_db()
+    assert q.status == QuotationStatus.ACCEPTED and q.decided_by_customer == "张伟"
