@@ -266,13 +266,14 @@ def update_complaint(complaint: Complaint, *, actor, expected_version: int | Non
         raise ValidationFailed(fields={name: [_("This field cannot be changed here.")] for name in unknown})
     check_usable(actor, **{k: v for k, v in changes.items() if k in ("owner", "sales_office") and v})
     fields = list(changes)
+    if "material" in changes:  # the code and name follow the material: their old values too
+        fields += ["material_code", "material_name"]
     with transaction.atomic():
         before = snapshot(complaint, fields)
         for name, value in changes.items():
             setattr(complaint, name, value)
         if "material" in changes:
             _sync_material(complaint)
-            fields += ["material_code", "material_name"]
         full_clean(complaint)
         changed = diff(complaint, before, fields)
         if not changed:

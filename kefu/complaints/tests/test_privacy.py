@@ -39,3 +39,22 @@ def test_a_complaint_cannot_be_given_to_another_centres_owner(people, make_compl
     assert "owner" in refused.value.fields
     complaint.refresh_from_db()
     assert complaint.owner != people["outsider"]
+
+
+def test_changing_the_material_records_its_old_code_and_name(people, make_complaint):
+    from kefu.catalog.models import Material
+    from kefu.timeline.queries import events_for
+
+    first = Material.objects.create(code="T90001", name="活动柜锁")
+    second = Material.objects.create(code="T90002", name="抽屉滑轨")
+    complaint = make_complaint()
+    update_complaint(
+        complaint, actor=people["manager"].user, expected_version=complaint.version, material=first
+    )
+    complaint.refresh_from_db()
+    update_complaint(
+        complaint, actor=people["manager"].user, expected_version=complaint.version, material=second
+    )
+    changes = next(e for e in events_for(complaint) if e.event_type == "complaints.updated").data["changes"]
+    assert changes["material_code"] == {"old": "T90001", "new": "T90002"}
+    assert changes["material_name"]["old"] == "活动柜锁"
