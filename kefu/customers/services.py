@@ -440,8 +440,10 @@ def note_complaint_closed(customer: Customer, *, actor=None) -> None:
 
 def set_complaint_counts(counts: dict[int, int]) -> None:
     """Set complaints in the last 90 days per customer pk (the complaints app's nightly recount)."""
+    # Customers whose complaints all aged out of the window go back to 0 (the warning lifts).
+    Customer.objects.filter(complaints_90d__gt=0).exclude(pk__in=list(counts)).update(complaints_90d=0)
     for pk, count in counts.items():
-        Customer.objects.filter(pk=pk).update(complaints_90d=count)
+        Customer.objects.filter(pk=pk).exclude(complaints_90d=count).update(complaints_90d=count)
 
 
 def add_value(customer: Customer, amount: Decimal, *, actor=None) -> None:

@@ -58,3 +58,18 @@ def test_changing_the_material_records_its_old_code_and_name(people, make_compla
     changes = next(e for e in events_for(complaint) if e.event_type == "complaints.updated").data["changes"]
     assert changes["material_code"] == {"old": "T90001", "new": "T90002"}
     assert changes["material_name"]["old"] == "活动柜锁"
+
+
+def test_the_90_day_complaint_count_goes_down_when_complaints_age_out(people, make_complaint, customer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kefu.complaints.services import recount_customer_complaints
+
+    make_complaint()
+    customer.refresh_from_db()
+    assert customer.complaints_90d == 1
+    recount_customer_complaints(now=timezone.now() + timedelta(days=91))
+    customer.refresh_from_db()
+    assert customer.complaints_90d == 0
