@@ -6,13 +6,15 @@ vocabulary the seeds fix.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Nature(models.TextChoices):
     """客户性质"""
 
-    ORGANISATION = "organisation", _("Organisation")  # 单位客户
-    INDIVIDUAL = "individual", _("Individual")  # 个人客户
+    # With a context: the shell's "Organisation" is the company structure (组织结构).
+    ORGANISATION = "organisation", pgettext_lazy("customer nature", "Organisation")  # 单位客户
+    INDIVIDUAL = "individual", pgettext_lazy("customer nature", "Individual")  # 个人客户
 
 
 class Channel(models.TextChoices):

@@ -109,3 +109,12 @@ def test_an_address_created_not_default_stays_not_default(make_customer, manager
         content_type="application/json",
     )
     assert first_implicit.json()["is_default"] is False  # not the first any more
+
+
+def test_customer_nature_reads_as_the_seeds_say():
+    from django.utils import translation
+
+    from kefu.customers.choices import Nature
+
+    with translation.override("zh-hans"):
+        assert str(Nature.ORGANISATION.label) == "单位客户"  # not 组织结构, the company structure
