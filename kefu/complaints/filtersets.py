@@ -15,6 +15,7 @@ from kefu.complaints.choices import (
     Responsibility,
 )
 from kefu.complaints.models import Accident, Carrier, Complaint
+from kefu.core.filtering import yes_no_filter
 from kefu.worktime import clock
 
 OPEN_CHOICES = [("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))]
@@ -27,7 +28,7 @@ class _Base(django_filters.FilterSet):
     )
     status = django_filters.CharFilter(field_name="status__code", label=_("Status"))
     office = django_filters.CharFilter(field_name="sales_office__code", label=_("Responsibility centre"))
-    overdue = django_filters.BooleanFilter(method="by_overdue", label=_("Overdue only"))
+    overdue = yes_no_filter(method="by_overdue", label=_("Overdue only"))
 
     def by_open(self, qs, name, value):
         if value == "closed":
@@ -60,7 +61,7 @@ class ComplaintFilterSet(_Base):
     content_class = django_filters.ChoiceFilter(choices=ContentClass.choices, label=_("Complaint content"))
     cause_class = django_filters.ChoiceFilter(choices=CauseClass.choices, label=_("Complaint cause"))
     severity = django_filters.ChoiceFilter(choices=ComplaintSeverity.choices, label=_("Severity"))
-    key_account = django_filters.BooleanFilter(field_name="is_key_account", label=_("Key accounts only"))
+    key_account = yes_no_filter(field_name="is_key_account", label=_("Key accounts only"))
     material = django_filters.CharFilter(field_name="material_code", label=_("Material number"))
     customer = django_filters.CharFilter(field_name="customer__number", label=_("Customer number"))
     received_from = django_filters.DateFilter(

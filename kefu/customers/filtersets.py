@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.filtering import yes_no_filter
 from kefu.customers.choices import Channel, Grade, Maturity, Nature, Relation, Tier
 from kefu.customers.models import Customer
 from kefu.customers.queries import search_customers
@@ -52,9 +53,9 @@ class CustomerFilterSet(django_filters.FilterSet):
     responsible = django_filters.CharFilter(
         label=_("Responsible staff (personnel number)"), field_name="responsible__personnel_number"
     )
-    key_account = django_filters.BooleanFilter(label=_("Key accounts only"), field_name="is_key_account")
-    flagged = django_filters.BooleanFilter(label=_("Warnings"), method="filter_flagged")
-    active = django_filters.BooleanFilter(label=_("Active"), field_name="is_active")
+    key_account = yes_no_filter(label=_("Key accounts only"), field_name="is_key_account")
+    flagged = yes_no_filter(label=_("Warnings"), method="filter_flagged")
+    active = yes_no_filter(label=_("Active"), field_name="is_active")
     ordering = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=list(ORDERING_LABELS.items()), method="filter_ordering", empty_label=None
     )

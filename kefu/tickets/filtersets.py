@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.filtering import yes_no_filter
 from kefu.tickets.choices import Priority
 from kefu.tickets.models import Notification, NotificationType
 from kefu.workflow.choices import Stage
@@ -33,8 +34,8 @@ class NotificationFilter(filters.FilterSet):
     )
     sales_office = filters.CharFilter(label=_("Responsibility centre"), field_name="sales_office__code")
     priority = filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices, distinct=False)
-    urgent = filters.BooleanFilter(label=_("Urgent"))
-    overdue = filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    urgent = yes_no_filter(label=_("Urgent"))
+    overdue = yes_no_filter(label=_("Overdue"), method="filter_overdue")
     reference_document = filters.CharFilter(label=_("Reference document"))
 
     class Meta:

@@ -118,3 +118,13 @@ def test_customer_nature_reads_as_the_seeds_say():
 
     with translation.override("zh-hans"):
         assert str(Nature.ORGANISATION.label) == "单位客户"  # not 组织结构, the company structure
+
+
+def test_an_untouched_yes_no_filter_reads_any_not_unknown(make_customer, manager):
+    from django.utils import translation
+
+    from kefu.customers.filtersets import CustomerFilterSet
+
+    with translation.override("zh-hans"):
+        html = str(CustomerFilterSet({}).form["key_account"])
+    assert "全部" in html and "未知" not in html
