@@ -128,3 +128,16 @@ def test_an_untouched_yes_no_filter_reads_any_not_unknown(make_customer, manager
     with translation.override("zh-hans"):
         html = str(CustomerFilterSet({}).form["key_account"])
     assert "全部" in html and "未知" not in html
+
+
+def test_money_in_the_list_has_two_places(make_customer, manager):
+    from decimal import Decimal
+
+    from kefu.core.testing.scope import client_for
+    from kefu.customers.services import add_value
+
+    customer = make_customer(number="2110050098")
+    add_value(customer, Decimal("13299.99"))
+    page = client_for(manager).get("/customers/?q=2110050098").content.decode()
+    assert "13,299.99" in page or "13299.99" in page
+    assert "13299.9900" not in page
