@@ -118,3 +118,4 @@ class AccessAction(models.TextChoices):
     VIEW = "view", _("Viewed unmasked")
     EXPORT = "export", _("Exported")
     API = "api", _("Read unmasked via API")
+    SEARCH = "search", _("Searched by digits while masked")

@@ -78,7 +78,7 @@ class CustomerFilterSet(django_filters.FilterSet):
         return queryset.filter(**{f"{name}__gte": value, f"{name}__lt": value + "\U0010ffff"})
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search_customers(queryset, value.strip())
+        return search_customers(queryset, value.strip(), user=getattr(self, "user", None))
 
     def filter_flagged(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
@@ -101,4 +101,5 @@ def filtered_customers(user, params) -> tuple[CustomerFilterSet, QuerySet[Custom
     from kefu.customers.queries import customers_for
 
     filterset = CustomerFilterSet(params or None, queryset=customers_for(user))
+    filterset.user = user  # the search asks the personal-data rule what this reader may match
     return filterset, filterset.qs

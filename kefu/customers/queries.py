@@ -73,9 +73,31 @@ def customers_for(user) -> QuerySet[Customer]:
     )
 
 
-def search_customers(qs: QuerySet[Customer], term: str) -> QuerySet[Customer]:
-    """Number, name (Chinese substring), phone fragment or contact name/phone."""
+def search_customers(qs: QuerySet[Customer], term: str, *, user=None) -> QuerySet[Customer]:
+    """Number, name (Chinese substring), phone fragment or contact name/phone.
+
+    A reader who sees phones masked searches a number only on what the mask shows: a customer
+    number by its prefix, and a mobile by its last four digits (138****5678 → 5678). A substring
+    of hidden digits ("a prefix plus one digit", a guessed full number) finds nothing, so no
+    hidden digit can be rebuilt or confirmed by searching. Such searches go to the access log.
+    """
+    digits = "".join(term.split()).replace("-", "")
+    if user is not None and digits.isdigit() and not can_see_personal_data(user):
+        return _search_visible_digits(qs, digits, user)
     return search.substring_filter(qs, term, index=SEARCH_INDEX)
+
+
+def _search_visible_digits(qs: QuerySet[Customer], digits: str, user) -> QuerySet[Customer]:
+    from django.db.models import Q
+
+    from kefu.customers.choices import AccessAction
+    from kefu.customers.services import log_access
+
+    q = Q(number__startswith=digits)
+    if len(digits) <= 4:
+        q |= Q(mobile__endswith=digits)
+    log_access(user, action=AccessAction.SEARCH, detail={"digits": len(digits)})
+    return qs.filter(q)
 
 
 @dataclass
@@ -274,7 +296,7 @@ def customer_choices(user, term: str = "", *, limit: int = 20) -> list[dict]:
     """Autocomplete for other apps (notifications, complaints …): scoped, by number/name/phone."""
     qs = Customer.objects.visible_to(user).filter(is_active=True)
     if term:
-        qs = search_customers(qs, term)
+        qs = search_customers(qs, term, user=user)
     rows = qs.order_by("number").values("id", "number", "name")[: max(1, min(limit, 50))]
     return [{**r, "label": f"{r['number']} {r['name']}"} for r in rows]
 

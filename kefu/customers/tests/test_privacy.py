@@ -170,3 +170,22 @@ def test_list_and_detail_query_counts(make_customer, manager):
     client.get(f"/customers/{pk}/")
     with assert_max_queries(20):
         assert client.get(f"/customers/{pk}/").status_code == 200
+
+
+def test_a_masked_reader_cannot_rebuild_or_confirm_a_hidden_number_by_searching(customer, assistant, manager):
+    api = api_client_for(assistant)
+
+    def found(term: str) -> bool:
+        return api.get(f"/api/v1/customers/?q={term}").json()["count"] == 1
+
+    assert found(MOBILE[-4:])  # what the mask shows (138****5678) finds the customer
+    assert found(customer.number[:6])  # customer numbers are not personal
+    assert not found(MOBILE[:4])  # a prefix plus one hidden digit
+    assert not found(MOBILE)  # a guessed full number is not confirmed
+    assert not found("65881234")  # landline digits the mask hides
+    assert not found(CONTACT_MOBILE[3:7])  # hidden middle digits of a contact's mobile
+    page = client_for(assistant).get(f"/customers/?q={MOBILE}").content.decode()
+    assert customer.name not in page
+    assert PersonalDataAccess.objects.filter(user=assistant.user, action="search").count() >= 6
+    # A reader who sees the numbers finds by any fragment, as before.
+    assert api_client_for(manager).get(f"/api/v1/customers/?q={MOBILE[:7]}").json()["count"] == 1
