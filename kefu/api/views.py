@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_POST
 from kefu.api.forms import TokenForm
 from kefu.api.models import ApiToken
 from kefu.api.services import create_token, revoke_token
-from kefu.core.errors import KefuError
+from kefu.core.errors import KefuError, NotFound
 
 
 @login_required
@@ -34,7 +35,7 @@ def tokens(request):
 def revoke(request, pk: int):
     try:
         revoke_token(actor=request.user, token_id=pk)
-        messages.success(request, _("The token was revoked."))
-    except KefuError as exc:
-        messages.error(request, exc.message)
+    except NotFound:  # another user's token looks exactly like a missing one
+        raise Http404 from None
+    messages.success(request, _("The token was revoked."))
     return redirect("api_tokens")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ def _back(n) -> HttpResponse:
 
 @login_required
 @require_POST
+@permission_required("billing.add_quotation", raise_exception=True)
 def create_quotation(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         n = access_notification(request.user, pk)
@@ -63,6 +64,7 @@ def create_quotation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@permission_required("billing.change_quotation", raise_exception=True)
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         quotation = access(Quotation.objects.select_related("notification"), request.user, pk)
@@ -84,6 +86,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@permission_required("billing.add_servicereport", raise_exception=True)
 def create_report(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         n = access_notification(request.user, pk)

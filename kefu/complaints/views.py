@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -661,9 +662,9 @@ def carrier_detail(request, pk: int):
 
 @login_required
 def carrier_form(request, pk: int | None = None):
+    if not request.user.has_perm("complaints.change_carrier" if pk else "complaints.add_carrier"):
+        raise PermissionDenied
     carrier = _carrier(request, pk) if pk else None
-    if not request.user.has_perm("complaints.change_carrier" if carrier else "complaints.add_carrier"):
-        raise Http404
     instance = Carrier.objects.get(pk=pk) if carrier else None
     form = CarrierForm(
         request.POST or None, instance=instance, initial={"version": getattr(instance, "version", None)}

@@ -633,10 +633,10 @@ def reveal_personal_data(customer_pk: int, *, actor, reason: str) -> Customer:
         actor.has_perm("customers.reveal_personal_data") or actor.has_perm("customers.view_personal_data")
     ):
         raise PermissionDenied()
+    customer = access(Customer, actor, customer_pk)
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ReasonRequired(fields={"reason": [str(ReasonRequired.default_message)]})
-    customer = access(Customer, actor, customer_pk)
     with transaction.atomic():
         PersonalDataAccess.objects.create(
             user=actor, customer=customer, action=AccessAction.REVEAL, reason=reason[:200]

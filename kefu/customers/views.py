@@ -193,29 +193,29 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     form = RevealForm(request.POST)
     context: dict = {"form": form, "pk": pk}
-    if form.is_valid():
-        try:
-            customer = services.reveal_personal_data(
-                pk, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except NotFound:
-            raise Http404 from None
-        except KefuError as exc:
-            if exc.status == 403:
-                raise DjangoPermissionDenied from exc
-            apply_error(form, exc)
-        else:
-            customer = detail_queryset(request.user).get(pk=customer.pk)
-            detail = present_customer_detail(customer, request.user, unmasked=True)
-            context.update(
-                {
-                    "c": detail.row,
-                    "d": detail.fields,
-                    "contacts": detail.contacts,
-                    "addresses": detail.addresses,
-                    "revealed": True,
-                }
-            )
+    # The service asks permission and scope before the reason, so an empty form on another
+    # centre's customer answers 404 (or 403), never a hint that the record exists.
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        customer = services.reveal_personal_data(pk, actor=request.user, reason=reason)
+    except NotFound:
+        raise Http404 from None
+    except KefuError as exc:
+        if exc.status == 403:
+            raise DjangoPermissionDenied from exc
+        apply_error(form, exc)
+    else:
+        customer = detail_queryset(request.user).get(pk=customer.pk)
+        detail = present_customer_detail(customer, request.user, unmasked=True)
+        context.update(
+            {
+                "c": detail.row,
+                "d": detail.fields,
+                "contacts": detail.contacts,
+                "addresses": detail.addresses,
+                "revealed": True,
+            }
+        )
     return render(
         request, "customers/partials/revealed.html", context, status=200 if form.is_valid() else 400
     )

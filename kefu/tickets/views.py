@@ -112,6 +112,7 @@ def _technicians(user):
 
 @login_required
 @require_POST
+@permission_required("tickets.view_notification", raise_exception=True)
 def save_view(request: HttpRequest) -> HttpResponse:
     name = request.POST.get("name", "").strip()[:60]
     if not name:
@@ -128,6 +129,7 @@ def save_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@permission_required("tickets.assign_notification", raise_exception=True)
 def bulk(request: HttpRequest) -> HttpResponse:
     """Bulk actions on the selected rows: assign, print the work plan, export."""
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
@@ -270,6 +272,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@permission_required("tickets.transition_notification", raise_exception=True)
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     n = _notification(request, pk)
     inputs = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "to", "version")}
@@ -291,6 +294,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@permission_required("tickets.change_notification", raise_exception=True)
 def add_text(request: HttpRequest, pk: int) -> HttpResponse:
     n = _notification(request, pk)
     form = TextForm(request.POST)
@@ -305,6 +309,7 @@ def add_text(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@permission_required("tickets.change_notification", raise_exception=True)
 def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     n = _notification(request, pk)
     form = ItemForm(request.POST)
@@ -324,6 +329,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@permission_required("tickets.change_notification", raise_exception=True)
 def remove_item(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     n = _notification(request, pk)
     item = Item.objects.filter(notification=n, pk=item_id).first()
@@ -338,6 +344,7 @@ def remove_item(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@permission_required("tickets.change_notification", raise_exception=True)
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     n = _notification(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
@@ -354,6 +361,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@permission_required("tickets.view_notification", raise_exception=True)
 def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     from django.http import FileResponse
 
@@ -361,11 +369,16 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
     found = n.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise Http404
-    return FileResponse(found.file.open("rb"), filename=found.name, content_type=found.content_type)
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:  # the record outlived its file (restored database, cleaned disk)
+        raise Http404 from None
+    return FileResponse(handle, filename=found.name, content_type=found.content_type)
 
 
 @login_required
 @require_POST
+@permission_required("tickets.mail_notification", raise_exception=True)
 def mail(request: HttpRequest, pk: int) -> HttpResponse:
     n = _notification(request, pk)
     form = MailForm(request.POST)

@@ -1,0 +1,753 @@
+"""The permission × scope × masking matrix 权限矩阵: every route × every demo role × own / other centre.
+
+The routes come from the URL conf (pages) and the OpenAPI document (API operations); each one must
+be classified in `PAGES` or `API` below, so a new route that nobody classified fails
+`test_every_route_is_classified`. For every route the matrix asks, for each demo role, with a record
+of the role's own centre (北京朝阳 4002) and one of another centre (广州天河 6001):
+
+- anonymous callers are sent to log in (pages) or refused with 401 (API);
+- a record the role may not see answers 404, one it may see but not use answers 403, never 5xx;
+- no response body (HTML, JSON or xlsx) carries a personal value the role may not see: the records
+  carry canary phone numbers, e-mails and addresses, changed once so that history holds old and new
+  values, and a masked role must find none of them. The one exception is need-to-know: the
+  technician responsible for a notification sees its contact phone and object address on the
+  notification page and the work plan (kefu.tickets.queries.present_for_work).
+
+Expected statuses are derived from rules (the route's permission, the one scope rule
+`visible_to`), not recorded, so a route that skips a check fails here.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kefu.api.services import create_token
+
+ROLE_USERS = [
+    "admin",
+    "manager",
+    "director",
+    "relation",
+    "info",
+    "assistant",
+    "wangmin",
+    "supervisor",
+    "complaints",
+    "keyaccount",
+]
+OWN_OFFICE, OTHER_OFFICE = "4002", "6001"
+OWN_CENTRE, OTHER_CENTRE = "S4002", "F031"
+
+# Canaries: personal values planted on the records (and on their history). "old" values are
+# replaced by "new" ones through the services, so the timeline holds both.
+CANARIES = {
+    "own": {
+        "customer_phone": ("010-61234501", "010-61234502"),
+        "customer_mobile": ("13911110001", "13911110002"),
+        "customer_email": ("own.old@canary.cn", "own.new@canary.cn"),
+        "customer_address": ("北京市朝阳区金丝雀东路101号", "北京市朝阳区金丝雀东路102号"),
+        "contact_mobile": ("13922220001", "13922220002"),
+        "notification_phone": ("13933330001", "13933330002"),
+        "notification_address": ("北京市朝阳区金丝雀西路201号", "北京市朝阳区金丝雀西路202号"),
+        "complaint_phone": ("13944440001", "13944440002"),
+        "staff_phone": ("13955550001", "13955550001"),
+    },
+    "other": {
+        "customer_phone": ("021-61234501", "021-61234502"),
+        "customer_mobile": ("13811110001", "13811110002"),
+        "customer_email": ("other.old@canary.cn", "other.new@canary.cn"),
+        "customer_address": ("广州市天河区金丝雀东路101号", "广州市天河区金丝雀东路102号"),
+        "contact_mobile": ("13822220001", "13822220002"),
+        "notification_phone": ("13833330001", "13833330002"),
+        "notification_address": ("广州市天河区金丝雀西路201号", "广州市天河区金丝雀西路202号"),
+        "complaint_phone": ("13844440001", "13844440002"),
+        "staff_phone": ("13855550001", "13855550001"),
+    },
+}
+# What the responsible technician may see of his own notification, and where.
+NEED_TO_KNOW_KEYS = ("notification_phone", "notification_address")
+# (the page, its edit form, and the page re-rendered after a step on it).
+NEED_TO_KNOW_ROUTES = {
+    "tickets:detail",
+    "tickets:work_plan",
+    "tickets:edit",
+    "tickets:add_text",
+    "tickets:add_item",
+    "tickets:upload",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    """How the matrix exercises one route.
+
+    record: which world record fills the URL (None: a route without a record);
+    perm: the permission the route needs (None: any signed-in staff member);
+    get / post: whether to call it with GET / with an empty POST;
+    public: answers without login (login page, health check).
+    """
+
+    record: str | None = None
+    perm: str | None = None
+    get: bool = True
+    post: bool = False
+    public: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+N = "notification"
+C = "customer"
+# Pages, by URL name.
+PAGES: dict[str, Route] = {
+    "home": Route(),
+    "healthz": Route(public=True),
+    "login": Route(public=True),
+    "logout": Route(get=False, post=False),
+    "set_language": Route(get=False, public=True),
+    "org:structure": Route(),
+    "org:staff_list": Route(perm="org.view_staff"),
+    "org:staff_detail": Route(record="staff", perm="org.view_staff"),
+    "api_tokens": Route(post=True),
+    "api_token_revoke": Route(record="token", get=False, post=True),
+    "customers:list": Route(perm="customers.view_customer"),
+    "customers:create": Route(perm="customers.add_customer", post=True),
+    "customers:export": Route(perm="customers.export_customer"),
+    "customers:import": Route(perm="customers.import_customer", post=True),
+    "customers:pyramid": Route(perm="customers.view_customer"),
+    "customers:recompute": Route(perm="customers.classify_customer", get=False, post=True),
+    "customers:warnings": Route(perm="customers.view_customer"),
+    "customers:access_log": Route(perm="customers.view_access_log"),
+    "customers:autocomplete": Route(perm="customers.view_customer", extra={"q": "0"}),
+    "customers:detail": Route(record=C, perm="customers.view_customer"),
+    "customers:edit": Route(record=C, perm="customers.change_customer", post=True),
+    "customers:reveal": Route(record=C, perm="customers.reveal_personal_data", get=False, post=True),
+    "customers:grade": Route(record=C, perm="customers.classify_customer", get=False, post=True),
+    "customers:contact_add": Route(record=C, perm="customers.add_contact", post=True),
+    "customers:contact_edit": Route(record="contact", perm="customers.change_contact", post=True),
+    "customers:contact_delete": Route(
+        record="contact", perm="customers.delete_contact", get=False, post=True
+    ),
+    "customers:address_add": Route(record=C, perm="customers.add_serviceaddress", post=True),
+    "customers:address_edit": Route(record="address", perm="customers.change_serviceaddress", post=True),
+    "customers:address_delete": Route(
+        record="address", perm="customers.delete_serviceaddress", get=False, post=True
+    ),
+    "customers:partner_add": Route(record=C, perm="customers.add_customerpartner", post=True),
+    "customers:partner_delete": Route(
+        record="partner", perm="customers.delete_customerpartner", get=False, post=True
+    ),
+    "catalog:catalogues": Route(perm="catalog.view_producttype"),
+    "catalog:import": Route(perm="catalog.add_producttype", post=True),
+    "tickets:worklist": Route(perm="tickets.view_notification"),
+    "tickets:create": Route(perm="tickets.add_notification", post=True),
+    "tickets:export": Route(perm="tickets.export_notification"),
+    "tickets:bulk": Route(perm="tickets.assign_notification", get=False, post=True),
+    "tickets:save_view": Route(perm="tickets.view_notification", get=False, post=True),
+    "tickets:work_plan": Route(perm="tickets.view_notification"),
+    "tickets:detail": Route(record=N, perm="tickets.view_notification"),
+    "tickets:edit": Route(record=N, perm="tickets.change_notification", post=True),
+    "tickets:change_status": Route(record=N, perm="tickets.transition_notification", get=False, post=True),
+    "tickets:add_text": Route(record=N, perm="tickets.change_notification", get=False, post=True),
+    "tickets:add_item": Route(record=N, perm="tickets.change_notification", get=False, post=True),
+    "tickets:remove_item": Route(record="item", perm="tickets.change_notification", get=False, post=True),
+    "tickets:upload": Route(record=N, perm="tickets.change_notification", get=False, post=True),
+    "tickets:attachment": Route(record="attachment", perm="tickets.view_notification"),
+    "tickets:mail": Route(record=N, perm="tickets.mail_notification", get=False, post=True),
+    "billing:create_quotation": Route(record=N, perm="billing.add_quotation", get=False, post=True),
+    "billing:decide": Route(record="quotation", perm="billing.change_quotation", get=False, post=True),
+    "billing:create_report": Route(record=N, perm="billing.add_servicereport", get=False, post=True),
+    "complaints:complaint_list": Route(perm="complaints.view_complaint"),
+    "complaints:complaint_export": Route(perm="complaints.view_complaint"),
+    "complaints:complaint_create": Route(perm="complaints.add_complaint", post=True),
+    "complaints:complaint_detail": Route(record="complaint", perm="complaints.view_complaint"),
+    "complaints:complaint_edit": Route(record="complaint", perm="complaints.change_complaint", post=True),
+    "complaints:complaint_transition": Route(
+        record="complaint_step", perm="complaints.change_complaint", post=True
+    ),
+    "complaints:complaint_follow_up": Route(
+        record="complaint", perm="complaints.change_complaint", get=False, post=True
+    ),
+    "complaints:complaint_quality": Route(
+        record="complaint", perm="complaints.change_complaint", get=False, post=True
+    ),
+    "complaints:complaint_report": Route(record="complaint", perm="complaints.view_complaint"),
+    "complaints:quality": Route(perm="complaints.view_complaint"),
+    "complaints:summary": Route(perm="complaints.view_complaint_reports"),
+    "complaints:accident_list": Route(perm="complaints.view_accident"),
+    "complaints:accident_export": Route(perm="complaints.view_accident"),
+    "complaints:accident_create": Route(perm="complaints.add_accident", post=True),
+    "complaints:accident_statistics": Route(perm="complaints.view_complaint_reports"),
+    "complaints:accident_detail": Route(record="accident", perm="complaints.view_accident"),
+    "complaints:accident_edit": Route(record="accident", perm="complaints.change_accident", post=True),
+    "complaints:accident_transition": Route(
+        record="accident_step", perm="complaints.change_accident", post=True
+    ),
+    "complaints:accident_action": Route(
+        record="accident", perm="complaints.change_accident", get=False, post=True
+    ),
+    "complaints:carrier_list": Route(perm="complaints.view_carrier"),
+    "complaints:carrier_create": Route(perm="complaints.add_carrier", post=True),
+    "complaints:carrier_detail": Route(record="carrier", perm="complaints.view_carrier"),
+    "complaints:carrier_edit": Route(record="carrier", perm="complaints.change_carrier", post=True),
+    "complaints:carrier_record": Route(
+        record="carrier_kind", perm="complaints.change_carrier", get=False, post=True
+    ),
+    "channels:notices": Route(),
+    "channels:notice_badge": Route(),
+    "channels:notice_open": Route(record="notice", get=False, post=True),
+    "channels:notices_read_all": Route(get=False, post=True),
+    "channels:outbox": Route(),
+    "channels:mail_retry": Route(record="mail", get=False, post=True),
+}
+
+# API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
+# body: what the matrix asks of them is that a role without the permission or the record never
+# gets a 2xx, and nobody gets a 5xx.
+V1 = "/api/v1"
+API: dict[tuple[str, str], Route] = {
+    ("GET", f"{V1}/me"): Route(),
+    ("GET", f"{V1}/org/staff"): Route(perm="org.view_staff"),
+    ("GET", f"{V1}/org/staff/{{staff_id}}"): Route(record="staff", perm="org.view_staff"),
+    ("GET", f"{V1}/customers/"): Route(perm="customers.view_customer", extra={"q": "0"}),
+    ("POST", f"{V1}/customers/"): Route(perm="customers.add_customer"),
+    ("GET", f"{V1}/customers/choices"): Route(perm="customers.view_customer"),
+    ("GET", f"{V1}/customers/{{customer_id}}"): Route(record=C, perm="customers.view_customer"),
+    ("PATCH", f"{V1}/customers/{{customer_id}}"): Route(record=C, perm="customers.change_customer"),
+    ("POST", f"{V1}/customers/{{customer_id}}/reveal"): Route(
+        record=C, perm="customers.reveal_personal_data"
+    ),
+    ("GET", f"{V1}/customers/{{customer_id}}/contacts"): Route(record=C, perm="customers.view_contact"),
+    ("POST", f"{V1}/customers/{{customer_id}}/contacts"): Route(record=C, perm="customers.add_contact"),
+    ("PATCH", f"{V1}/customers/{{customer_id}}/contacts/{{contact_id}}"): Route(
+        record="contact", perm="customers.change_contact"
+    ),
+    ("DELETE", f"{V1}/customers/{{customer_id}}/contacts/{{contact_id}}"): Route(
+        record="contact", perm="customers.delete_contact"
+    ),
+    ("GET", f"{V1}/customers/{{customer_id}}/addresses"): Route(
+        record=C, perm="customers.view_serviceaddress"
+    ),
+    ("POST", f"{V1}/customers/{{customer_id}}/addresses"): Route(
+        record=C, perm="customers.add_serviceaddress"
+    ),
+    ("PATCH", f"{V1}/customers/{{customer_id}}/addresses/{{address_id}}"): Route(
+        record="address", perm="customers.change_serviceaddress"
+    ),
+    ("DELETE", f"{V1}/customers/{{customer_id}}/addresses/{{address_id}}"): Route(
+        record="address", perm="customers.delete_serviceaddress"
+    ),
+    ("GET", f"{V1}/catalog/{{kind}}"): Route(record="catalog"),
+    ("GET", f"{V1}/notifications/types"): Route(),
+    ("GET", f"{V1}/notifications/"): Route(perm="tickets.view_notification"),
+    ("POST", f"{V1}/notifications/"): Route(perm="tickets.add_notification"),
+    ("GET", f"{V1}/notifications/{{notification_id}}"): Route(record=N, perm="tickets.view_notification"),
+    ("PATCH", f"{V1}/notifications/{{notification_id}}"): Route(record=N, perm="tickets.change_notification"),
+    ("POST", f"{V1}/notifications/{{notification_id}}/transitions"): Route(
+        record=N, perm="tickets.transition_notification"
+    ),
+    ("GET", f"{V1}/notifications/{{notification_id}}/items"): Route(
+        record=N, perm="tickets.view_notification"
+    ),
+    ("POST", f"{V1}/notifications/{{notification_id}}/items"): Route(
+        record=N, perm="tickets.change_notification"
+    ),
+    ("PATCH", f"{V1}/notifications/{{notification_id}}/items/{{item_id}}"): Route(
+        record="item", perm="tickets.change_notification"
+    ),
+    ("DELETE", f"{V1}/notifications/{{notification_id}}/items/{{item_id}}"): Route(
+        record="item", perm="tickets.change_notification"
+    ),
+    ("GET", f"{V1}/notifications/{{notification_id}}/texts"): Route(
+        record=N, perm="tickets.view_notification"
+    ),
+    ("POST", f"{V1}/notifications/{{notification_id}}/texts"): Route(
+        record=N, perm="tickets.change_notification"
+    ),
+    ("POST", f"{V1}/notifications/{{notification_id}}/mail"): Route(
+        record=N, perm="tickets.mail_notification"
+    ),
+    ("GET", f"{V1}/complaints/"): Route(perm="complaints.view_complaint"),
+    ("POST", f"{V1}/complaints/"): Route(perm="complaints.add_complaint"),
+    ("GET", f"{V1}/complaints/{{complaint_id}}"): Route(record="complaint", perm="complaints.view_complaint"),
+    ("POST", f"{V1}/complaints/{{complaint_id}}/transitions"): Route(
+        record="complaint", perm="complaints.change_complaint"
+    ),
+    ("POST", f"{V1}/complaints/{{complaint_id}}/follow-ups"): Route(
+        record="complaint", perm="complaints.change_complaint"
+    ),
+    ("GET", f"{V1}/complaints/accidents/"): Route(perm="complaints.view_accident"),
+    ("POST", f"{V1}/complaints/accidents/"): Route(perm="complaints.add_accident"),
+    ("GET", f"{V1}/complaints/accidents/{{accident_id}}"): Route(
+        record="accident", perm="complaints.view_accident"
+    ),
+    ("POST", f"{V1}/complaints/accidents/{{accident_id}}/transitions"): Route(
+        record="accident", perm="complaints.change_accident"
+    ),
+    ("POST", f"{V1}/complaints/accidents/{{accident_id}}/actions"): Route(
+        record="accident", perm="complaints.change_accident"
+    ),
+    ("GET", f"{V1}/worktime/deadline"): Route(extra={"start": "2026-12-01T09:00:00+08:00", "hours": "8"}),
+    ("GET", f"{V1}/worktime/days"): Route(extra={"year": "2026"}),
+    ("GET", f"{V1}/channels/notices"): Route(),
+    ("POST", f"{V1}/channels/notices/read"): Route(),
+    ("GET", f"{V1}/channels/mail"): Route(),
+}
+
+
+def url_names() -> set[str]:
+    """Every named page route of the URL conf (the admin and the API have their own checks)."""
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in ("admin", "api"):
+                    continue
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+# --------------------------------------------------------------------------- the world
+
+
+@dataclass
+class World:
+    users: dict
+    records: dict  # side → record kind → url kwargs
+    canaries: dict  # side → key → (old, new)
+    visible: dict  # (username, side, record kind) → may see
+
+
+def _plant(side: str, objs: dict, admin) -> None:
+    """Put the canaries on one side's records, through the services, so history holds them."""
+    from kefu.complaints import services as complaint_services
+    from kefu.customers import services as customer_services
+    from kefu.org.models import Staff
+    from kefu.tickets import services as ticket_services
+
+    values = CANARIES[side]
+    customer = objs["customer"]
+    type(customer).objects.filter(pk=customer.pk).update(
+        phone=values["customer_phone"][0],
+        mobile=values["customer_mobile"][0],
+        email=values["customer_email"][0],
+        address=values["customer_address"][0],
+        key_account_manager=None,
+    )
+    customer.refresh_from_db()
+    customer_services.update_customer(
+        customer,
+        actor=admin,
+        expected_version=None,
+        phone=values["customer_phone"][1],
+        mobile=values["customer_mobile"][1],
+        email=values["customer_email"][1],
+        address=values["customer_address"][1],
+    )
+    contact = objs["contact"]
+    type(contact).objects.filter(pk=contact.pk).update(mobile=values["contact_mobile"][0])
+    contact.refresh_from_db()
+    customer_services.update_contact(contact, actor=admin, mobile=values["contact_mobile"][1])
+
+    notification = objs["notification"]
+    type(notification).objects.filter(pk=notification.pk).update(
+        contact_phone=values["notification_phone"][0], object_address=values["notification_address"][0]
+    )
+    notification.refresh_from_db()
+    ticket_services.update_notification(
+        actor=admin,
+        notification=notification,
+        expected_version=None,
+        contact_phone=values["notification_phone"][1],
+        object_address=values["notification_address"][1],
+    )
+    complaint = objs["complaint"]
+    type(complaint).objects.filter(pk=complaint.pk).update(contact_phone=values["complaint_phone"][0])
+    complaint.refresh_from_db()
+    complaint_services.update_complaint(
+        complaint, actor=admin, expected_version=None, contact_phone=values["complaint_phone"][1]
+    )
+    Staff.objects.filter(pk=objs["staff"].pk).update(phone=values["staff_phone"][0])
+
+
+def _pick(side: str, wangmin_staff) -> dict:
+    """One record of each kind in the side's centre, ready to be planted."""
+    from kefu.billing.models import Quotation
+    from kefu.channels.models import Notice, OutboundMail
+    from kefu.complaints.models import Accident, Carrier, Complaint
+    from kefu.customers.models import Contact, Customer, CustomerPartner, ServiceAddress
+    from kefu.org.models import SalesOffice, Staff, WorkCentre
+    from kefu.tickets.models import Attachment, Item, Notification
+    from kefu.workflow.choices import Stage
+
+    office = SalesOffice.objects.get(code=OWN_OFFICE if side == "own" else OTHER_OFFICE)
+    centre = WorkCentre.objects.get(code=OWN_CENTRE if side == "own" else OTHER_CENTRE)
+    customer = Customer.objects.filter(sales_office=office).order_by("pk").first()
+    contact = Contact.objects.filter(customer=customer).first() or Contact.objects.create(
+        customer=customer, name="联系人"
+    )
+    address = ServiceAddress.objects.filter(customer=customer).first() or ServiceAddress.objects.create(
+        customer=customer, address=f"{office.name}服务地址"
+    )
+    partner_customer = Customer.objects.filter(sales_office=office).exclude(pk=customer.pk).first()
+    partner = CustomerPartner.objects.create(customer=customer, function="SH", partner=partner_customer)
+    notification = (
+        Notification.objects.filter(sales_office=office, work_centre=centre)
+        .exclude(stage=Stage.COMPLETED)
+        .order_by("pk")
+        .first()
+    )
+    Notification.objects.filter(pk=notification.pk).update(
+        customer=customer, responsible=wangmin_staff if side == "own" else None
+    )
+    notification.refresh_from_db()
+    item = Item.objects.filter(notification=notification).first()
+    attachment = Attachment.objects.create(
+        notification=notification,
+        file=default_storage.save(f"matrix/{side}.txt", ContentFile(b"photo")),
+        name="photo.txt",
+        content_type="text/plain",
+        size=5,
+    )
+    quotation = Quotation.objects.filter(notification__sales_office=office).first()
+    complaint = Complaint.objects.filter(sales_office=office, is_open=True).order_by("pk").first()
+    accident = Accident.objects.filter(sales_office=office, is_open=True).order_by("pk").first()
+    staff = Staff.objects.filter(sales_offices=office).exclude(user__username="admin").order_by("pk").first()
+    mail = OutboundMail.objects.filter(
+        content_type=ContentType.objects.get_for_model(Notification),
+        object_id__in=Notification.objects.filter(sales_office=office).values("pk"),
+    ).first()
+    return {
+        "office": office,
+        "customer": customer,
+        "contact": contact,
+        "address": address,
+        "partner": partner,
+        "notification": notification,
+        "item": item,
+        "attachment": attachment,
+        "quotation": quotation,
+        "complaint": complaint,
+        "accident": accident,
+        "staff": staff,
+        "mail": mail,
+        "carrier": Carrier.objects.order_by("pk").first(),
+        "notice_model": Notice,
+    }
+
+
+def _url_kwargs(kind: str, objs: dict, user) -> dict:
+    """URL kwargs for a record kind, for one side's records (a notice and a token are the user's)."""
+    from kefu.workflow.models import Transition
+
+    if kind == "complaint_step":
+        complaint = objs["complaint"]
+        step = (
+            Transition.objects.filter(from_status_id=complaint.status_id).select_related("to_status").first()
+        )
+        return {"pk": complaint.pk, "to": step.to_status.code}
+    if kind == "accident_step":
+        accident = objs["accident"]
+        step = (
+            Transition.objects.filter(from_status_id=accident.status_id).select_related("to_status").first()
+        )
+        return {"pk": accident.pk, "to": step.to_status.code}
+    if kind == "carrier_kind":
+        return {"pk": objs["carrier"].pk, "kind": "training"}
+    if kind in ("contact", "address", "partner"):
+        obj = objs[kind]
+        return {"pk": obj.customer_id, f"{kind}_id": obj.pk}
+    if kind == "item":
+        return {"pk": objs["item"].notification_id, "item_id": objs["item"].pk}
+    if kind == "attachment":
+        return {"pk": objs["attachment"].notification_id, "attachment_id": objs["attachment"].pk}
+    if kind == "notice":
+        notice = objs["notices"].get(user.username) if user else None
+        return {"pk": notice.pk if notice else 0}
+    if kind == "token":
+        token = objs["tokens"].get(user.username) if user else None
+        return {"pk": token.pk if token else 0}
+    if kind == "notification":
+        return {"pk": objs["notification"].pk}
+    return {"pk": objs[kind].pk}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo company, with canaries planted; rolled back when the module ends."""
+    from kefu.channels.models import Notice
+    from kefu.org.models import Staff
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("demo", verbosity=0)
+            users = {u.username: u for u in get_user_model().objects.filter(username__in=ROLE_USERS)}
+            admin = users["admin"]
+            wangmin = Staff.objects.get(user__username="wangmin")
+            objs = {side: _pick(side, wangmin) for side in ("own", "other")}
+            for side in ("own", "other"):
+                _plant(side, objs[side], admin)
+            # A notice and a token of each user on the own side; the other side holds another
+            # user's, which must never open.
+            for side, holder in (("own", None), ("other", "tj_tech")):
+                objs[side]["notices"], objs[side]["tokens"] = {}, {}
+                for name, user in users.items():
+                    owner = user if holder is None else get_user_model().objects.get(username=holder)
+                    objs[side]["notices"][name] = Notice.objects.create(
+                        recipient=owner, message="矩阵", url="/"
+                    )
+                    token, _key = create_token(actor=owner, name=f"matrix-{side}-{name}")
+                    objs[side]["tokens"][name] = token
+            yield World(users=users, records=objs, canaries=CANARIES, visible={})
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            for side in ("own", "other"):
+                default_storage.delete(f"matrix/{side}.txt")
+
+
+def _text(response) -> str:
+    """Everything a response carries, as text: HTML, JSON, or the XML parts of an xlsx."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    return content.decode("utf-8", "replace")
+
+
+def _call(client: Client, method: str, url: str, **data):
+    """One request in its own savepoint, rolled back, so no request changes what the next sees."""
+    with transaction.atomic():
+        response = getattr(client, method)(url, data or {})
+        text = _text(response)
+        transaction.set_rollback(True)
+    return response, text
+
+
+def _may_see(user, kind: str, obj) -> bool:
+    """The one scope rule, asked directly: may `user` see this record?"""
+    model = type(obj)
+    manager = model._default_manager
+    if hasattr(manager, "visible_to"):
+        return manager.visible_to(user).filter(pk=obj.pk).exists()
+    return True
+
+
+def _masked(user) -> bool:
+    return not user.has_perm("customers.view_personal_data")
+
+
+SCOPED_RECORD = {
+    "customer": "customer",
+    "contact": "customer",
+    "address": "customer",
+    "partner": "customer",
+    "notification": "notification",
+    "item": "notification",
+    "attachment": "notification",
+    "quotation": "notification",
+    "complaint": "complaint",
+    "complaint_step": "complaint",
+    "accident": "accident",
+    "accident_step": "accident",
+    "staff": "staff",
+}
+
+
+def _expected(route: Route, user, side: str, objs: dict) -> set[int]:
+    """What a route may answer `user` for a record of `side`: derived from the rules."""
+    from kefu.tickets.models import Notification
+
+    allowed = route.perm is None or user.has_perm(route.perm)
+    visible = True
+    if route.record == "quotation":
+        visible = _may_see(user, "notification", objs["quotation"].notification)
+    elif route.record == "mail":
+        # The outbox shows the mail of visible records to holders of the outbox permission,
+        # and to everyone else only what they sent themselves (kefu.channels.queries.outbox).
+        visible = objs["mail"].created_by_id == user.pk or (
+            user.has_perm("channels.view_outboundmail")
+            and _may_see(user, "notification", Notification.objects.get(pk=objs["mail"].object_id))
+        )
+    elif route.record in SCOPED_RECORD:
+        owner_kind = SCOPED_RECORD[route.record]
+        visible = _may_see(user, owner_kind, objs[owner_kind])
+    if route.record in ("notice", "token") and side == "other":
+        visible = False
+    if not visible:
+        return {404} if allowed else {403, 404}
+    if not allowed:
+        return {403}
+    return {200, 302, 400, 409}
+
+
+def _hidden_canaries(world: World, user, route_name: str) -> list[str]:
+    """The planted values `user` must not find in this route's answer."""
+    hidden = []
+    for side, values in world.canaries.items():
+        for key, pair in values.items():
+            if key == "staff_phone":
+                if user.has_perm("org.view_personal_data"):
+                    continue
+            elif not _masked(user) or (
+                key in NEED_TO_KNOW_KEYS
+                and side == "own"
+                and user.username == "wangmin"
+                and route_name in NEED_TO_KNOW_ROUTES
+            ):
+                continue
+            hidden.extend(pair)
+    return sorted(set(hidden))
+
+
+def _page_calls(name: str, route: Route, world: World, user):
+    """(side, method, url, data) for every call the matrix makes of one page route."""
+    sides = ("own", "other") if route.record else ("own",)
+    for side in sides:
+        kwargs = _url_kwargs(route.record, world.records[side], user) if route.record else {}
+        url = reverse(name, kwargs=kwargs)
+        if route.get:
+            yield side, "get", url, dict(route.extra)
+        if route.post:
+            yield side, "post", url, {}
+
+
+def _check_answer(problems: list, label: str, response, text: str, expected: set[int], hidden: list[str]):
+    status = response.status_code
+    if status >= 500 or status not in expected:
+        problems.append(f"{label}: {status}, expected one of {sorted(expected)}")
+    leaked = [value for value in hidden if value in text]
+    if leaked:
+        problems.append(f"{label}: carries hidden personal values {leaked}")
+
+
+def test_every_route_is_classified():
+    from kefu.api.site import api
+
+    assert url_names() - set(PAGES) == set(), "pages the matrix does not know: classify them in PAGES"
+    assert set(PAGES) - url_names() == set(), "PAGES names routes that no longer exist"
+    schema = api.get_openapi_schema()
+    operations = {
+        (method.upper(), path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
+    assert operations - set(API) == set(), "API operations the matrix does not know: classify them in API"
+    assert set(API) - operations == set(), "API names operations that no longer exist"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_matrix(world, name):
+    route = PAGES[name]
+    problems: list[str] = []
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    for _side, method, url, data in _page_calls(name, route, world, None):
+        response, _ = _call(anonymous, method, url, **data)
+        if not route.public and response.status_code not in (302, 405):
+            problems.append(f"anonymous {method.upper()} {url}: {response.status_code}, expected a login")
+        if not route.public and response.status_code == 302 and "/login/" not in response["Location"]:
+            problems.append(f"anonymous {method.upper()} {url}: sent to {response['Location']}")
+    for username in ROLE_USERS:
+        user = world.users[username]
+        client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+        client.force_login(user)
+        hidden = _hidden_canaries(world, user, name)
+        for side, method, url, data in _page_calls(name, route, world, user):
+            response, text = _call(client, method, url, **data)
+            expected = _expected(route, user, side, world.records[side])
+            if route.public:
+                expected = {200, 302, 405}
+            _check_answer(
+                problems, f"{username} {side} {method.upper()} {url}", response, text, expected, hidden
+            )
+            if os.environ.get("KEFU_MATRIX_REPORT"):
+                print(
+                    f"{name:40} {username:11} {side:5} {method:4} {response.status_code} {sorted(expected)}"
+                )
+    assert not problems, "\n".join(problems)
+
+
+API_PARAMS = {
+    "customer_id": lambda objs: objs["customer"].pk,
+    "contact_id": lambda objs: objs["contact"].pk,
+    "address_id": lambda objs: objs["address"].pk,
+    "notification_id": lambda objs: objs["notification"].pk,
+    "item_id": lambda objs: objs["item"].pk,
+    "complaint_id": lambda objs: objs["complaint"].pk,
+    "accident_id": lambda objs: objs["accident"].pk,
+    "staff_id": lambda objs: objs["staff"].pk,
+    "kind": lambda objs: "product-type",
+}
+
+
+def _api_url(path: str, objs: dict) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(API_PARAMS[m.group(1)](objs)), path)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", sorted(API), ids=lambda op: f"{op[0]} {op[1]}")
+def test_api_matrix(world, operation):
+    method, path = operation
+    route = API[operation]
+    problems: list[str] = []
+    sides = ("own", "other") if route.record and route.record != "catalog" else ("own",)
+    for side in sides:
+        url = _api_url(path, world.records[side])
+        anonymous = Client(HTTP_HOST="127.0.0.1")
+        response, _ = _api_call(anonymous, method, url, route)
+        if response.status_code != 401:
+            problems.append(f"anonymous {method} {url}: {response.status_code}, expected 401")
+    for username in ROLE_USERS:
+        user = world.users[username]
+        _token, key = create_token(actor=user, name="matrix")
+        client = Client(
+            HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {key}", raise_request_exception=False
+        )
+        hidden = _hidden_canaries(world, user, f"api {path}")
+        for side in sides:
+            url = _api_url(path, world.records[side])
+            response, text = _api_call(client, method, url, route)
+            expected = _expected(route, user, side, world.records[side])
+            if method != "GET":
+                # An empty body may be refused before the permission is asked (400), and a
+                # permitted write may do anything but fail; a refused one never gets a 2xx.
+                expected = set(range(200, 500)) if expected >= {200} else expected | {400, 405, 409}
+            _check_answer(problems, f"{username} {side} {method} {url}", response, text, expected, hidden)
+            if response.status_code >= 400 and "application/json" not in response.get("Content-Type", ""):
+                problems.append(f"{username} {side} {method} {url}: an error that is not JSON")
+            if os.environ.get("KEFU_MATRIX_REPORT"):
+                print(
+                    f"{method} {path:55} {username:11} {side:5} {response.status_code} {sorted(expected)[:6]}"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def _api_call(client: Client, method: str, url: str, route: Route):
+    with transaction.atomic():
+        if method == "GET":
+            response = client.get(url, route.extra)
+        else:
+            response = getattr(client, method.lower())(url, data="{}", content_type="application/json")
+        text = _text(response)
+        transaction.set_rollback(True)
+    return response, text
