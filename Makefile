@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_LINK_MODE := copy
 
-.PHONY: run test install lint format messages e2e clean
+.PHONY: run test install lint typecheck format messages e2e clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -36,6 +36,10 @@ e2e: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Types: core, workflow, timeline, api and every services.py (the list is in pyproject.toml).
+typecheck: install
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -28,10 +28,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
     fields = ["user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = TokenAddForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
         return ["user", "name", "days_valid"] if obj is None else self.fields

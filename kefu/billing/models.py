@@ -12,10 +12,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kefu.billing.choices import LineKind, QuotationStatus
-from kefu.core.models import TimeStampedModel, VersionedModel
+from kefu.core.models import Digits, TimeStampedModel, VersionedModel
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: Digits = {"max_digits": 12, "decimal_places": 2}
 
 
 class QuotationQuerySet(ScopedQuerySet):

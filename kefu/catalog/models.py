@@ -35,6 +35,7 @@ class TwoLevelEntry(CatalogEntry):
         blank=True,
         related_name="children",
     )
+    parent_id: int | None  # the column behind `parent` (the stubs do not see it on an abstract model)
 
     class Meta(CatalogEntry.Meta):
         abstract = True
@@ -44,7 +45,7 @@ class TwoLevelEntry(CatalogEntry):
         return 2 if self.parent_id else 1
 
     def clean(self) -> None:
-        if self.parent_id and self.parent.parent_id:
+        if self.parent is not None and self.parent.parent_id:
             raise ValidationError({"parent": _("Only two levels are allowed: choose a first-level entry.")})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An entry cannot be its own parent.")})

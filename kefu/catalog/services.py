@@ -13,7 +13,7 @@ from kefu.catalog.models import ColourCode, Material, ProductType, ReasonCode
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.timeline.registry import register
 
-KINDS = {
+KINDS: dict[str, type[ProductType] | type[ColourCode] | type[ReasonCode] | type[Material]] = {
     "product_type": ProductType,
     "colour_code": ColourCode,
     "reason_code": ReasonCode,
@@ -79,16 +79,16 @@ def import_catalog(*, actor, kind: str, rows: list[list[str]]) -> dict:
             obj.name = name
             obj.is_active = True
             extra = [*row[2:], "", "", ""]
-            if model in (ProductType, ColourCode):
+            if isinstance(obj, ProductType | ColourCode):
                 parent_code = extra[0]
-                obj.parent = model.objects.filter(code=parent_code).first() if parent_code else None
+                obj.parent = type(obj).objects.filter(code=parent_code).first() if parent_code else None
                 if parent_code and obj.parent is None:
                     errors.append(
                         _("Row %(row)d: parent %(code)s does not exist.")
                         % {"row": index, "code": parent_code}
                     )
                     continue
-            if model is Material:
+            if isinstance(obj, Material):
                 obj.unit = extra[0] or obj.unit or "PC"
                 try:
                     obj.price = Decimal(extra[1]) if extra[1] else obj.price

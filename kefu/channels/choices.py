@@ -11,4 +11,5 @@ class MailStatus(models.TextChoices):
 
     @classmethod
     def colour(cls, value: str) -> str:
-        return {cls.QUEUED: "secondary", cls.SENT: "success", cls.FAILED: "danger"}.get(value, "secondary")
+        colours: dict[str, str] = {cls.QUEUED: "secondary", cls.SENT: "success", cls.FAILED: "danger"}
+        return colours.get(value, "secondary")

@@ -87,7 +87,8 @@ class AccidentSeverity(models.TextChoices):
 
     @classmethod
     def rank(cls, value: str) -> int:
-        return {cls.GENERAL: 0, cls.MAJOR: 1, cls.SEVERE: 2}.get(value, 0)
+        ranks: dict[str, int] = {cls.GENERAL: 0, cls.MAJOR: 1, cls.SEVERE: 2}
+        return ranks.get(value, 0)
 
 
 class HandlingMethod(models.TextChoices):

@@ -30,11 +30,11 @@ from kefu.complaints.choices import (
     Responsibility,
     Satisfaction,
 )
-from kefu.core.models import TimeStampedModel, VersionedModel
+from kefu.core.models import Digits, TimeStampedModel, VersionedModel
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
 from kefu.worktime.choices import ClockMode
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: Digits = {"max_digits": 14, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 COMPLAINT_PROFILE = "KS"

@@ -6,6 +6,7 @@ import importlib
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -226,7 +227,7 @@ def create_complaint(
 
 def _sync_material(complaint: Complaint) -> None:
     """A catalogue material fills the material number and text used to group recurring complaints."""
-    if complaint.material_id:
+    if complaint.material is not None:
         complaint.material_code = complaint.material.code
         complaint.material_name = complaint.material.name
 
@@ -471,7 +472,7 @@ def escalate_late(now: datetime | None = None) -> int:
 def severity_for(loss: Decimal) -> tuple[str, list[AccidentThreshold]]:
     """Severity of a loss and the thresholds it is over ("over" = strictly greater, per seed 003)."""
     crossed = [t for t in AccidentThreshold.objects.order_by("amount") if loss > t.amount]
-    severity = AccidentSeverity.GENERAL
+    severity: str = AccidentSeverity.GENERAL
     for threshold in crossed:
         if AccidentSeverity.rank(threshold.severity) > AccidentSeverity.rank(severity):
             severity = threshold.severity
@@ -519,12 +520,13 @@ def apply_loss_rules(accident: Accident, *, actor) -> list[str]:
         }
         body = f"{subject}\n{accident.place}\n{accident.description}"
         transaction.on_commit(
-            lambda r=recipients, d=department, s=subject, b=body: _deliver(
-                recipients=r,
+            partial(
+                _deliver,
+                recipients=recipients,
                 target=accident,
-                department=d,
-                subject=s,
-                body=b,
+                department=department,
+                subject=subject,
+                body=body,
                 url=accident_url(accident),
                 actor=actor,
             )

@@ -172,4 +172,4 @@ def watch(*model_classes: type[models.Model]) -> None:
 def by_code(model: type[models.Model], code: str, **filters) -> models.Model | None:
     """The record of `model` with `code` (and `filters`), buffered; None when there is none."""
     key = f"{model._meta.label_lower}:{code}:{sorted(filters.items())}"
-    return get(key, lambda: model.objects.filter(code=code, **filters).first())
+    return get(key, lambda: model._default_manager.filter(code=code, **filters).first())

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from django.db import models
 from django.db.models import F
 
 from kefu.core.errors import ConcurrentUpdate
+from kefu.core.models import VersionedModel
 
 
-def save_versioned(obj: models.Model, *, expected_version: int | None, update_fields: list[str]) -> None:
+def save_versioned(obj: VersionedModel, *, expected_version: int | None, update_fields: list[str]) -> None:
     """Save `update_fields` only if the stored version is still `expected_version`.
 
     One conditional UPDATE, so it is atomic on every database without a lock held across the
     user's think time. `expected_version=None` means the caller holds a row lock already.
     """
     model = type(obj)
+    columns = {f.name: f for f in model._meta.concrete_fields}
     fields = sorted(set(update_fields) | {"updated_at"})
-    values = {name: getattr(obj, model._meta.get_field(name).attname) for name in fields}
+    values = {name: getattr(obj, columns[name].attname) for name in fields}
     for name in fields:
-        field = model._meta.get_field(name)
-        if getattr(field, "auto_now", False):
-            values[name] = field.pre_save(obj, add=False)
+        if getattr(columns[name], "auto_now", False):
+            values[name] = columns[name].pre_save(obj, add=False)
     query = model._base_manager.filter(pk=obj.pk)
     if expected_version is not None:
         query = query.filter(version=expected_version)

@@ -32,7 +32,8 @@ class SecurityHeadersMiddleware:
         if path.startswith("/static/"):
             return response
         if "Content-Security-Policy" not in response:
-            policy = DOCS_CSP if path.startswith("/api/v1/docs") else CSP.format(nonce=request.csp_nonce)
+            nonce = request.csp_nonce  # type: ignore[attr-defined]
+            policy = DOCS_CSP if path.startswith("/api/v1/docs") else CSP.format(nonce=nonce)
             response["Content-Security-Policy"] = policy
         user = getattr(request, "user", None)
         if path.startswith("/api/") or (user is not None and user.is_authenticated):

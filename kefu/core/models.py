@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Digits(TypedDict):
+    """The size of a money column 金额, spread into a DecimalField: `DecimalField(_(..), **MONEY)`."""
+
+    max_digits: int
+    decimal_places: int
 
 
 class TimeStampedModel(models.Model):

@@ -63,6 +63,11 @@ class WriteOnlyPersonalData:
     its mask, as a placeholder) and an empty field keeps what is stored."""
 
     write_only: list[str] = []
+    # Provided by the ModelForm this mixes into.
+    fields: dict[str, Any]
+    initial: dict[str, Any]
+    instance: Any
+    cleaned_data: dict[str, Any]
 
     def make_write_only(self, masked: bool) -> None:
         self.write_only = [name for name in PERSONAL_FIELDS if masked and name in self.fields]

@@ -10,7 +10,9 @@ the single-record form and raises NotFound for missing and forbidden alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 
@@ -73,12 +75,17 @@ def scope_q(paths: ScopePaths, scope: UserScope) -> Q:
     return q
 
 
-def access(queryset_or_model, user, pk) -> models.Model:
+M = TypeVar("M", bound=models.Model)
+
+
+def access(queryset_or_model: type[M] | models.QuerySet[M], user, pk) -> M:
     """Return the record `pk` if `user` may see it; NotFound for missing and forbidden alike."""
-    qs = queryset_or_model.objects.all() if isinstance(queryset_or_model, type) else queryset_or_model
+    qs = (
+        queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
+    )
     try:
-        return qs.visible_to(user).get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+        return cast(M, cast(ScopedQuerySet, qs).visible_to(user).get(pk=pk))
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
 

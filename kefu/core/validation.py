@@ -13,7 +13,7 @@ def loaded_relations(obj: models.Model) -> list[str]:
     return [
         f.name
         for f in obj._meta.concrete_fields
-        if f.is_relation and f.is_cached(obj) and getattr(obj, f.attname) is not None
+        if isinstance(f, models.ForeignKey) and f.is_cached(obj) and getattr(obj, f.attname) is not None
     ]
 
 
@@ -39,6 +39,7 @@ def model_decimal(value, *, model: type[models.Model], field: str, name: str | N
     from django.utils.translation import gettext as _
 
     column = model._meta.get_field(field)
+    assert isinstance(column, models.DecimalField), f"{model.__name__}.{field} is not a money column"
     label = name or field
     try:
         number = Decimal(str(value).strip())

@@ -16,7 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.models import TimeStampedModel, VersionedModel
+from kefu.core.models import Digits, TimeStampedModel, VersionedModel
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
 from kefu.customers.choices import (
     AccessAction,
@@ -34,7 +34,7 @@ from kefu.customers.choices import (
 
 number_validator = RegexValidator(r"^\d{10}$", _("A customer number has exactly 10 digits."))
 postal_code_validator = RegexValidator(r"^\d{6}$", _("A postal code has 6 digits."))
-MONEY = {"max_digits": 16, "decimal_places": 2}
+MONEY: Digits = {"max_digits": 16, "decimal_places": 2}
 _PHONE_CHARS = re.compile(r"^\+?[0-9][0-9\- ()]*$")
 
 
@@ -222,7 +222,7 @@ class Customer(VersionedModel):
 
     def clean(self) -> None:
         errors = {}
-        if self.number and not number_validator.regex.match(self.number):
+        if self.number and not re.match(number_validator.regex, self.number):
             errors["number"] = [number_validator.message]
         if self.key_account_manager_id and not self.is_key_account:
             errors["key_account_manager"] = [_("Only a key account has a key-account manager.")]

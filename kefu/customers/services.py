@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -600,7 +601,7 @@ def anomaly_expression(rules: dict[str, AnomalyRule], now: dt.datetime):
                 When(complaints_90d__gte=int(rule.threshold), then=4), default=0, output_field=IntegerField()
             )
         )
-    expr = Value(0, output_field=IntegerField())
+    expr: Value | CombinedExpression = Value(0, output_field=IntegerField())
     for part in parts:
         expr = expr + part
     return expr

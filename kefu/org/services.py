@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -29,10 +31,10 @@ def create_staff(
     personnel_number: str,
     name: str,
     password: str | None = None,
-    roles: list[str] = (),
+    roles: Sequence[str] = (),
     department: Department | None = None,
-    sales_offices: list[SalesOffice] = (),
-    work_centres: list[WorkCentre] = (),
+    sales_offices: Sequence[SalesOffice] = (),
+    work_centres: Sequence[WorkCentre] = (),
     phone: str = "",
     email: str = "",
     title: str = "",
@@ -73,7 +75,7 @@ def create_staff(
     return staff
 
 
-def set_roles(staff: Staff, role_codes: list[str], *, actor, record_event: bool = True) -> None:
+def set_roles(staff: Staff, role_codes: Sequence[str], *, actor, record_event: bool = True) -> None:
     """Replace the staff member's roles; the admin 'is_staff' flag follows the administrator role."""
     roles = list(Role.objects.filter(code__in=role_codes).select_related("group"))
     unknown = set(role_codes) - {r.code for r in roles}

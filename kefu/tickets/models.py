@@ -198,6 +198,11 @@ class Notification(VersionedModel):
     def __str__(self) -> str:
         return f"{self.number} {self.description}"
 
+    # Set in memory by create_notification, never stored: the call was an idempotent replay, and
+    # what it just wrote (so the response needs no re-read).
+    replayed: bool = False
+    just_written: dict | None = None
+
     # --- the workflow engine's protocol -------------------------------------------------
     def workflow_profile(self):
         return self.type.profile

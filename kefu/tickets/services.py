@@ -32,7 +32,7 @@ from kefu.tickets.models import (
     NotificationType,
     Partner,
 )
-from kefu.timeline.services import diff, field_value, record, snapshot
+from kefu.timeline.services import diff, field_label, field_value, record, snapshot
 from kefu.workflow.choices import Stage
 from kefu.workflow.engine import initial_status
 from kefu.workflow.engine import transition as workflow_transition
@@ -212,7 +212,7 @@ def _clean(notification: Notification, exclude: list[str] | None = None) -> None
         if wc_office.sales_organization_id != notification.sales_office.sales_organization_id:
             errors["work_centre"] = [_("The work centre belongs to another branch.")]
     if (
-        notification.sales_group_id
+        notification.sales_group is not None
         and notification.sales_group.sales_office_id != notification.sales_office_id
     ):
         errors["sales_group"] = [_("The sales group belongs to another responsibility centre.")]
@@ -285,7 +285,7 @@ def create_notification(
     )
     _clean(notification)
     if (
-        notification.responsible_id
+        notification.responsible is not None
         and notification.responsible.user_id
         and not notification.responsible.is_active
     ):
@@ -429,7 +429,7 @@ def update_notification(
         save_versioned(notification, expected_version=expected_version, update_fields=changed)
         if "description" in changed:
             reindex(notification)
-        labels = {name: str(Notification._meta.get_field(name).verbose_name) for name in changed}
+        labels = {name: field_label(Notification, name) for name in changed}
         record(
             notification,
             events.CHANGED.code,

@@ -56,10 +56,19 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict:
     return {name: field_value(instance, name) for name in fields}
 
 
+def field_label(model: type[models.Model], name: str) -> str:
+    """A field's verbose name as history shows it (the name itself for a reverse relation)."""
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
 def field_value(instance: models.Model, name: str):
     """A field's value; a foreign key emptied by a form reads as None (Django's descriptor would
     raise for a required one, and validation must be the one to say so, naming the field)."""
     field = instance._meta.get_field(name)
-    if field.many_to_one and getattr(instance, field.attname) is None:
+    if (
+        isinstance(field, models.ForeignKey)
+        and field.many_to_one
+        and getattr(instance, field.attname) is None
+    ):
         return None
     return getattr(instance, name)

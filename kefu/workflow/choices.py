@@ -17,10 +17,11 @@ class Stage(models.TextChoices):
 
     @classmethod
     def colour(cls, value: str) -> str:
-        return {
+        colours: dict[str, str] = {
             cls.OUTSTANDING: "warning",
             cls.IN_PROCESS: "primary",
             cls.POSTPONED: "secondary",
             cls.COMPLETED: "success",
             cls.CANCELLED: "dark",
-        }.get(value, "secondary")
+        }
+        return colours.get(value, "secondary")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol, cast
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -18,11 +19,25 @@ from django.utils.translation import gettext as _
 from kefu.core import buffer
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFailed
+from kefu.core.models import VersionedModel
 from kefu.org.scope import role_codes
 from kefu.timeline.services import record
 from kefu.workflow.errors import TransitionNotAllowed, UnknownStatus
 from kefu.workflow.events import TRANSITION
 from kefu.workflow.models import Status, StatusProfile, Transition
+
+
+class StatusRecord(Protocol):
+    """What the engine needs of a record (Notification, Complaint, Accident): see the module doc."""
+
+    pk: Any
+    status: Any  # the ForeignKey to Status (the stubs type its read and write sides apart)
+
+    @property
+    def version(self) -> int: ...
+
+    def workflow_profile(self) -> StatusProfile: ...
+
 
 Followup = Callable[[models.Model, Transition, dict, object], None]
 _followups: list[Followup] = []
@@ -92,12 +107,12 @@ def can_make(transition: Transition, user) -> bool:
     return not allowed or bool(allowed & role_codes(user))
 
 
-def available_transitions(obj: models.Model, user) -> list[Transition]:
+def available_transitions(obj: StatusRecord, user) -> list[Transition]:
     """The moves `user` may make on `obj` now (for buttons and the API's `allowed` list)."""
     return [t for t in _candidates(obj.workflow_profile(), obj.status) if can_make(t, user)]
 
 
-def _missing_fields(transition: Transition, obj: models.Model, inputs: dict) -> dict[str, list[str]]:
+def _missing_fields(transition: Transition, obj: StatusRecord, inputs: dict) -> dict[str, list[str]]:
     missing = {}
     for name in transition.required_fields or []:
         value = inputs.get(name)
@@ -111,7 +126,7 @@ def _missing_fields(transition: Transition, obj: models.Model, inputs: dict) -> 
 
 
 def transition(
-    obj: models.Model, to: str, *, actor, inputs: dict | None = None, expected_version: int | None = None
+    obj: StatusRecord, to: str, *, actor, inputs: dict | None = None, expected_version: int | None = None
 ) -> Outcome:
     """Move `obj` to status `to`, checking the profile, the actor's role and the required inputs.
 
@@ -119,14 +134,15 @@ def transition(
     runs follow-ups (mail to departments, notices) after commit. Nothing changes on refusal.
     """
     inputs = {k: v for k, v in (inputs or {}).items() if v not in (None, "")}
-    model = type(obj)
+    model = cast("type[VersionedModel]", type(obj))
     with transaction.atomic():
         # Lock the record's own row only, and read nothing joined under the lock: on PostgreSQL a
         # joined row is re-checked against the winner's new status after the wait, the join no
         # longer matches and the record "vanishes". A lost race is a 409, never a 500.
-        locked = model._base_manager.select_for_update(of=("self",)).filter(pk=obj.pk).first()
-        if locked is None:
+        row = model._base_manager.select_for_update(of=("self",)).filter(pk=obj.pk).first()
+        if row is None:
             raise ConcurrentUpdate()
+        locked = cast(StatusRecord, row)
         if expected_version is not None and locked.version != expected_version:
             raise ConcurrentUpdate()
         profile = locked.workflow_profile()
@@ -163,9 +179,9 @@ def transition(
         apply = getattr(locked, "apply_transition", None)
         if apply is not None:
             changed += list(apply(chosen, inputs, actor) or [])
-        save_versioned(locked, expected_version=None, update_fields=changed)
+        save_versioned(row, expected_version=None, update_fields=changed)
         record(
-            locked,
+            row,
             TRANSITION,
             actor=actor,
             data={
@@ -176,8 +192,8 @@ def transition(
                 "inputs": inputs,
             },
         )
-        outcome = Outcome(locked, chosen, current, target)
-        transaction.on_commit(lambda: [f(locked, chosen, inputs, actor) for f in list(_followups)])
+        outcome = Outcome(row, chosen, current, target)
+        transaction.on_commit(lambda: [f(row, chosen, inputs, actor) for f in list(_followups)])
     obj.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     obj.status = target
     return outcome

@@ -107,7 +107,7 @@ class Transition(models.Model):
         ordering = ["profile", "order", "id"]
 
     def __str__(self) -> str:
-        source = self.from_status.code if self.from_status_id else "*"
+        source = self.from_status.code if self.from_status is not None else "*"
         return f"{self.profile.code}: {source} → {self.to_status.code}"
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kefu.org.models import (
@@ -120,9 +121,9 @@ def make_org() -> Org:
 
 def make_staff(
     *,
-    roles: list[str] = ("assistant",),
-    offices: list[SalesOffice] = (),
-    work_centres: list[WorkCentre] = (),
+    roles: Sequence[str] = ("assistant",),
+    offices: Sequence[SalesOffice] = (),
+    work_centres: Sequence[WorkCentre] = (),
     name: str | None = None,
     number: str | None = None,
     username: str | None = None,

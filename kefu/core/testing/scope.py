@@ -40,7 +40,7 @@ def probe_scoped_record(
     for who, expected in ((insider, 200), (company_wide, 200), (outsider, 404)):
         assert client_for(who).get(page_url).status_code == expected, f"UI {page_url} for {who}"
         response = api_client_for(who).get(api_url)
-        assert response.status_code == expected, f"API {api_url} for {who}: {response.content[:200]}"
+        assert response.status_code == expected, f"API {api_url} for {who}: {response.content[:200]!r}"
         if expected == 404:
             assert response.json()["error"]["code"] == "not_found"
 
