@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.forms import Form
 
-class TokenForm(forms.Form):
+
+class TokenForm(Form):
     name = forms.CharField(
         label=_("Name"), max_length=60, help_text=_("What will use the token, e.g. 'ERP sync'.")
     )

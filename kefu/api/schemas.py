@@ -4,15 +4,13 @@ broken (a NUL byte, a lone surrogate)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ninja import Schema
 from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
-# C0 controls except tab, LF and CR; DEL; and UTF-16 surrogates (not characters at all).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+from kefu.core.validation import CONTROL_CHARACTERS
 
 
 class InputSchema(Schema):

@@ -16,7 +16,7 @@ from kefu.billing.models import Invoice, Quotation, QuotationLine, ServiceReport
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
-from kefu.core.validation import model_decimal
+from kefu.core.validation import check_text, model_decimal
 from kefu.timeline.services import record
 from kefu.workflow.choices import Stage
 
@@ -56,6 +56,7 @@ def _lines(rows: list[dict]) -> list[QuotationLine]:
             raise ValidationFailed(fields={f"lines.{index}.quantity": [_("Must be greater than zero.")]})
         if unit_price < 0:
             raise ValidationFailed(fields={f"lines.{index}.unit_price": [_("Must not be negative.")]})
+        check_text(**{f"lines.{index}.description": row.get("description")})
         description = (row.get("description") or (material.name if material else "")).strip()
         if not description:
             raise ValidationFailed(fields={f"lines.{index}.description": [_("This field is required.")]})
@@ -78,6 +79,7 @@ def _lines(rows: list[dict]) -> list[QuotationLine]:
 def create_quotation(*, actor, notification, lines: list[dict], note: str = "") -> Quotation:
     """A service sales order (ZFFW) for the notification, offered to the customer."""
     _require(actor, "billing.add_quotation")
+    check_text(note=note)
     if notification.stage == Stage.COMPLETED:
         raise ValidationFailed(_("A completed notification cannot be changed."), code="completed")
     built = _lines(lines)
@@ -117,6 +119,7 @@ def decide_quotation(
 ) -> Quotation:
     """Record the customer's confirmation or refusal with who (customer and staff) and when."""
     _require(actor, "billing.change_quotation")
+    check_text(customer_person=customer_person, reason=reason)
     if quotation.status != QuotationStatus.OFFERED:
         raise ValidationFailed(_("The customer has already decided on this quotation."), code="decided")
     if not (customer_person or "").strip():
@@ -170,6 +173,7 @@ def record_service_report(
 ) -> ServiceReport:
     """The furniture service form 家具服务单 with the customer's acceptance of the work."""
     _require(actor, "billing.add_servicereport")
+    check_text(work_done=work_done, accepted_by_customer=accepted_by_customer, materials_used=materials_used)
     errors = {}
     if not (work_done or "").strip():
         errors["work_done"] = [_("This field is required.")]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kefu.catalog.models import ColourCode, Material, ProductType, ReasonCode
 from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.validation import full_clean
 from kefu.timeline.registry import register
 
 KINDS: dict[str, type[ProductType] | type[ColourCode] | type[ReasonCode] | type[Material]] = {
@@ -96,9 +96,9 @@ def import_catalog(*, actor, kind: str, rows: list[list[str]]) -> dict:
                     errors.append(_("Row %(row)d: the price is not a number.") % {"row": index})
                     continue
             try:
-                obj.full_clean()
-            except ValidationError as exc:
-                msgs = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items())
+                full_clean(obj, unique=True)
+            except ValidationFailed as exc:
+                msgs = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.fields.items())
                 errors.append(_("Row %(row)d: %(errors)s") % {"row": index, "errors": msgs})
                 continue
             obj.save()

@@ -17,6 +17,7 @@ from kefu.channels.choices import MailStatus
 from kefu.channels.events import MAIL_FAILED, MAIL_QUEUED, MAIL_SENT, NOTICE_SENT
 from kefu.channels.models import Notice, OutboundMail
 from kefu.core.errors import ValidationFailed
+from kefu.core.validation import check_text
 from kefu.timeline.services import record
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ def send_mail(
             _("Not a valid e-mail address: %(addresses)s") % {"addresses": ", ".join(bad)},
             fields={"to": [_("Not a valid e-mail address: %(addresses)s") % {"addresses": ", ".join(bad)}]},
         )
+    check_text(subject=subject, body=body)
     if not (subject or "").strip():
         raise ValidationFailed(fields={"subject": [_("This field is required.")]})
     with transaction.atomic():

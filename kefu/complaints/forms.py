@@ -16,6 +16,7 @@ from kefu.complaints.models import (
     Complaint,
     ComplaintFollowUp,
 )
+from kefu.core.forms import Form, ModelForm, bootstrap
 from kefu.core.privacy import WriteOnlyPersonalData
 from kefu.core.scoping import ScopedQuerySet
 from kefu.org.models import Department, SalesOffice, Staff
@@ -23,24 +24,6 @@ from kefu.worktime import clock
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
-    """Give every widget its Bootstrap class (and mark invalid ones)."""
-    for name, field in form.fields.items():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select"
-        else:
-            css = "form-control"
-        if form.is_bound and form._errors is not None and name in form._errors:  # never validate here
-            css += " is-invalid"
-        widget.attrs["class"] = css
-        if isinstance(widget, forms.Textarea):
-            widget.attrs.setdefault("rows", 3)
-    return form
 
 
 class CustomerNumberField(forms.CharField):
@@ -64,7 +47,7 @@ class CustomerNumberField(forms.CharField):
         return customer
 
 
-class ScopedForm(WriteOnlyPersonalData, forms.ModelForm):
+class ScopedForm(WriteOnlyPersonalData, ModelForm):
     """A model form that knows its user, so lookups stay inside the user's data scope and a
     masked reader edits personal fields write-only (the stored value never reaches the page)."""
 
@@ -107,7 +90,7 @@ def offices_for(user):
     return qs if scope.company_wide else qs.filter(pk__in=scope.office_ids)
 
 
-class ComplaintCreateForm(forms.Form):
+class ComplaintCreateForm(Form):
     """Receipt of a complaint 受理; a plain form, the service builds and validates the record."""
 
     FIELDS = [
@@ -186,7 +169,7 @@ def transition_form_class(model, to_code: str, required: list[str]):
     return StepForm
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(ModelForm):
     class Meta:
         model = ComplaintFollowUp
         fields = ["via", "note"]
@@ -247,7 +230,7 @@ class AccidentEditForm(ScopedForm):
             self.initial["customer"] = self.instance.customer.number
 
 
-class AccidentActionForm(forms.ModelForm):
+class AccidentActionForm(ModelForm):
     class Meta:
         model = AccidentAction
         fields = ["method", "counterparty", "amount_claimed", "amount_recovered", "note"]
@@ -258,7 +241,7 @@ class AccidentActionForm(forms.ModelForm):
         bootstrap(self)
 
 
-class CarrierForm(forms.ModelForm):
+class CarrierForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -287,7 +270,7 @@ class CarrierForm(forms.ModelForm):
         bootstrap(self)
 
 
-class TrainingForm(forms.ModelForm):
+class TrainingForm(ModelForm):
     class Meta:
         model = CarrierTraining
         fields = ["held_on", "topic", "participants", "result"]
@@ -298,7 +281,7 @@ class TrainingForm(forms.ModelForm):
         bootstrap(self)
 
 
-class AppraisalForm(forms.ModelForm):
+class AppraisalForm(ModelForm):
     class Meta:
         model = CarrierAppraisal
         fields = ["period", "on_time_rate", "damage_rate", "score", "grade", "comment"]
@@ -308,7 +291,7 @@ class AppraisalForm(forms.ModelForm):
         bootstrap(self)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     start = forms.DateField(label=_("From"), widget=DATE)
     end = forms.DateField(label=_("To"), widget=DATE)
 

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -719,10 +718,7 @@ def save_carrier(
         before = snapshot(carrier, list(values)) if not creating else {}
         for name, value in values.items():
             setattr(carrier, name, value)
-        try:
-            carrier.full_clean()
-        except ValidationError as exc:
-            raise ValidationFailed.from_django(exc) from exc
+        full_clean(carrier, unique=True)
         if creating:
             carrier.save()
             changes = {k: {"old": None, "new": str(v)} for k, v in values.items() if v not in ("", None)}

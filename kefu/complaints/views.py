@@ -26,11 +26,11 @@ from kefu.complaints.forms import (
     FollowUpForm,
     PeriodForm,
     TrainingForm,
-    bootstrap,
     transition_form_class,
 )
 from kefu.complaints.models import Accident, Carrier, Complaint
 from kefu.core.errors import KefuError, NotFound
+from kefu.core.forms import apply_error, bootstrap
 from kefu.core.htmx import render_page
 from kefu.core.scoping import access
 from kefu.timeline.queries import events_for, present
@@ -65,18 +65,6 @@ def _access(qs_or_model, request, pk):
         return access(qs_or_model, request.user, pk)
     except NotFound:
         raise Http404 from None
-
-
-def _apply_error(form, exc: KefuError) -> None:
-    """Put a service error next to the fields it names (else on top of the form)."""
-    placed = False
-    for name, errors in exc.fields.items():
-        target = name if name in form.fields else None
-        for error in errors:
-            form.add_error(target, error)
-            placed = True
-    if not placed or not any(name in form.fields for name in exc.fields):
-        form.add_error(None, str(exc.message))
 
 
 def _query_without_page(request) -> str:
@@ -131,7 +119,7 @@ def complaint_create(request):
                 **data,
             )
         except KefuError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Complaint %(number)s received.") % {"number": complaint.number})
             return redirect("complaints:complaint_detail", complaint.pk)
@@ -181,7 +169,7 @@ def complaint_edit(request, pk: int):
                 fresh, actor=request.user, expected_version=form.cleaned_data["version"], **data
             )
         except KefuError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("complaints:complaint_detail", pk)
@@ -225,7 +213,7 @@ def _step_view(request, obj, to: str, *, do, back_url: str):
                 expected_version=form.cleaned_data["version"],
             )
         except KefuError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Status changed to %(status)s.") % {"status": target.display_name})
             return HttpResponseRedirect(back_url)
@@ -471,7 +459,7 @@ def accident_create(request):
         try:
             accident = services.create_accident(actor=request.user, **data)
         except KefuError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(
                 request,
@@ -527,7 +515,7 @@ def accident_edit(request, pk: int):
                 **data,
             )
         except KefuError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("complaints:accident_detail", pk)
@@ -679,7 +667,7 @@ def carrier_form(request, pk: int | None = None):
                 **data,
             )
         except KefuError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("complaints:carrier_detail", saved.pk)

@@ -1,6 +1,78 @@
+"""The one form base 表单: Bootstrap classes and error marks in one place, control characters
+refused in every text field, and service errors placed next to the fields they name."""
+
+from __future__ import annotations
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from kefu.core.errors import KefuError
+from kefu.core.validation import no_control_characters
+
+
+def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
+    """Give every widget its Bootstrap class, and mark the invalid ones (never validates)."""
+    errors = getattr(form, "_errors", None) if form.is_bound else None  # never trigger validation
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if errors and name in errors:
+            css += " is-invalid"
+        widget.attrs["class"] = css
+        if isinstance(widget, forms.Textarea):
+            widget.attrs.setdefault("rows", 3)
+    return form
+
+
+def guard_text(form: forms.BaseForm) -> None:
+    """Refuse control characters (a NUL byte, a lone surrogate) in every text field of `form`."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and no_control_characters not in field.validators:
+            field.validators.append(no_control_characters)
+
+
+def apply_error(form: forms.BaseForm, error: KefuError) -> None:
+    """Put a service error next to the fields it names; what names no field of the form (and the
+    error's own message when no field got one) goes on top of the form."""
+    on_fields = False
+    for name, messages in error.fields.items():
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+        on_fields = on_fields or target is not None
+    if not on_fields and str(error.message) not in form.non_field_errors():
+        form.add_error(None, str(error.message))
+
+
+class KefuFormMixin:
+    """Mixed into every form of Kefu (`Form`, `ModelForm` below)."""
+
+    fields: dict
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        guard_text(self)  # type: ignore[arg-type]
+        bootstrap(self)  # type: ignore[arg-type]
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        bootstrap(self)  # type: ignore[arg-type]
+
+
+class Form(KefuFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(KefuFormMixin, forms.ModelForm):
+    pass
 
 
 class LoginForm(AuthenticationForm):

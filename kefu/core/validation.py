@@ -1,11 +1,48 @@
-"""Model validation for services: Django's full_clean, raised as our ValidationFailed."""
+"""Model validation for services: Django's full_clean, raised as our ValidationFailed, and the one
+text boundary: control characters are refused in every text a user, a client or a file sends."""
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import ValidationFailed
+
+# C0 controls except tab, LF and CR; DEL; and UTF-16 surrogates (not characters at all). A NUL
+# byte breaks PostgreSQL text and xlsx exports; the others are invisible and break search.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+CONTROL_CHARACTERS_MESSAGE = _("Control characters (such as NUL) are not allowed.")
+
+
+def no_control_characters(value) -> None:
+    """A field validator (forms and models): refuse control characters."""
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
+
+
+def check_text(**values: str | None) -> None:
+    """Refuse, naming each field, texts that hold control characters (for values that reach a
+    model without its full_clean: text entries, mail, quotation lines)."""
+    bad = {
+        name: [str(CONTROL_CHARACTERS_MESSAGE)]
+        for name, value in values.items()
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value)
+    }
+    if bad:
+        raise ValidationFailed(str(CONTROL_CHARACTERS_MESSAGE), fields=bad)
+
+
+def text_errors(obj: models.Model) -> dict[str, list[str]]:
+    """The text fields of `obj` that hold control characters, each with the message."""
+    return {
+        f.name: [str(CONTROL_CHARACTERS_MESSAGE)]
+        for f in obj._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField)
+        and CONTROL_CHARACTERS.search(getattr(obj, f.attname) or "")
+    }
 
 
 def loaded_relations(obj: models.Model) -> list[str]:
@@ -24,10 +61,14 @@ def full_clean(obj: models.Model, *, exclude: list[str] | None = None, unique: b
     Django would spend one existence query per foreign key on records we just read. Empty
     required relations are still reported, as they are not loaded.
     """
+    bad_text = text_errors(obj)
     try:
         obj.full_clean(exclude=[*(exclude or []), *loaded_relations(obj)], validate_unique=unique)
     except ValidationError as exc:
-        raise ValidationFailed.from_django(exc) from exc
+        failed = ValidationFailed.from_django(exc)
+        raise ValidationFailed(failed.message, fields={**failed.fields, **bad_text}) from exc
+    if bad_text:
+        raise ValidationFailed(next(iter(bad_text.values()))[0], fields=bad_text)
 
 
 def model_decimal(value, *, model: type[models.Model], field: str, name: str | None = None):

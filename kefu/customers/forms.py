@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.errors import KefuError
+from kefu.core.forms import Form, ModelForm, bootstrap
 from kefu.core.privacy import WriteOnlyPersonalData
 from kefu.customers.choices import Grade
 from kefu.customers.models import Contact, Customer, CustomerPartner, ServiceAddress
@@ -46,28 +46,7 @@ CUSTOMER_FORM_FIELDS = [
 ]
 
 
-def _bootstrap(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-
-
-def apply_error(form: forms.BaseForm, error: KefuError) -> None:
-    """Put a service error next to the fields it names (or on top of the form)."""
-    if not error.fields:
-        form.add_error(None, str(error.message))
-        return
-    for name, messages in error.fields.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
-
-
-class CustomerForm(WriteOnlyPersonalData, forms.ModelForm):
+class CustomerForm(WriteOnlyPersonalData, ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -103,7 +82,7 @@ class CustomerForm(WriteOnlyPersonalData, forms.ModelForm):
         self.fields["sales_office"].queryset = offices
         self.fields["responsible"].queryset = staff
         self.fields["key_account_manager"].queryset = staff
-        _bootstrap(self)
+        bootstrap(self)
 
     def _post_clean(self):
         # Model validation happens in the service, which names every field; skip the ModelForm's.
@@ -113,7 +92,7 @@ class CustomerForm(WriteOnlyPersonalData, forms.ModelForm):
         return super().changes(skip=skip)
 
 
-class ContactForm(WriteOnlyPersonalData, forms.ModelForm):
+class ContactForm(WriteOnlyPersonalData, ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "position", "phone", "mobile", "email", "is_primary"]
@@ -121,13 +100,13 @@ class ContactForm(WriteOnlyPersonalData, forms.ModelForm):
     def __init__(self, *args, masked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.make_write_only(masked)
-        _bootstrap(self)
+        bootstrap(self)
 
     def _post_clean(self):
         pass
 
 
-class ServiceAddressForm(WriteOnlyPersonalData, forms.ModelForm):
+class ServiceAddressForm(WriteOnlyPersonalData, ModelForm):
     class Meta:
         model = ServiceAddress
         fields = [
@@ -145,13 +124,13 @@ class ServiceAddressForm(WriteOnlyPersonalData, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["code"].required = False
         self.make_write_only(masked)
-        _bootstrap(self)
+        bootstrap(self)
 
     def _post_clean(self):
         pass
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(Form):
     function = forms.ChoiceField(
         label=_("Partner function"), choices=CustomerPartner._meta.get_field("function").choices
     )
@@ -159,18 +138,18 @@ class PartnerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        bootstrap(self)
 
 
-class RevealForm(forms.Form):
+class RevealForm(Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, min_length=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        bootstrap(self)
 
 
-class GradeOverrideForm(forms.Form):
+class GradeOverrideForm(Form):
     grade = forms.ChoiceField(
         label=_("Grade"), choices=[("", _("By the rules")), *Grade.choices], required=False
     )
@@ -179,10 +158,10 @@ class GradeOverrideForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        bootstrap(self)
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     KINDS = [
         ("customers", _("Customers")),
         ("contacts", _("Contacts")),
@@ -201,7 +180,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        bootstrap(self)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

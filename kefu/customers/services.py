@@ -24,6 +24,7 @@ from kefu.core.concurrency import save_versioned
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
 from kefu.core.scoping import access
+from kefu.core.validation import text_errors
 from kefu.customers import events
 from kefu.customers.choices import ANOMALY_BITS, TIER_SHARES, AccessAction, AnomalyKind, Grade
 from kefu.customers.errors import DuplicateNumber, ReasonRequired
@@ -114,6 +115,9 @@ def _labelled(model, exc: ValidationError) -> ValidationFailed:
 
 
 def _clean(obj, *, exclude: list[str] | None = None) -> None:
+    bad_text = text_errors(obj)
+    if bad_text:
+        raise ValidationFailed(next(iter(bad_text.values()))[0], fields=bad_text)
     try:
         obj.full_clean(exclude=exclude, validate_unique=True)
     except ValidationError as exc:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import KefuError, NotFound
+from kefu.core.forms import apply_error
 from kefu.core.htmx import render_page, safe_next
 from kefu.core.scoping import access
 from kefu.customers import services
@@ -29,7 +30,6 @@ from kefu.customers.forms import (
     PartnerForm,
     RevealForm,
     ServiceAddressForm,
-    apply_error,
 )
 from kefu.customers.models import (
     AnomalyRule,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from kefu.core.errors import ValidationFailed
+from kefu.core.validation import full_clean
 from kefu.org.models import Department, Role, SalesOffice, Staff, WorkCentre
 from kefu.org.scope import forget_scope
 from kefu.timeline.registry import register
@@ -49,10 +50,7 @@ def create_staff(
             user.set_password(password)
         else:
             user.set_unusable_password()
-        try:
-            user.full_clean()
-        except Exception as exc:  # django ValidationError
-            raise ValidationFailed.from_django(exc) from exc
+        full_clean(user, unique=True)
         user.save()
         staff = Staff(
             user=user,
@@ -63,10 +61,7 @@ def create_staff(
             title=title,
             department=department,
         )
-        try:
-            staff.full_clean(exclude=["user"])
-        except Exception as exc:
-            raise ValidationFailed.from_django(exc) from exc
+        full_clean(staff, exclude=["user"], unique=True)
         staff.save()
         staff.sales_offices.set(sales_offices)
         staff.work_centres.set(work_centres)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.forms import Form, ModelForm, bootstrap
 from kefu.core.privacy import WriteOnlyPersonalData
 from kefu.tickets.models import Notification
 
@@ -38,19 +39,7 @@ HEADER_FIELDS = [
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class Bootstrap:
-    def _style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
-class NotificationForm(WriteOnlyPersonalData, Bootstrap, forms.ModelForm):
+class NotificationForm(WriteOnlyPersonalData, ModelForm):
     long_text = forms.CharField(
         label=_("Long text"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -100,21 +89,21 @@ class NotificationForm(WriteOnlyPersonalData, Bootstrap, forms.ModelForm):
                 self.initial["reference_notification"] = self.instance.reference_notification.number
             self.initial["version"] = self.instance.version
             self.make_write_only(masked)
-        self._style()
+        bootstrap(self)
 
     def _post_clean(self):  # the service validates the model; the form only parses
         pass
 
 
-class TextForm(Bootstrap, forms.Form):
+class TextForm(Form):
     text = forms.CharField(label=_("Add to the long text"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
+        bootstrap(self)
 
 
-class ItemForm(Bootstrap, forms.Form):
+class ItemForm(Form):
     product_type = forms.CharField(label=_("Product type"), required=False)
     colour = forms.CharField(label=_("Colour code"), required=False)
     material = forms.CharField(label=_("Material"), required=False)
@@ -131,18 +120,18 @@ class ItemForm(Bootstrap, forms.Form):
             ("reason", "dl-reason"),
         ):
             self.fields[name].widget.attrs["list"] = listname
-        self._style()
+        bootstrap(self)
 
 
-class AttachmentForm(Bootstrap, forms.Form):
+class AttachmentForm(Form):
     file = forms.FileField(label=_("File"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
+        bootstrap(self)
 
 
-class MailForm(Bootstrap, forms.Form):
+class MailForm(Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
     to = forms.CharField(label=_("Or e-mail addresses"), required=False, help_text=_("Separate with commas."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -152,4 +141,4 @@ class MailForm(Bootstrap, forms.Form):
         from kefu.org.models import Department
 
         self.fields["department"].queryset = Department.objects.filter(is_active=True).exclude(mailbox="")
-        self._style()
+        bootstrap(self)

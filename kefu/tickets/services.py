@@ -17,7 +17,7 @@ from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
 from kefu.core.privacy import mask_value
 from kefu.core.scoping import access
-from kefu.core.validation import full_clean
+from kefu.core.validation import check_text, full_clean
 from kefu.org.models import DistributionChannel, Division, Staff, WorkCentre
 from kefu.org.scope import check_usable
 from kefu.tickets import events
@@ -82,6 +82,7 @@ MAX_TEXT_ENTRY = 20_000  # characters in one long-text entry (a few pages; a 2 M
 
 
 def check_text_length(text: str, field: str) -> None:
+    check_text(**{field: text})
     if len(text or "") > MAX_TEXT_ENTRY:
         message = _("Too long: at most %(count)d characters.") % {"count": MAX_TEXT_ENTRY}
         raise ValidationFailed(message, fields={field: [message]})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import KefuError, NotFound, ValidationFailed
+from kefu.core.forms import apply_error
 from kefu.core.htmx import render_page, safe_next
 from kefu.tickets import queries, services
 from kefu.tickets.exports import worklist_xlsx
@@ -181,7 +182,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             n = services.create_notification(actor=request.user, **data)
         except KefuError as exc:
-            _attach_errors(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Notification %(number)s created.") % {"number": n.number})
             return redirect("tickets:detail", pk=n.pk)
@@ -203,17 +204,6 @@ def _datalists(user) -> dict:
         .order_by("-id")
         .values_list("number", "name")[:200]
     }
-
-
-def _attach_errors(form, exc: KefuError) -> None:
-    placed = False
-    for name, errors in exc.fields.items():
-        if name in form.fields:
-            for error in errors:
-                form.add_error(name, error)
-            placed = True
-    if not placed or exc.fields.get("__all__"):
-        form.add_error(None, str(exc.message))
 
 
 @login_required
@@ -261,7 +251,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **changes,
                 )
             except KefuError as exc:
-                _attach_errors(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(request, _("Notification %(number)s saved.") % {"number": n.number})
                 return redirect("tickets:detail", pk=n.pk)

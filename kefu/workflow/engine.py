@@ -20,6 +20,7 @@ from kefu.core import buffer
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFailed
 from kefu.core.models import VersionedModel
+from kefu.core.validation import check_text
 from kefu.org.scope import role_codes
 from kefu.timeline.services import record
 from kefu.workflow.errors import TransitionNotAllowed, UnknownStatus
@@ -134,6 +135,7 @@ def transition(
     runs follow-ups (mail to departments, notices) after commit. Nothing changes on refusal.
     """
     inputs = {k: v for k, v in (inputs or {}).items() if v not in (None, "")}
+    check_text(**{k: v for k, v in inputs.items() if isinstance(v, str)})
     model = cast("type[VersionedModel]", type(obj))
     with transaction.atomic():
         # Lock the record's own row only, and read nothing joined under the lock: on PostgreSQL a
