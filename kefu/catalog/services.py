@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from kefu.catalog.models import ColourCode, Material, ProductType, ReasonCode
 from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.importing import iter_rows, upload_on_disk
 from kefu.core.validation import full_clean
 from kefu.timeline.registry import register
 
@@ -27,27 +28,10 @@ CATALOG_IMPORTED = register(
 )
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def read_rows(upload) -> list[list[str]]:
-    """Rows of the first sheet of an .xlsx upload (header row included)."""
-    from python_calamine import CalamineWorkbook
-
-    data = upload.read() if hasattr(upload, "read") else upload
-    try:
-        workbook = CalamineWorkbook.from_filelike(__import__("io").BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        return [[_cell(c) for c in row] for row in sheet.to_python()]
-    except Exception as exc:
-        raise ValidationFailed(
-            _("The file is not a readable .xlsx spreadsheet."), fields={"file": [_("Upload an .xlsx file.")]}
-        ) from exc
+    """Rows of the first sheet of an .xlsx upload, or of a .csv (UTF-8 or GBK), header included."""
+    with upload_on_disk(upload) as path:
+        return list(iter_rows(path, upload.name))
 
 
 def import_catalog(*, actor, kind: str, rows: list[list[str]]) -> dict:

@@ -10,13 +10,6 @@ in batches with `bulk_create`, with their timeline event and search index entry.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import os
-import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
@@ -28,7 +21,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.importing import ImportResult, header_map, iter_rows, upload_on_disk
 from kefu.core.numbering import next_number
+from kefu.core.validation import text_errors
 from kefu.customers import events, services
 from kefu.customers.choices import Channel, CreditRating, Maturity, Nature, PaymentBehaviour, Relation
 from kefu.customers.models import Contact, Customer, ServiceAddress
@@ -114,89 +109,7 @@ CHOICE_ALIASES = {
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "x"}
 
 
-@dataclass
-class RowError:
-    row: int
-    field: str
-    message: str
-
-
-@dataclass
-class ImportResult:
-    kind: str
-    mode: str
-    rows: int = 0
-    valid: int = 0
-    created: int = 0
-    error_count: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    invalid_rows: set[int] = field(default_factory=set)
-
-    def add_error(self, row: int, field_label: str, message: str) -> None:
-        self.error_count += 1
-        self.invalid_rows.add(row)
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(RowError(row, field_label, message))
-
-    @property
-    def imported(self) -> bool:
-        return self.created > 0
-
-
 # --- reading ----------------------------------------------------------------------------------
-
-
-def _detect_encoding(raw: io.BufferedIOBase) -> str:
-    """UTF-8 (with or without BOM) if the first megabyte decodes, else GB18030 (a superset of GBK)."""
-    sample = raw.read(1 << 20)
-    raw.seek(0)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "gb18030"
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value).strip()
-
-
-def iter_rows(path: str, filename: str) -> Iterator[list[str]]:
-    """Rows of the first sheet (or the CSV) as lists of strings, header row included; streamed."""
-    if filename.lower().endswith(".xlsx"):
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_path(path)
-        sheet = workbook.get_sheet_by_index(0)
-        for row in sheet.iter_rows():
-            yield [_cell(v) for v in row]
-        return
-    with open(path, "rb") as raw:
-        encoding = _detect_encoding(raw)
-        text = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="replace")
-        for row in csv.reader(text):
-            yield [c.strip() for c in row]
-
-
-def _header_map(header: list[str], columns: dict[str, list[str]]) -> tuple[dict[str, int], list[str]]:
-    lookup = {alias.lower(): name for name, aliases in columns.items() for alias in aliases}
-    mapping, unknown = {}, []
-    for i, title in enumerate(header):
-        key = lookup.get(title.strip().lower())
-        if key:
-            mapping.setdefault(key, i)
-        elif title.strip():
-            unknown.append(title)
-    return mapping, unknown
 
 
 # --- checking ---------------------------------------------------------------------------------
@@ -232,15 +145,16 @@ def _label(model, name: str) -> str:
 
 
 def _validate(obj, model, result: ImportResult, row_no: int, exclude: list[str]) -> bool:
+    errors = text_errors(obj)
     try:
         obj.clean_fields(exclude=exclude)
         obj.clean()
     except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            for message in messages:
-                result.add_error(row_no, _label(model, name), message)
-        return False
-    return True
+        errors = {**exc.message_dict, **errors}
+    for name, messages in errors.items():
+        for message in messages:
+            result.add_error(row_no, _label(model, name), message)
+    return not errors
 
 
 def _decimal(value: str, name: str, model, errors: list) -> Decimal | None:
@@ -329,19 +243,9 @@ def run_import(*, actor, kind: str, path: str, filename: str, mode: str) -> Impo
 
 
 def import_upload(*, actor, kind: str, upload, mode: str) -> ImportResult:
-    """Import a Django upload: large uploads are already on disk; small ones are spooled there."""
-    suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
-    if hasattr(upload, "temporary_file_path"):
-        return run_import(
-            actor=actor, kind=kind, path=upload.temporary_file_path(), filename=upload.name, mode=mode
-        )
-    with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-    try:
-        return run_import(actor=actor, kind=kind, path=tmp.name, filename=upload.name, mode=mode)
-    finally:
-        os.unlink(tmp.name)
+    """Import a Django upload (spooled to disk first when it is small)."""
+    with upload_on_disk(upload) as path:
+        return run_import(actor=actor, kind=kind, path=path, filename=upload.name, mode=mode)
 
 
 def _run(actor, kind: str, path: str, filename: str, *, write: bool) -> ImportResult:
@@ -353,10 +257,10 @@ def _run(actor, kind: str, path: str, filename: str, *, write: bool) -> ImportRe
     except StopIteration:
         result.add_error(1, "", _("The file is empty."))
         return result
-    except Exception:
-        result.add_error(1, "", _("The file cannot be read as .xlsx or .csv."))
+    except ValidationFailed as exc:
+        result.add_error(1, "", str(exc.message))
         return result
-    mapping, _unknown = _header_map(header, columns)
+    mapping, _unknown = header_map(header, columns)
     required = {
         "customers": ["name", "sales_office"],
         "contacts": ["customer", "name"],
@@ -371,15 +275,19 @@ def _run(actor, kind: str, path: str, filename: str, *, write: bool) -> ImportRe
     seen: set[str] = set()
     batch: list[tuple[int, dict]] = []
     handler = {"customers": _customer_batch, "contacts": _contact_batch, "addresses": _address_batch}[kind]
-    for row_no, row in enumerate(rows, start=2):
-        if not any(row):
-            continue
-        values = {name: (row[i] if i < len(row) else "") for name, i in mapping.items()}
-        result.rows += 1
-        batch.append((row_no, values))
-        if len(batch) >= BATCH:
-            handler(actor, batch, lookups, seen, result, write)
-            batch = []
+    try:
+        for row_no, row in enumerate(rows, start=2):
+            if not any(row):
+                continue
+            values = {name: (row[i] if i < len(row) else "") for name, i in mapping.items()}
+            result.rows += 1
+            batch.append((row_no, values))
+            if len(batch) >= BATCH:
+                handler(actor, batch, lookups, seen, result, write)
+                batch = []
+    except ValidationFailed as exc:  # a row the CSV reader cannot read ends the file there
+        result.add_error(result.rows + 2, "", str(exc.message))
+        return result
     if batch:
         handler(actor, batch, lookups, seen, result, write)
     return result

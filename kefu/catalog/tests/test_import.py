@@ -69,3 +69,24 @@ def test_import_service_refuses_a_role_without_the_right(org, staff_factory):
     with pytest.raises(PermissionDenied):
         import_catalog(actor=assistant, kind="reason_code", rows=[["code", "name"], ["99", "测试原因"]])
     assert ReasonCode.objects.count() == before
+
+
+def test_a_gbk_csv_imports_through_the_same_reader_as_customers(org, staff_factory):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = client_for(staff_factory(roles=["administrator"]))
+    data = "代码,名称,上级\n0904,折叠培训桌,09\n09,会议家具,\n".encode("gbk")
+    upload = SimpleUploadedFile("types.csv", data, content_type="text/csv")
+    response = admin.post("/catalog/import/", {"kind": "product_type", "file": upload})
+    assert response.status_code == 302
+    assert ProductType.objects.get(code="0904").name == "折叠培训桌"
+
+
+def test_an_unreadable_upload_is_a_message_not_a_500(org, staff_factory):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = client_for(staff_factory(roles=["administrator"]))
+    upload = SimpleUploadedFile("types.xlsx", b"not a workbook", content_type="application/octet-stream")
+    response = admin.post("/catalog/import/", {"kind": "product_type", "file": upload}, follow=True)
+    assert response.status_code == 200
+    assert not ProductType.objects.filter(name="not a workbook").exists()

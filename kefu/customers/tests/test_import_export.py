@@ -131,3 +131,23 @@ def test_export_follows_the_list_filters(make_customer, manager):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["乙网络客户"]
+
+
+def test_a_csv_cell_over_the_readers_limit_is_a_row_error_not_a_crash(tmp_path, org):
+    rows = [HEADER, ["2110050100", "北京华盛科技有限公司", org.office_a.code, "", "", "", ""]]
+    path = write_csv(tmp_path, rows)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write('2110050101,"' + "长" * 200_000 + '",' + org.office_a.code + ",,,,\n")
+    for mode in ("dry_run", "all_or_nothing"):
+        result = run_import(actor=None, kind="customers", path=path, filename="c.csv", mode=mode)
+        assert result.error_count == 1 and result.created == 0
+        assert "cannot be read" in result.errors[0].message or "无法读取" in result.errors[0].message
+    assert Customer.objects.count() == 0
+
+
+def test_control_characters_in_an_import_row_are_a_field_error(tmp_path, org):
+    rows = [HEADER, ["2110050100", "北京华盛\x1b科技", org.office_a.code, "", "", "", ""]]
+    path = write_csv(tmp_path, rows)
+    result = run_import(actor=None, kind="customers", path=path, filename="c.csv", mode="valid_only")
+    assert result.created == 0 and result.error_count == 1
+    assert result.errors[0].row == 2 and result.errors[0].field in ("名称", "name")
