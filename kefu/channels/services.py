@@ -17,6 +17,7 @@ from kefu.channels.choices import MailStatus
 from kefu.channels.events import MAIL_FAILED, MAIL_QUEUED, MAIL_SENT, NOTICE_SENT
 from kefu.channels.models import Notice, OutboundMail
 from kefu.core.errors import ValidationFailed
+from kefu.core.queue import enqueue
 from kefu.core.validation import check_text
 from kefu.timeline.services import record
 
@@ -105,10 +106,8 @@ def send_mail(
 def _enqueue(mail_id: int) -> None:
     from kefu.channels.tasks import deliver_mail_task
 
-    try:
-        deliver_mail_task(mail_id)
-    except Exception:  # the queue itself unavailable: the periodic sweep picks the mail up later
-        log.exception("could not enqueue mail %s", mail_id)
+    # The queue unavailable (Redis down): the minutely sweep sends the queued mail later.
+    enqueue(deliver_mail_task, mail_id)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -1,7 +1,7 @@
 """Nightly classification 客户分级: grades, the value pyramid and warnings (Huey periodic task)."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
 from kefu.customers import services
 
@@ -16,9 +16,4 @@ def classify_all() -> dict:
 @db_periodic_task(crontab(hour="2", minute="30"))
 def nightly_classification():
     """Idempotent: recomputing twice gives the same result, so a restart mid-way is harmless."""
-    return classify_all()
-
-
-@db_task()
-def classify_now():
     return classify_all()

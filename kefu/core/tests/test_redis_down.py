@@ -52,3 +52,23 @@ def test_notification_page_and_create_work_with_redis_down(redis_down, org, staf
     desk = make_desk(org, staff_factory)
     n = desk.z1()
     assert client_for(desk.assistant).get(f"/notifications/{n.pk}/").status_code == 200
+
+
+def test_a_task_queued_while_redis_is_down_is_left_for_its_sweep_not_raised(caplog):
+    """A real RedisHuey against a closed port: the enqueue fails, the caller goes on."""
+    from huey import RedisHuey
+
+    from kefu.core import queue
+
+    huey = RedisHuey("kefu-down-test", url=f"redis://127.0.0.1:{_closed_port()}/0", immediate=False)
+
+    @huey.task()
+    def remember(value):
+        return value
+
+    queue._last_warning = 0.0
+    with caplog.at_level("WARNING", logger="kefu.core.queue"):
+        assert queue.enqueue(remember, 1) is False
+        assert queue.enqueue(remember, 2) is False
+    warnings = [r for r in caplog.records if r.name == "kefu.core.queue"]
+    assert len(warnings) == 1 and "remember" in warnings[0].getMessage()
