@@ -3,11 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kefu.timeline.registry import register
-
-
-def _changes(data: dict) -> str:
-    return "、".join(sorted(data.get("changes", {})))
+from kefu.timeline.registry import describe_changes, register
 
 
 def _escalated(data: dict) -> str:
@@ -21,7 +17,7 @@ def _escalated(data: dict) -> str:
 
 COMPLAINT_CREATED = register("complaints.created", gettext_lazy("Complaint received"), icon="megaphone")
 COMPLAINT_UPDATED = register(
-    "complaints.updated", gettext_lazy("Complaint changed"), describe=_changes, icon="pencil"
+    "complaints.updated", gettext_lazy("Complaint changed"), describe=describe_changes, icon="pencil"
 )
 FOLLOW_UP = register(
     "complaints.follow_up",
@@ -46,7 +42,7 @@ QUALITY_RESOLVED = register(
 )
 ACCIDENT_CREATED = register("accidents.created", gettext_lazy("Accident registered"), icon="truck")
 ACCIDENT_UPDATED = register(
-    "accidents.updated", gettext_lazy("Accident changed"), describe=_changes, icon="pencil"
+    "accidents.updated", gettext_lazy("Accident changed"), describe=describe_changes, icon="pencil"
 )
 ACCIDENT_ACTION = register(
     "accidents.action",
@@ -60,7 +56,9 @@ LOSS_REPORTED = register(
     describe=lambda d: f"{d.get('severity', '')} → {d.get('department', '')} ({d.get('loss')})",
     icon="send",
 )
-CARRIER_SAVED = register("carriers.saved", gettext_lazy("Carrier saved"), describe=_changes, icon="truck")
+CARRIER_SAVED = register(
+    "carriers.saved", gettext_lazy("Carrier saved"), describe=describe_changes, icon="truck"
+)
 CARRIER_TRAINING = register(
     "carriers.training",
     gettext_lazy("Training recorded"),

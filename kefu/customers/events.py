@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from kefu.timeline.registry import register
-
-
-def _describe_changes(data: dict) -> str:
-    return "、".join(sorted(data.get("changes", {}))) if data.get("changes") else ""
-
+from kefu.timeline.registry import describe_changes, register
 
 CREATED = register("customer.created", gettext_lazy("Customer created"), icon="person-plus")
 CHANGED = register(
-    "customer.changed", gettext_lazy("Customer changed"), describe=_describe_changes, icon="pencil"
+    "customer.changed", gettext_lazy("Customer changed"), describe=describe_changes, icon="pencil"
 )
 CONTACT_ADDED = register(
     "customer.contact_added",

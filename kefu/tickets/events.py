@@ -3,17 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kefu.timeline.registry import register
-
-
-def _changes(data: dict) -> str:
-    parts = []
-    for name, change in (data.get("changes") or {}).items():
-        old, new = change.get("old"), change.get("new")
-        old = old.get("str") if isinstance(old, dict) else old
-        new = new.get("str") if isinstance(new, dict) else new
-        parts.append(f"{data.get('labels', {}).get(name, name)}: {old or '—'} → {new or '—'}")
-    return "; ".join(parts)
+from kefu.timeline.registry import describe_changes, register
 
 
 def _item(data: dict) -> str:
@@ -26,7 +16,9 @@ CREATED = register(
     describe=lambda d: f"{d.get('type', '')} {d.get('number', '')} {d.get('status', '')}",
     icon="plus-circle",
 )
-CHANGED = register("ticket.changed", gettext_lazy("Notification changed"), describe=_changes, icon="pencil")
+CHANGED = register(
+    "ticket.changed", gettext_lazy("Notification changed"), describe=describe_changes, icon="pencil"
+)
 TEXT_ADDED = register(
     "ticket.text_added",
     gettext_lazy("Long text added"),

@@ -23,6 +23,14 @@ def events_for(target: models.Model, *, limit: int | None = 200) -> QuerySet[Tim
     return qs[:limit] if limit else qs
 
 
+def _labels(content_type_id: int) -> dict[str, str]:
+    """Field name → verbose name of the record's model, so history never shows a field name."""
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model is None:
+        return {}
+    return {f.name: str(getattr(f, "verbose_name", f.name)) for f in model._meta.get_fields()}
+
+
 def present(events, *, masked: bool = True) -> list[dict]:
     """Events with their translated label and a one-line description, ready for a template or API.
 
@@ -32,6 +40,8 @@ def present(events, *, masked: bool = True) -> list[dict]:
     rows = []
     for event in events:
         data = mask_payload(event.data) if masked else event.data
+        if isinstance(data, dict) and data.get("changes"):
+            data = {**data, "labels": {**_labels(event.content_type_id), **(data.get("labels") or {})}}
         kind = registry.get(event.event_type)
         actor = event.actor
         actor_name = ""

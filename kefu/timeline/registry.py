@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class EventType:
@@ -20,6 +22,32 @@ class EventType:
 
 
 _TYPES: dict[str, EventType] = {}
+
+
+def describe_changes(data: dict) -> str:
+    """The one way history shows a change: "label: old → new" per field, labels from the
+    record's model (added by `timeline.queries.present`), never a bare field name."""
+    labels = data.get("labels") or {}
+    parts = []
+    for name, change in (data.get("changes") or {}).items():
+        if isinstance(change, dict) and ("old" in change or "new" in change):
+            old, new = change.get("old"), change.get("new")
+            old = old.get("str") if isinstance(old, dict) else old
+            new = new.get("str") if isinstance(new, dict) else new
+            parts.append(f"{labels.get(name, name)}: {_shown(old)} → {_shown(new)}")
+        else:
+            parts.append(str(labels.get(name, name)))
+    return "; ".join(parts)
+
+
+def _shown(value) -> str:
+    if value in (None, "", [], {}):
+        return "—"
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    return str(value)
 
 
 def register(
