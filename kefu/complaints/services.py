@@ -721,7 +721,7 @@ def save_carrier(
         full_clean(carrier, unique=True)
         if creating:
             carrier.save()
-            changes = {k: {"old": None, "new": str(v)} for k, v in values.items() if v not in ("", None)}
+            changes = diff(carrier, {}, [k for k, v in values.items() if v not in ("", None)])
         else:
             changes = diff(carrier, before, list(values))
             if not changes:

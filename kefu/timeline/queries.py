@@ -23,12 +23,20 @@ def events_for(target: models.Model, *, limit: int | None = 200) -> QuerySet[Tim
     return qs[:limit] if limit else qs
 
 
-def _labels(content_type_id: int) -> dict[str, str]:
-    """Field name → verbose name of the record's model, so history never shows a field name."""
+def _fields(content_type_id: int) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The record's field labels, and the labels of coded values (choices), so history never
+    shows a field name or a raw code."""
     model = ContentType.objects.get_for_id(content_type_id).model_class()
     if model is None:
-        return {}
-    return {f.name: str(getattr(f, "verbose_name", f.name)) for f in model._meta.get_fields()}
+        return {}, {}
+    fields = model._meta.get_fields()
+    labels = {f.name: str(getattr(f, "verbose_name", f.name)) for f in fields}
+    choices = {
+        f.name: {str(value): str(label) for value, label in f.flatchoices}
+        for f in fields
+        if isinstance(f, models.Field) and f.choices
+    }
+    return labels, choices
 
 
 def present(events, *, masked: bool = True) -> list[dict]:
@@ -41,7 +49,8 @@ def present(events, *, masked: bool = True) -> list[dict]:
     for event in events:
         data = mask_payload(event.data) if masked else event.data
         if isinstance(data, dict) and data.get("changes"):
-            data = {**data, "labels": {**_labels(event.content_type_id), **(data.get("labels") or {})}}
+            labels, choices = _fields(event.content_type_id)
+            data = {**data, "labels": {**labels, **(data.get("labels") or {})}, "choices": choices}
         kind = registry.get(event.event_type)
         actor = event.actor
         actor_name = ""

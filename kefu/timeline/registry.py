@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 @dataclass(frozen=True)
@@ -28,12 +28,15 @@ def describe_changes(data: dict) -> str:
     """The one way history shows a change: "label: old → new" per field, labels from the
     record's model (added by `timeline.queries.present`), never a bare field name."""
     labels = data.get("labels") or {}
+    choices = data.get("choices") or {}
     parts = []
     for name, change in (data.get("changes") or {}).items():
         if isinstance(change, dict) and ("old" in change or "new" in change):
             old, new = change.get("old"), change.get("new")
             old = old.get("str") if isinstance(old, dict) else old
             new = new.get("str") if isinstance(new, dict) else new
+            coded = choices.get(name, {})
+            old, new = coded.get(str(old), old), coded.get(str(new), new)
             parts.append(f"{labels.get(name, name)}: {_shown(old)} → {_shown(new)}")
         else:
             parts.append(str(labels.get(name, name)))
@@ -43,10 +46,10 @@ def describe_changes(data: dict) -> str:
 def _shown(value) -> str:
     if value in (None, "", [], {}):
         return "—"
-    if value is True:
-        return str(_("yes"))
-    if value is False:
-        return str(_("no"))
+    if value is True or value == "True":
+        return str(pgettext("boolean", "yes"))
+    if value is False or value == "False":
+        return str(pgettext("boolean", "no"))
     return str(value)
 
 

@@ -25,3 +25,15 @@ def test_a_change_shows_the_field_label_and_a_step_shows_the_status_names(desk):
     assert f"{label}: 活动柜锁 → 柜门合页松动" in changed and "description" not in changed
     moved = next(line for line in lines if "→" in line and step.to_status.code in line)
     assert f"{step.to_status.code} {step.to_status.name}" in moved
+
+
+def test_coded_values_and_yes_no_show_their_labels(desk):
+    from kefu.timeline.registry import describe_changes
+
+    data = {
+        "changes": {"status": {"old": None, "new": "active"}, "insured": {"old": False, "new": True}},
+        "labels": {"status": "合作状态", "insured": "已投保货运险"},
+        "choices": {"status": {"active": "合作中"}},
+    }
+    with translation.override("zh-hans"):
+        assert describe_changes(data) == "合作状态: — → 合作中; 已投保货运险: 否 → 是"
