@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from kefu.core import buffer
 from kefu.core.errors import ValidationFailed
@@ -168,6 +169,8 @@ def apply_accident_transition(accident, transition, inputs: dict, actor) -> list
         accident.reported_at = now
         if accident.reported_to_id is None:
             accident.reported_to = unit_head(accident.sales_office)
+        if accident.reported_to is None:  # nobody heads the unit: the reporter must say to whom
+            raise ValidationFailed(fields={"reported_to": [str(_("Who was the accident reported to?"))]})
         changed += ["reported_at", "reported_to"]
     if "final_loss" in changed:
         changed += apply_loss_rules(accident, actor=actor)

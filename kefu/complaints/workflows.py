@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+# Seed 001's table: the supervisor 客服主管 (with the manager 市场部经理) records, analyses and
+# proposes; the marketing director 营销总监 alone decides the plan; the supervisor handles, follows
+# up and closes, the complaint specialists 客服人员 carrying out each step. Whoever first takes the
+# complaint (首问负责) may record it.
 HANDLERS = ["complaint_specialist", "supervisor", "manager"]
 RECORDERS = [*HANDLERS, "key_account", "assistant"]
-DECIDERS = ["marketing_director", "manager"]
+DECIDERS = ["marketing_director"]
 
 # code, name, English name, stage, order, initial
 COMPLAINT_STATUSES = [
@@ -45,7 +49,7 @@ COMPLAINT_TRANSITIONS = [
     ("KSBM", "KSFA", "提出处理方案", "Propose a plan", HANDLERS, ["cause_analysis", "proposed_plan"], False),
     ("KSFA", "KSPS", "批示方案", "Decide the plan", DECIDERS, ["director_decision"], True),
     ("KSFA", "KSBM", "退回方案", "Send the plan back", DECIDERS, ["director_decision"], True),
-    ("KSPS", "KSCZ", "处理完成", "Handling done", [*HANDLERS, "key_account"], ["handling_actions"], False),
+    ("KSPS", "KSCZ", "处理完成", "Handling done", HANDLERS, ["handling_actions"], False),
     ("KSCZ", "KSJA", "结案", "Close", HANDLERS, ["closing_summary", "evaluation", "satisfaction"], False),
 ]
 
@@ -75,7 +79,16 @@ ACCIDENT_STATUSES = [
 ]
 ACCIDENT_ROLES = ["assistant", "supervisor", "complaint_specialist", "manager"]
 ACCIDENT_TRANSITIONS = [
-    ("SGDJ", "SGBG", "报告本单位负责人", "Report to the unit head", ACCIDENT_ROLES, [], False),
+    # Seed 003: report to the unit head within 30 minutes *and* take first measures 初期处理.
+    (
+        "SGDJ",
+        "SGBG",
+        "报告本单位负责人",
+        "Report to the unit head",
+        ACCIDENT_ROLES,
+        ["initial_measures"],
+        False,
+    ),
     (
         "SGBG",
         "SGCL",

@@ -152,7 +152,15 @@ def test_handling_actions_sum_claims_and_recoveries(register, people):
 
 def test_full_accident_flow_and_closing_needs_the_final_loss(register, people):
     accident = register("500.00")
-    transition_accident(accident, "SGBG", actor=people["assistant"].user)
+    # Seed 003: report to the unit head *and* take first measures; an empty report is refused.
+    with pytest.raises(ValidationFailed) as info:
+        transition_accident(accident, "SGBG", actor=people["assistant"].user)
+    assert "initial_measures" in info.value.fields
+    accident.refresh_from_db()
+    assert accident.status.code == "SGDJ" and accident.reported_at is None
+    transition_accident(
+        accident, "SGBG", actor=people["assistant"].user, inputs={"initial_measures": "隔离受损货物"}
+    )
     with pytest.raises(ValidationFailed) as info:
         transition_accident(
             accident, "SGCL", actor=people["assistant"].user, inputs={"responsibility": "internal"}

@@ -235,3 +235,17 @@ class TestEscalation:
         escalate_late_steps.call_local()
         escalate_late_steps.call_local()
         assert Escalation.objects.count() == 1
+
+
+def test_step_owners_follow_seed_001(people, make_complaint):
+    """营销总监 alone decides the plan; key-account staff do not close the handling step."""
+    from kefu.workflow.models import Transition
+
+    def owners(src, dst):
+        t = Transition.objects.get(profile__code="KS", from_status__code=src, to_status__code=dst)
+        return set(t.allowed_roles.values_list("code", flat=True))
+
+    assert owners("KSFA", "KSPS") == {"marketing_director"}
+    assert owners("KSFA", "KSBM") == {"marketing_director"}
+    assert "key_account" not in owners("KSPS", "KSCZ")
+    assert owners("KSSL", "KSJL") >= {"supervisor", "manager", "complaint_specialist"}
