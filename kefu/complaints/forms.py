@@ -19,6 +19,7 @@ from kefu.complaints.models import (
 from kefu.core.forms import Form, ModelForm, bootstrap
 from kefu.core.privacy import WriteOnlyPersonalData
 from kefu.core.scoping import ScopedQuerySet
+from kefu.customers.widgets import CustomerPicker
 from kefu.org.models import Department, SalesOffice, Staff
 from kefu.worktime import clock
 
@@ -32,6 +33,7 @@ class CustomerNumberField(forms.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 10)
         kwargs.setdefault("label", _("Customer number"))
+        kwargs.setdefault("widget", CustomerPicker())
         super().__init__(*args, **kwargs)
         self.user = None
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.forms import Form, ModelForm, bootstrap
 from kefu.core.privacy import WriteOnlyPersonalData
+from kefu.customers.widgets import CustomerPicker
 from kefu.tickets.models import Notification
 
 HEADER_FIELDS = [
@@ -58,7 +59,7 @@ class NotificationForm(WriteOnlyPersonalData, ModelForm):
         customers = Customer.objects.visible_to(user) if user is not None else Customer.objects.none()
         self.fields["customer"].queryset = customers
         self.fields["sold_to"].queryset = customers
-        self.fields["customer"].widget = forms.TextInput(attrs={"list": "customer-numbers"})
+        self.fields["customer"].widget = CustomerPicker()
         self.fields["customer"].to_field_name = "number"
         self.fields["customer"].label = _("Ship-to party (customer number)")
         self.fields["sold_to"].widget = forms.TextInput()

@@ -186,7 +186,7 @@ def create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Notification %(number)s created.") % {"number": n.number})
             return redirect("tickets:detail", pk=n.pk)
-    return render(request, "tickets/form.html", {"form": form, "creating": True, **_datalists(request.user)})
+    return render(request, "tickets/form.html", {"form": form, "creating": True})
 
 
 def _initial(request) -> dict:
@@ -194,16 +194,6 @@ def _initial(request) -> dict:
     if request.GET.get("customer"):
         initial["customer"] = request.GET["customer"]
     return initial
-
-
-def _datalists(user) -> dict:
-    from kefu.customers.models import Customer
-
-    return {
-        "customer_numbers": Customer.objects.visible_to(user)
-        .order_by("-id")
-        .values_list("number", "name")[:200]
-    }
 
 
 @login_required
@@ -255,9 +245,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Notification %(number)s saved.") % {"number": n.number})
                 return redirect("tickets:detail", pk=n.pk)
-    return render(
-        request, "tickets/form.html", {"form": form, "creating": False, "n": n, **_datalists(request.user)}
-    )
+    return render(request, "tickets/form.html", {"form": form, "creating": False, "n": n})
 
 
 @login_required

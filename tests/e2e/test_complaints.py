@@ -37,6 +37,9 @@ def test_record_a_complaint_and_see_its_10_minute_clock(page, desk):
     login(page, "yangfan", PASSWORD)
     page.goto(f"{page.base_url}/complaints/")
     page.click("#new-complaint")
+    # The customer picker suggests customers in scope by name: no need to know the 10-digit number.
+    page.locator("#id_customer").press_sequentially("申齐", delay=50)
+    page.locator("#id_customer-choices option[value='2110050007']").wait_for(state="attached")
     page.fill("#id_customer", "2110050007")
     page.fill("#id_received_at", "")
     page.fill("#id_subject", "活动柜锁坏,抽屉打不开")
