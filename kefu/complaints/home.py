@@ -1,52 +1,38 @@
-"""Workbench cards: open complaints, late steps and accidents still waiting for their report."""
+"""Workbench tiles of complaints and accidents: each counts exactly what its list link lists."""
 
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kefu.complaints.models import Accident, Complaint
-from kefu.worktime import clock
+from kefu.complaints import queries
+from kefu.complaints.filtersets import AccidentFilterSet, ComplaintFilterSet
+from kefu.core.homepage import list_card
 
 
 def home_cards(user) -> list[dict]:
     cards = []
-    now = clock.now()
     if user.has_perm("complaints.view_complaint"):
-        open_qs = Complaint.objects.visible_to(user).filter(is_open__in=[True])
         url = reverse("complaints:complaint_list")
-        late = open_qs.filter(step_deadline__lt=now)[:1000].count()
-        cards.append(
-            {
-                "label": _("Open complaints"),
-                "value": open_qs[:10000].count(),
-                "icon": "megaphone",
-                "href": url,
-                "order": 40,
-            }
-        )
-        cards.append(
-            {
-                "label": _("Complaint steps overdue"),
-                "value": late,
-                "icon": "alarm",
-                "href": f"{url}?overdue=true",
-                "colour": "danger" if late else "success",
-                "order": 41,
-            }
-        )
+        for label, query, icon, order, alarm in (
+            (_("Open complaints"), "", "megaphone", 40, False),
+            (_("Complaint steps overdue"), "overdue=true", "alarm", 41, True),
+        ):
+            rows = ComplaintFilterSet(QueryDict(query), queryset=queries.complaints_for(user)).qs
+            cards.append(
+                list_card(label=label, rows=rows, url=url, query=query, icon=icon, order=order, alarm=alarm)
+            )
     if user.has_perm("complaints.view_accident"):
-        unreported = (
-            Accident.objects.visible_to(user)
-            .filter(is_open__in=[True], reported_at__isnull=True)[:1000]
-            .count()
-        )
+        query = "status=SGDJ"
+        rows = AccidentFilterSet(QueryDict(query), queryset=queries.accidents_for(user)).qs
         cards.append(
-            {
-                "label": _("Accidents not yet reported"),
-                "value": unreported,
-                "icon": "truck",
-                "href": reverse("complaints:accident_list") + "?status=SGDJ",
-                "colour": "danger" if unreported else "success",
-                "order": 45,
-            }
+            list_card(
+                label=_("Accidents not yet reported"),
+                rows=rows,
+                url=reverse("complaints:accident_list"),
+                query=query,
+                icon="truck",
+                order=45,
+                alarm=True,
+            )
         )
     return cards
