@@ -27,9 +27,12 @@ def desk(org, staff_factory):
         roles=["complaint_specialist"], offices=[org.office_a], username="yangfan", name="杨帆"
     )
     staff_factory(roles=["supervisor"], offices=[org.office_a], name="刘洋")
-    Customer.objects.create(
+    customer = Customer.objects.create(
         number="2110050007", name="申齐保健食品有限公司", phone="13812345678", sales_office=org.office_a
     )
+    from kefu.customers.services import reindex
+
+    reindex([customer])  # written past the services: put it in the search index they keep
     return specialist
 
 
