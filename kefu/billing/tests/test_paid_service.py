@@ -106,6 +106,7 @@ def test_paid_service_through_the_pages(desk):
     assert invoice.amount == Decimal("195.00")
     page = client.get(f"/notifications/{n.pk}/").content.decode()
     assert f'data-invoice="{invoice.number}"' in page
+    assert "data-materials>" in page and "100056" in page.split("data-materials>")[1][:200]
     # Another centre cannot touch the quotation.
     assert (
         client_for(desk.outsider)
