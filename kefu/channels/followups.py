@@ -3,7 +3,7 @@
 The department is the transition's `notify_department`, or the one of kind
 `notify_department_kind` that the record resolves with its optional
 `department_for_kind(kind)` (e.g. the regional logistics of the notification's branch). The
-record may give the mail's text with `mail_content(transition, inputs) -> (subject, body)`.
+record's app may give the mail's text with the engine hook `mail_content` (register_record).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 
 from django.utils.translation import gettext as _
 
-from kefu.workflow.engine import register_followup
+from kefu.workflow.engine import hooks_for, register_followup
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +36,9 @@ def mail_department(record, transition, inputs: dict, actor) -> None:
     if department is None or not department.mailbox:
         log.warning("no department mailbox to notify for %s on %s", transition, record)
         return
-    content = getattr(record, "mail_content", None)
+    content = hooks_for(record).mail_content
     if content is not None:
-        subject, body = content(transition, inputs)
+        subject, body = content(record, transition, inputs)
     else:
         subject = _("%(record)s: %(action)s") % {"record": record, "action": transition.display_name}
         body = subject

@@ -9,7 +9,10 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from kefu.complaints import events, flows  # noqa: F401  (event types register on import)
-        from kefu.complaints.models import StepTimeLimit
+        from kefu.complaints.models import Accident, Complaint, StepTimeLimit
         from kefu.core import buffer
+        from kefu.workflow.engine import register_record
 
         buffer.watch(StepTimeLimit)  # profiles, statuses and transitions: watched by workflow
+        register_record(Complaint, apply=flows.apply_complaint_transition)
+        register_record(Accident, apply=flows.apply_accident_transition)

@@ -1,7 +1,7 @@
 """How complaints and accidents move through the one engine: inputs per step and the step clocks.
 
 The engine (`kefu.workflow.engine.transition`) checks roles and required inputs, locks the row
-and records the event; the model's `apply_transition` lands here to copy the step's inputs
+and records the event; the engine's `apply` hook (registered in apps.py) lands here to copy the step's inputs
 onto the record and start the next step's clock.
 """
 

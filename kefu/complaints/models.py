@@ -358,11 +358,6 @@ class Complaint(StepClockMixin, VersionedModel):
 
         return profile(COMPLAINT_PROFILE)
 
-    def apply_transition(self, transition, inputs: dict, actor) -> list[str]:
-        from kefu.complaints.flows import apply_complaint_transition
-
-        return apply_complaint_transition(self, transition, inputs, actor)
-
 
 class ComplaintFollowUp(TimeStampedModel):
     """A follow-up record 跟进记录 written by the CS supervisor while the complaint is handled."""
@@ -506,11 +501,6 @@ class Accident(StepClockMixin, VersionedModel):
         from kefu.complaints.flows import profile
 
         return profile(ACCIDENT_PROFILE)
-
-    def apply_transition(self, transition, inputs: dict, actor) -> list[str]:
-        from kefu.complaints.flows import apply_accident_transition
-
-        return apply_accident_transition(self, transition, inputs, actor)
 
 
 class AccidentAction(TimeStampedModel):

@@ -9,7 +9,20 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from kefu.core import buffer
-        from kefu.tickets import events  # noqa: F401  (registers event types)
-        from kefu.tickets.models import NotificationType
+        from kefu.tickets import (
+            events,  # noqa: F401  (registers event types)
+            services,
+        )
+        from kefu.tickets.models import Notification, NotificationType
+        from kefu.workflow.engine import register_record
 
         buffer.watch(NotificationType)
+        register_record(
+            Notification,
+            apply=services.apply_transition,
+            check=services.check_transition,
+            # A workflow hand-off goes only to the department's own mailbox, which does the work.
+            mail_content=lambda n, transition, inputs: services.mail_content(
+                n, note=transition.display_name, masked=False
+            ),
+        )

@@ -207,27 +207,11 @@ class Notification(VersionedModel):
     def workflow_profile(self):
         return self.type.profile
 
-    def apply_transition(self, transition, inputs: dict, actor) -> list[str]:
-        from kefu.tickets.services import apply_transition
-
-        return apply_transition(self, transition, inputs, actor)
-
-    def check_transition(self, transition, inputs: dict, actor) -> None:
-        from kefu.tickets.services import check_transition
-
-        check_transition(self, transition, inputs, actor)
-
     def department_for_kind(self, kind: str):
         from kefu.org.models import Department
 
         qs = Department.objects.filter(kind=kind, is_active=True)
         return qs.filter(sales_organization=self.sales_organization_id).first() or qs.first()
-
-    def mail_content(self, transition, inputs: dict) -> tuple[str, str]:
-        from kefu.tickets.services import mail_content
-
-        # A workflow hand-off goes only to the department's own mailbox, which does the work.
-        return mail_content(self, note=transition.display_name, masked=False)
 
     @property
     def is_overdue(self) -> bool:

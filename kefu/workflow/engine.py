@@ -1,10 +1,13 @@
 """The one workflow engine: every status change of every record goes through `transition()`.
 
 A status-bearing model has a `status` FK to workflow.Status, a `version` (VersionedModel) and
-a method `workflow_profile()`; it may define `apply_transition(transition, inputs, actor)`
-returning the names of extra fields it changed (e.g. the system status, a closing date), and
-`check_transition(transition, inputs, actor)` raising a KefuError to refuse a move for a reason
-the profile data cannot express (e.g. an accepted quote needs a service report before closing).
+a method `workflow_profile()`. Its app registers, in AppConfig.ready, what the engine should do
+around a move (`register_record`), so models never import services:
+- `apply(record, transition, inputs, actor)` returns the names of extra fields it changed (the
+  system status, a closing date …);
+- `check(record, transition, inputs, actor)` raises a KefuError to refuse a move for a reason the
+  profile data cannot express (an accepted quote needs a service report before closing);
+- `mail_content(record, transition, inputs)` gives (subject, body) of a hand-off mail.
 """
 
 from __future__ import annotations
@@ -38,6 +41,25 @@ class StatusRecord(Protocol):
     def version(self) -> int: ...
 
     def workflow_profile(self) -> StatusProfile: ...
+
+
+@dataclass(frozen=True)
+class RecordHooks:
+    apply: Callable[[Any, Transition, dict, Any], list[str]] | None = None
+    check: Callable[[Any, Transition, dict, Any], None] | None = None
+    mail_content: Callable[[Any, Transition, dict], tuple[str, str]] | None = None
+
+
+_hooks: dict[type, RecordHooks] = {}
+
+
+def register_record(model: type[models.Model], **hooks: Callable) -> None:
+    """What the engine does around a move of `model`'s records (see the module doc)."""
+    _hooks[model] = RecordHooks(**hooks)
+
+
+def hooks_for(record: object) -> RecordHooks:
+    return _hooks.get(type(record), RecordHooks())
 
 
 Followup = Callable[[models.Model, Transition, dict, object], None]
@@ -172,15 +194,15 @@ def transition(
                 _("Fill in the required fields for “%(action)s”.") % {"action": chosen.display_name},
                 fields=missing,
             )
-        check = getattr(locked, "check_transition", None)
+        hooks = hooks_for(row)
+        check = hooks.check
         if check is not None:
             # The record's own guards (e.g. no close without a service report); raise to refuse.
-            check(chosen, inputs, actor)
+            check(row, chosen, inputs, actor)
         locked.status = target
         changed = ["status"]
-        apply = getattr(locked, "apply_transition", None)
-        if apply is not None:
-            changed += list(apply(chosen, inputs, actor) or [])
+        if hooks.apply is not None:
+            changed += list(hooks.apply(row, chosen, inputs, actor) or [])
         save_versioned(row, expected_version=None, update_fields=changed)
         record(
             row,
