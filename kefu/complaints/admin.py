@@ -42,6 +42,13 @@ class CarrierAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     inlines = [TrainingInline, AppraisalInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:  # accidents are found by their carrier's name
+            from kefu.complaints.services import _reindex_carrier_accidents
+
+            _reindex_carrier_accidents(obj)
+
 
 @admin.register(models.Complaint)
 class ComplaintAdmin(admin.ModelAdmin):

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kefu.complaints import queries
 from kefu.complaints.choices import (
     AccidentKind,
     AccidentSeverity,
@@ -79,12 +80,7 @@ class ComplaintFilterSet(_Base):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(
-            Q(number=value)
-            | Q(subject__contains=value)
-            | Q(customer__name__contains=value)
-            | Q(customer__number=value)
-        )
+        return queries.search_complaints(qs, value)
 
 
 class AccidentFilterSet(_Base):
@@ -107,9 +103,7 @@ class AccidentFilterSet(_Base):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(
-            Q(number=value) | Q(shipment=value) | Q(place__contains=value) | Q(carrier__name__contains=value)
-        )
+        return queries.search_accidents(qs, value)
 
 
 class CarrierFilterSet(django_filters.FilterSet):

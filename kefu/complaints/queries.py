@@ -22,6 +22,7 @@ from kefu.complaints.choices import (
     Responsibility,
 )
 from kefu.complaints.models import Accident, Carrier, Complaint, Escalation
+from kefu.core import search
 from kefu.core.masking import mask_phone
 from kefu.worktime import clock
 
@@ -56,6 +57,35 @@ def carriers_for(user) -> QuerySet[Carrier]:
     return Carrier.objects.annotate(
         accident_count=Count("accidents"), accident_loss=Sum("accidents__estimated_loss")
     ).order_by("code")
+
+
+# --- keyword search (kefu.core.search) ---------------------------------------------------------
+COMPLAINT_INDEX = "complaints"
+ACCIDENT_INDEX = "accidents"
+
+
+def complaint_document(c: Complaint) -> list[str]:
+    """What the keyword search finds a complaint by: number, subject, customer number and name.
+
+    The contact phone is personal data shown masked to most readers: it is not indexed, so no
+    hidden digit can be found (or confirmed) by searching.
+    """
+    return [c.number, c.subject, c.customer.number, c.customer.name]
+
+
+def accident_document(a: Accident) -> list[str]:
+    """What the keyword search finds an accident by: number, shipment, place and carrier name."""
+    return [a.number, a.shipment, a.place, a.carrier.name if a.carrier is not None else ""]
+
+
+def search_complaints(qs: QuerySet[Complaint], term: str) -> QuerySet[Complaint]:
+    """Complaints whose number, subject, customer number or name contain `term` (any length)."""
+    return search.substring_filter(qs, term, index=COMPLAINT_INDEX)
+
+
+def search_accidents(qs: QuerySet[Accident], term: str) -> QuerySet[Accident]:
+    """Accidents whose number, shipment, place or carrier name contain `term` (any length)."""
+    return search.substring_filter(qs, term, index=ACCIDENT_INDEX)
 
 
 def step_clock(obj, *, at: datetime | None = None) -> clock.ClockState:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kefu.complaints import events
+from kefu.complaints import events, queries
 from kefu.complaints.choices import AccidentSeverity, EscalationLevel, QualityFeedback
 from kefu.complaints.errors import ComplaintClosed, NotAQualityComplaint
 from kefu.complaints.flows import profile, start_step
@@ -30,6 +30,7 @@ from kefu.complaints.models import (
     ComplaintFollowUp,
     Escalation,
 )
+from kefu.core import search
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
@@ -156,6 +157,53 @@ def accident_url(accident: Accident) -> str:
     return reverse("complaints:accident_detail", args=[accident.pk])
 
 
+# --- keyword search index (kefu.core.search) -------------------------------------------------
+# Written inside the caller's transaction: the index table is in the same database, so an entry
+# commits (or rolls back) with its row.
+COMPLAINT_SEARCHED = {"number", "subject", "customer"}
+ACCIDENT_SEARCHED = {"number", "shipment", "place", "carrier"}
+REINDEX_BATCH = 2000
+
+
+def reindex_complaints(complaints) -> int:
+    """Refresh the search entries of these complaints (their customer must be loaded or loadable)."""
+    return search.index_documents(
+        queries.COMPLAINT_INDEX, [(c.pk, queries.complaint_document(c)) for c in complaints]
+    )
+
+
+def reindex_accidents(accidents) -> int:
+    return search.index_documents(
+        queries.ACCIDENT_INDEX, [(a.pk, queries.accident_document(a)) for a in accidents]
+    )
+
+
+def _in_batches(queryset, reindex) -> int:
+    done, batch = 0, []
+    for row in queryset.order_by("pk").iterator(chunk_size=REINDEX_BATCH):
+        batch.append(row)
+        if len(batch) >= REINDEX_BATCH:
+            done += reindex(batch)
+            batch = []
+    return done + reindex(batch)
+
+
+def customer_renamed(customer) -> int:
+    """The customers app calls this when a customer's name changed: its complaints are found by it."""
+    rows = Complaint._base_manager.filter(customer_id=customer.pk).only("number", "subject", "customer_id")
+    return _in_batches(rows, lambda batch: reindex_complaints([_with_customer(c, customer) for c in batch]))
+
+
+def _with_customer(complaint: Complaint, customer) -> Complaint:
+    complaint.customer = customer
+    return complaint
+
+
+def _reindex_carrier_accidents(carrier: Carrier) -> int:
+    rows = Accident._base_manager.filter(carrier_id=carrier.pk).select_related("carrier")
+    return _in_batches(rows.only("number", "shipment", "place", "carrier__name"), reindex_accidents)
+
+
 # --- complaints ----------------------------------------------------------------------------
 def create_complaint(
     *,
@@ -211,6 +259,7 @@ def create_complaint(
         start_step(complaint, started_at=received_at, first=True)
         complaint.stage = complaint.status.stage
         complaint.save()
+        reindex_complaints([complaint])
         record(
             complaint,
             events.COMPLAINT_CREATED.code,
@@ -279,6 +328,8 @@ def update_complaint(complaint: Complaint, *, actor, expected_version: int | Non
         if not changed:
             return complaint
         save_versioned(complaint, expected_version=expected_version, update_fields=list(changed))
+        if COMPLAINT_SEARCHED & set(changed):
+            reindex_complaints([complaint])
         record(complaint, events.COMPLAINT_UPDATED.code, actor=actor, data={"changes": changed})
     return complaint
 
@@ -582,6 +633,7 @@ def create_accident(
         start_step(accident, started_at=occurred_at, first=True)
         accident.report_due_at = accident.step_deadline
         accident.save()
+        reindex_accidents([accident])
         record(
             accident,
             events.ACCIDENT_CREATED.code,
@@ -635,6 +687,8 @@ def update_accident(accident: Accident, *, actor, expected_version: int | None, 
         if not changed:
             return accident
         save_versioned(accident, expected_version=expected_version, update_fields=list(changed))
+        if ACCIDENT_SEARCHED & set(changed):
+            reindex_accidents([accident])
         record(accident, events.ACCIDENT_UPDATED.code, actor=actor, data={"changes": changed})
     return accident
 
@@ -727,6 +781,8 @@ def save_carrier(
             if not changes:
                 return carrier
             save_versioned(carrier, expected_version=expected_version, update_fields=list(changes))
+            if "name" in changes:  # accidents are found by their carrier's name
+                _reindex_carrier_accidents(carrier)
         record(
             carrier, events.CARRIER_SAVED.code, actor=actor, data={"changes": changes, "created": creating}
         )

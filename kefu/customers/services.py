@@ -241,7 +241,19 @@ def update_customer(customer: Customer, *, actor, expected_version: int | None, 
         record(customer, events.CHANGED.code, actor=actor, data={"changes": changed})
         if {"name", "phone", "mobile"} & set(changed):
             _reindex_on_commit(customer)
+        if "name" in changed:
+            _renamed_elsewhere(customer)
     return customer
+
+
+def _renamed_elsewhere(customer: Customer) -> None:
+    """Other apps whose search finds records by the customer's name refresh their entries."""
+    from kefu.core.discovery import optional_module
+
+    module = optional_module("kefu.complaints.services")
+    hook = getattr(module, "customer_renamed", None) if module is not None else None
+    if hook is not None:
+        hook(customer)
 
 
 # --- contacts, addresses, partners ------------------------------------------------------------
