@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -48,12 +49,25 @@ def phone_problem(value: str, *, mobile: bool = False) -> str | None:
     if not _PHONE_CHARS.match(value.strip()):
         return str(_("Only digits, spaces, '-', '+' and brackets are allowed."))
     if mobile or (len(digits) == 11 and digits.startswith("1")):
-        if not re.fullmatch(r"1[3-9]\d{9}", digits):
+        if not re.fullmatch(r"1[3-9]\d{9}", digits) or _number_type(digits) not in _MOBILE_TYPES:
             return str(_("A mobile number has 11 digits and starts with 13–19."))
         return None
     if not 7 <= len(digits) <= 12:
         return str(_("A phone number has 7 to 12 digits."))
     return None
+
+
+# The numbering plan of China, from libphonenumber's metadata (phonenumberslite): a mobile must be
+# in a range that is allocated to mobiles, not only look like one.
+_MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+def _number_type(digits: str) -> int | None:
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.number_type(number) if phonenumbers.is_valid_number(number) else None
 
 
 def clean_phones(obj: models.Model, fields: dict[str, bool], errors: dict | None = None) -> None:

@@ -190,3 +190,13 @@ def test_nightly_task_classifies(make_customer):
     make_customer(value_amount=Decimal(10))
     result = classify_all()
     assert result["graded"] == 1 and result["tiers"]["key"] == 1
+
+
+def test_a_mobile_must_be_in_a_range_china_allocates_to_mobiles(org):
+    """phonenumbers' plan of China: 140… looks like a mobile but is not one; 138… is."""
+    from kefu.customers.models import phone_problem
+
+    assert phone_problem("13812345678", mobile=True) is None
+    assert phone_problem("+86 138 1234 5678", mobile=True) is None
+    assert phone_problem("14012345678", mobile=True)
+    assert phone_problem("1381234567", mobile=True)  # ten digits
