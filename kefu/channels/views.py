@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,12 +14,14 @@ from kefu.channels import queries, services
 from kefu.channels.choices import MailStatus
 from kefu.channels.models import OutboundMail
 from kefu.core.htmx import render_page, safe_next
+from kefu.core.paging import BoundedPage, query_without_page
 
 
 @login_required
 def notices(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.inbox(request.user), 50).get_page(request.GET.get("page"))
-    return render_page(request, "channels/notices.html", "channels/partials/notice_list.html", {"page": page})
+    page = BoundedPage(queries.inbox(request.user), request.GET.get("page"))
+    context = {"page": page, "query": query_without_page(request)}
+    return render_page(request, "channels/notices.html", "channels/partials/notice_list.html", context)
 
 
 @login_required
@@ -51,8 +52,13 @@ def notices_read_all(request: HttpRequest) -> HttpResponse:
 @login_required
 def outbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    page = Paginator(queries.outbox(request.user, status=status), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "statuses": MailStatus.choices}
+    page = BoundedPage(queries.outbox(request.user, status=status), request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": MailStatus.choices,
+        "query": query_without_page(request),
+    }
     return render_page(request, "channels/outbox.html", "channels/partials/outbox_table.html", context)
 
 

@@ -32,32 +32,11 @@ from kefu.complaints.models import Accident, Carrier, Complaint
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error, bootstrap
 from kefu.core.htmx import render_page
+from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.scoping import access
 from kefu.timeline.queries import events_for, present
 from kefu.workflow.engine import available_transitions, resolve_status
 from kefu.worktime import clock
-
-PAGE_SIZE = 50
-
-
-class BoundedPage:
-    """A page without COUNT(*): one extra row tells whether there is a next page."""
-
-    def __init__(self, qs, number: int, size: int = PAGE_SIZE):
-        self.number = max(1, number)
-        rows = list(qs[(self.number - 1) * size : self.number * size + 1])
-        self.has_next = len(rows) > size
-        self.object_list = rows[:size]
-        self.has_previous = self.number > 1
-        self.next_page_number = self.number + 1
-        self.previous_page_number = self.number - 1
-
-
-def _page_number(request) -> int:
-    try:
-        return int(request.GET.get("page", 1))
-    except ValueError:
-        return 1
 
 
 def _access(qs_or_model, request, pk):
@@ -67,24 +46,18 @@ def _access(qs_or_model, request, pk):
         raise Http404 from None
 
 
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # --- complaints ----------------------------------------------------------------------------
 @login_required
 @permission_required("complaints.view_complaint", raise_exception=True)
 def complaint_list(request):
     filterset = ComplaintFilterSet(request.GET or None, queryset=queries.complaints_for(request.user))
     bootstrap(filterset.form)
-    page = BoundedPage(filterset.qs, _page_number(request))
+    page = BoundedPage(filterset.qs, request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
         "rows": queries.present_complaints(page.object_list, request.user),
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
     }
     return render_page(
         request, "complaints/complaint_list.html", "complaints/partials/complaint_table.html", context
@@ -423,12 +396,12 @@ def accident_url(accident) -> str:
 def accident_list(request):
     filterset = AccidentFilterSet(request.GET or None, queryset=queries.accidents_for(request.user))
     bootstrap(filterset.form)
-    page = BoundedPage(filterset.qs, _page_number(request))
+    page = BoundedPage(filterset.qs, request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
         "rows": queries.present_accidents(page.object_list),
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
     }
     return render_page(
         request, "complaints/accident_list.html", "complaints/partials/accident_table.html", context
@@ -610,11 +583,11 @@ def accident_statistics(request):
 def carrier_list(request):
     filterset = CarrierFilterSet(request.GET or None, queryset=queries.carriers_for(request.user))
     bootstrap(filterset.form)
-    page = BoundedPage(filterset.qs, _page_number(request))
+    page = BoundedPage(filterset.qs, request.GET.get("page"))
     return render(
         request,
         "complaints/carrier_list.html",
-        {"filter": filterset, "page": page, "query": _query_without_page(request)},
+        {"filter": filterset, "page": page, "query": query_without_page(request)},
     )
 
 

@@ -120,8 +120,14 @@ MAIL_DOMAINS = ["163.com", "qq.com", "sina.com", "huamei-kh.cn"]
 RELATIONS = ["transactional", "contract", "alliance"]
 
 
+# 154, 174 and 179 are not mobile ranges in China's numbering plan: take a neighbour (same draws).
+UNALLOCATED = {("5", 4): 5, ("7", 4): 7, ("7", 9): 8}
+
+
 def _mobile(rng) -> str:
-    return f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}"
+    second, third = rng.choice("3578"), rng.randint(0, 9)
+    third = UNALLOCATED.get((second, third), third)
+    return f"1{second}{third}{rng.randint(0, 99999999):08d}"
 
 
 def _landline(rng, area: str) -> str:

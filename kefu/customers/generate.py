@@ -69,7 +69,7 @@ def run(options: dict, ctx: dict) -> int:
                     number=str(start + made + i),
                     name=name,
                     nature="individual" if individual else "organisation",
-                    mobile=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+                    mobile=f"1{rng.choice('38')}{rng.randrange(10**9):09d}",
                     phone=""
                     if individual
                     else f"0{rng.randrange(10, 999)}-{rng.randrange(2 * 10**7, 9 * 10**7)}",

@@ -7,7 +7,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import EmptyPage
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
 from kefu.core.htmx import render_page, safe_next
+from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.scoping import access
 from kefu.customers import services
 from kefu.customers.choices import TIER_SHARES, AccessAction, Tier
@@ -49,45 +49,6 @@ from kefu.customers.queries import (
     present_rows,
 )
 
-PER_PAGE = 50
-COUNT_CAP = 1_000  # beyond this the page says "more than 1,000": counting further costs a scan
-
-
-class BoundedPage:
-    """A page of a big list without COUNT(*): one row more than shown tells if there is a next page."""
-
-    def __init__(self, qs, number: int, per_page: int = PER_PAGE):
-        if number < 1:
-            raise EmptyPage
-        self.number = number
-        offset = (number - 1) * per_page
-        rows = list(qs[offset : offset + per_page + 1])
-        self.has_next = len(rows) > per_page
-        self.object_list = rows[:per_page]
-        self.has_previous = number > 1
-        self.start_index = offset + 1 if self.object_list else 0
-        self.end_index = offset + len(self.object_list)
-        self._qs = qs
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    def capped_count(self) -> tuple[int, bool]:
-        if not self.has_next and self.number == 1:
-            return len(self.object_list), False
-        count = self._qs.order_by()[: COUNT_CAP + 1].count()
-        return min(count, COUNT_CAP), count > COUNT_CAP
-
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
 
 def _get(model_or_qs, user, pk):
     try:
@@ -96,18 +57,11 @@ def _get(model_or_qs, user, pk):
         raise Http404 from None
 
 
-def _query_string(request: HttpRequest, **drop) -> str:
-    params = request.GET.copy()
-    for key in ("page", *drop):
-        params.pop(key, None)
-    return params.urlencode()
-
-
 @login_required
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list(request: HttpRequest) -> HttpResponse:
     filterset, qs = filtered_customers(request.user, request.GET)
-    page = BoundedPage(qs, _page_number(request))
+    page = BoundedPage(qs, request.GET.get("page"))
     count, capped = page.capped_count()
     context = {
         "filter": filterset,
@@ -115,7 +69,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "rows": present_rows(page.object_list, request.user),
         "count": count,
         "count_capped": capped,
-        "query": _query_string(request),
+        "query": query_without_page(request),
         "orderings": ORDERING_LABELS,
     }
     return render_page(
@@ -460,7 +414,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
 def warnings(request: HttpRequest) -> HttpResponse:
     """异样客户预警: flagged customers with why and who must act (responsible staff, key-account manager)."""
     qs = customers_for(request.user).filter(anomaly_mask__gt=0).order_by("number")
-    page = BoundedPage(qs, _page_number(request))
+    page = BoundedPage(qs, request.GET.get("page"))
     count, capped = page.capped_count()
     context = {
         "page": page,
@@ -481,11 +435,16 @@ def access_log(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("customer", "").strip()
     if number:
         qs = qs.filter(customer__number=number)
-    page = BoundedPage(qs, _page_number(request))
+    page = BoundedPage(qs, request.GET.get("page"))
     return render(
         request,
         "customers/access_log.html",
-        {"page": page, "rows": page.object_list, "customer_number": number, "query": _query_string(request)},
+        {
+            "page": page,
+            "rows": page.object_list,
+            "customer_number": number,
+            "query": query_without_page(request),
+        },
     )
 
 

@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from kefu.core.errors import NotFound
 from kefu.core.htmx import render_page
+from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.scoping import access
 from kefu.org.models import Staff
 from kefu.org.queries import can_see_staff_contacts, company_structure, present_staff, staff_directory
@@ -16,11 +16,10 @@ from kefu.timeline.queries import events_for, present
 def staff_list(request):
     q = request.GET.get("q", "").strip()
     office = request.GET.get("office", "").strip()
-    paginator = Paginator(staff_directory(request.user, q=q, office=office), 50)
-    page = paginator.get_page(request.GET.get("page"))
+    page = BoundedPage(staff_directory(request.user, q=q, office=office), request.GET.get("page"))
     unmasked = can_see_staff_contacts(request.user)
     rows = [present_staff(s, unmasked=unmasked) for s in page.object_list]
-    context = {"page": page, "rows": rows, "q": q, "office": office}
+    context = {"page": page, "rows": rows, "q": q, "office": office, "query": query_without_page(request)}
     return render_page(request, "org/staff_list.html", "org/partials/staff_table.html", context)
 
 

@@ -201,16 +201,6 @@ def present_rows(rows, user) -> list[Row]:
     return [present_row(n, unmasked=unmasked, today=today) for n in rows]
 
 
-def bounded_page(qs: QuerySet, page: int, size: int = 50, *, fetch=None) -> tuple[list, bool]:
-    """Rows of a page and whether there is a next one, without COUNT(*) over a million rows.
-
-    `fetch(qs, start, stop)` reads the rows its own way (see `page_fetch`)."""
-    page = max(1, min(page, 2000))
-    start = (page - 1) * size
-    rows = fetch(qs, start, start + size + 1) if fetch else list(qs[start : start + size + 1])
-    return rows[:size], len(rows) > size
-
-
 def page_fetch(params):
     """How the worklist (UI and API) reads a page for these selections: by ids for a keyword."""
     return rows_by_ids if (params.get("q") or "").strip() else None

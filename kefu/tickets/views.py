@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from kefu.core.errors import KefuError, NotFound, ValidationFailed
 from kefu.core.forms import apply_error
 from kefu.core.htmx import render_page, safe_next
+from kefu.core.paging import BoundedPage
+from kefu.core.paging import page_number as page_number_of
 from kefu.tickets import queries, services
 from kefu.tickets.exports import worklist_xlsx
 from kefu.tickets.filtersets import NotificationFilter
@@ -69,11 +71,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
     columns = [c for c in (params.getlist("col") or (view.columns if view else [])) if c in queries.COLUMNS]
     columns = columns or queries.DEFAULT_COLUMNS
     filterset = NotificationFilter(params, queryset=Notification.objects.none())
-    page_number = int(params.get("page") or 1) if str(params.get("page") or "1").isdigit() else 1
+    page_number = page_number_of(params.get("page"))
     try:
-        rows, has_next = queries.bounded_page(
-            queries.worklist(request.user, params), page_number, fetch=queries.page_fetch(params)
+        page = BoundedPage(
+            queries.worklist(request.user, params), params.get("page"), fetch=queries.page_fetch(params)
         )
+        rows, has_next = page.object_list, page.has_next
         filter_errors: dict = {}
     except ValidationFailed as exc:
         rows, has_next, filter_errors = [], False, exc.fields

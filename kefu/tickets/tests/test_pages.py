@@ -243,6 +243,7 @@ def test_empty_fields_take_the_defaults(desk):
 
 
 def test_keyword_pages_keep_the_worklist_order_and_scope(desk):
+    from kefu.core.paging import BoundedPage
     from kefu.tickets import queries
 
     older = desk.z1(description="抽屉锁坏了")
@@ -253,7 +254,8 @@ def test_keyword_pages_keep_the_worklist_order_and_scope(desk):
     def keyword_page(staff, number: int):
         params = {"q": "抽屉"}
         worklist = queries.worklist(staff.user, params)
-        return queries.bounded_page(worklist, number, size=2, fetch=queries.page_fetch(params))
+        page = BoundedPage(worklist, number, 2, fetch=queries.page_fetch(params))
+        return page.object_list, page.has_next
 
     first, more = keyword_page(desk.assistant, 1)
     assert ([n.pk for n in first], more) == ([urgent.pk, newer.pk], True)
