@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from kefu.api.pagination import Page, page
 from kefu.api.schemas import InputSchema
@@ -34,8 +34,8 @@ class ComplaintOut(Schema):
     id: int
     number: str
     subject: str
-    status_code: str
-    status: str
+    status: str = Field(validation_alias="status_code")
+    status_label: str = Field(validation_alias="status")
     is_open: bool
     received_at: datetime
     customer_number: str
@@ -45,9 +45,12 @@ class ComplaintOut(Schema):
     contact_phone: str
     sales_office: str
     owner: str
-    content_class: str
-    cause_class: str
-    severity: str
+    content_class: str = Field(validation_alias="content_class_code")
+    content_class_label: str = Field(validation_alias="content_class")
+    cause_class: str = Field(validation_alias="cause_class_code")
+    cause_class_label: str = Field(validation_alias="cause_class")
+    severity: str = Field(validation_alias="severity_code")
+    severity_label: str = Field(validation_alias="severity")
     handling_department: str
     material_code: str
     deadline: datetime | None
@@ -203,10 +206,10 @@ def add_follow_up(request, complaint_id: int, payload: FollowUpIn):
 class AccidentOut(Schema):
     id: int
     number: str
-    kind: str
-    kind_code: str
-    status_code: str
-    status: str
+    kind: str = Field(validation_alias="kind_code")
+    kind_label: str = Field(validation_alias="kind")
+    status: str = Field(validation_alias="status_code")
+    status_label: str = Field(validation_alias="status")
     is_open: bool
     occurred_at: datetime
     place: str
@@ -218,8 +221,8 @@ class AccidentOut(Schema):
     estimated_loss: Decimal
     final_loss: Decimal | None
     responsibility: str
-    severity: str
-    severity_code: str
+    severity: str = Field(validation_alias="severity_code")
+    severity_label: str = Field(validation_alias="severity")
     handling_method: str
     amount_claimed: Decimal
     amount_recovered: Decimal

@@ -117,7 +117,9 @@ class ComplaintRow:
     sales_office: str
     owner: str
     content_class: str
+    content_class_code: str
     cause_class: str
+    cause_class_code: str
     severity: str
     severity_code: str
     handling_department: str
@@ -155,6 +157,8 @@ def present_complaint(c: Complaint, *, unmasked: bool, at: datetime | None = Non
         owner=c.owner.name if c.owner is not None else "",
         content_class=c.get_content_class_display() if c.content_class else "",
         cause_class=c.get_cause_class_display() if c.cause_class else "",
+        content_class_code=c.content_class,
+        cause_class_code=c.cause_class,
         severity=c.get_severity_display(),
         severity_code=c.severity,
         handling_department=str(c.handling_department or ""),

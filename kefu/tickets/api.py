@@ -104,8 +104,9 @@ class RowOut(Schema):
     number: str
     type: str
     status: str
-    status_name: str
+    status_label: str = Field(validation_alias="status_name")
     stage: str
+    stage_label: str
     description: str
     customer: str
     customer_number: str
@@ -116,6 +117,7 @@ class RowOut(Schema):
     responsible: str
     sales_office: str
     priority: str
+    priority_label: str
     urgent: bool
     overdue: bool
     required_start: dt.date | None
@@ -123,6 +125,7 @@ class RowOut(Schema):
     created_at: dt.datetime
     reference_document: str
     payment_status: str
+    payment_status_label: str
     version: int
 
 

@@ -52,13 +52,13 @@ def worklist_xlsx(rows, user) -> HttpResponse:
                 r.work_centre,
                 r.responsible,
                 r.sales_office,
-                r.priority,
+                r.priority_label,
                 _("Yes") if r.urgent else "",
                 r.required_start,
                 r.required_end,
                 r.created_at,
                 r.reference_document,
-                r.payment_status,
+                r.payment_status_label,
             ]
         )
     return sheet.response(f"notifications-{timezone.localdate():%Y%m%d}.xlsx")

@@ -160,6 +160,8 @@ class Row:
     created_at: dt.datetime
     reference_document: str
     payment_status: str
+    payment_status_label: str
+    priority_label: str
     version: int
 
 
@@ -190,7 +192,9 @@ def present_row(n: Notification, *, unmasked: bool, today: dt.date | None = None
         required_end=n.required_end,
         created_at=n.created_at,
         reference_document=n.reference_document,
-        payment_status=n.get_payment_status_display(),
+        payment_status=n.payment_status,
+        payment_status_label=n.get_payment_status_display(),
+        priority_label=n.get_priority_display(),
         version=n.version,
     )
 

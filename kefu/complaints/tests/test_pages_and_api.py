@@ -134,7 +134,11 @@ def test_api_flow_with_the_same_rules(frozen_clock, people, customer):
         {"to": "KSJL", "version": body["version"], "inputs": RECORD_INPUTS},
         content_type="application/json",
     )
-    assert moved.status_code == 200 and moved.json()["status_code"] == "KSJL"
+    assert (
+        moved.status_code == 200
+        and moved.json()["status"] == "KSJL"
+        and moved.json()["status_label"] == "已记录"
+    )
     conflict = api.post(
         f"/api/v1/complaints/{body['id']}/transitions",
         {"to": "KSCL", "version": body["version"], "inputs": {}},
@@ -171,7 +175,7 @@ def test_api_accidents(frozen_clock, people, org):
     )
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["severity_code"] == "severe" and body["minutes_left"] == 25
+    assert body["severity"] == "severe" and body["severity_label"] and body["minutes_left"] == 25
     outsider = api_client_for(people["outsider"]).get(f"/api/v1/complaints/accidents/{body['id']}")
     assert outsider.status_code == 404
     assert api.get("/api/v1/complaints/accidents/").json()["count"] == 1
