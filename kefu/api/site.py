@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from kefu.api.auth import ActiveSessionAuth, TokenAuth, TokenHeaderAuth
+from kefu.api.rendering import KefuJSONRenderer
 from kefu.core.discovery import optional_module
 from kefu.core.errors import KefuError, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 
@@ -26,6 +27,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), TokenHeaderAuth(), ActiveSessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    renderer=KefuJSONRenderer(),
 )
 
 # Apps whose api.py contributes a router, and where it is mounted.

@@ -20,6 +20,7 @@ Expected statuses are derived from rules (the route's permission, the one scope 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import zipfile
@@ -530,6 +531,11 @@ def _text(response) -> str:
     if content[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    if "json" in response.get("Content-Type", ""):
+        try:  # \uXXXX escapes would hide a Chinese address from the search below
+            return json.dumps(json.loads(content), ensure_ascii=False)
+        except ValueError:
+            pass
     return content.decode("utf-8", "replace")
 
 

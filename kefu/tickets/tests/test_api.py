@@ -112,3 +112,16 @@ def test_keyword_list_pages_in_worklist_order(desk):
     second = api.get("/api/v1/notifications/", {"q": "抽屉", "limit": 1, "offset": 1}).json()
     assert [row["number"] for row in second["items"]] == [older.number]
     assert api_client_for(desk.outsider).get("/api/v1/notifications/", {"q": "抽屉"}).json()["items"] == []
+
+
+def test_every_datetime_is_iso_8601_local_to_the_second(desk):
+    """One datetime format: 2026-12-04T09:30:00+08:00 (database values are stored in UTC)."""
+    import re
+
+    from kefu.core.testing.scope import api_client_for
+
+    n = desk.z1()
+    body = api_client_for(desk.manager).get(f"/api/v1/notifications/{n.pk}").json()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", body["created_at"]), body["created_at"]
+    listed = api_client_for(desk.manager).get("/api/v1/notifications/").json()["items"][0]
+    assert listed["created_at"] == body["created_at"]
