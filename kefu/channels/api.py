@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from kefu.api.pagination import Page, page
 from kefu.api.schemas import InputSchema
@@ -34,7 +35,7 @@ class MailOut(Schema):
 
 
 class ReadIn(InputSchema):
-    ids: list[int] | None = None
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = Field(default=None, max_length=1000)
 
 
 def _notice(n) -> dict:

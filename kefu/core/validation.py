@@ -35,6 +35,18 @@ def check_text(**values: str | None) -> None:
         raise ValidationFailed(str(CONTROL_CHARACTERS_MESSAGE), fields=bad)
 
 
+def blank_nulls(obj: models.Model) -> None:
+    """A text column that holds no NULL reads a `null` from a client as empty (cleared), not as a
+    database error."""
+    for f in obj._meta.concrete_fields:
+        if (
+            isinstance(f, models.CharField | models.TextField)
+            and not f.null
+            and getattr(obj, f.attname) is None
+        ):
+            setattr(obj, f.attname, "")
+
+
 def text_errors(obj: models.Model) -> dict[str, list[str]]:
     """The text fields of `obj` that hold control characters, each with the message."""
     return {
@@ -61,6 +73,7 @@ def full_clean(obj: models.Model, *, exclude: list[str] | None = None, unique: b
     Django would spend one existence query per foreign key on records we just read. Empty
     required relations are still reported, as they are not loaded.
     """
+    blank_nulls(obj)
     bad_text = text_errors(obj)
     try:
         obj.full_clean(exclude=[*(exclude or []), *loaded_relations(obj)], validate_unique=unique)

@@ -24,7 +24,7 @@ from kefu.core.concurrency import save_versioned
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
 from kefu.core.scoping import access
-from kefu.core.validation import text_errors
+from kefu.core.validation import blank_nulls, text_errors
 from kefu.customers import events
 from kefu.customers.choices import ANOMALY_BITS, TIER_SHARES, AccessAction, AnomalyKind, Grade
 from kefu.customers.errors import DuplicateNumber, ReasonRequired
@@ -115,6 +115,7 @@ def _labelled(model, exc: ValidationError) -> ValidationFailed:
 
 
 def _clean(obj, *, exclude: list[str] | None = None) -> None:
+    blank_nulls(obj)
     bad_text = text_errors(obj)
     if bad_text:
         raise ValidationFailed(next(iter(bad_text.values()))[0], fields=bad_text)
@@ -219,7 +220,7 @@ def create_customer(
     return customer
 
 
-def update_customer(customer: Customer, *, actor, expected_version: int | None, **changes) -> Customer:
+def update_customer(customer: Customer, /, *, actor, expected_version: int | None, **changes) -> Customer:
     """Change fields of a customer; refused if someone saved it since `expected_version`."""
     _require(actor, "customers.change_customer")
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -292,7 +293,7 @@ def add_contact(customer: Customer, *, actor, **values) -> Contact:
     return contact
 
 
-def update_contact(contact: Contact, *, actor, **changes) -> Contact:
+def update_contact(contact: Contact, /, *, actor, **changes) -> Contact:
     _require(actor, "customers.change_contact")
     unknown = set(changes) - set(CONTACT_FIELDS)
     if unknown:
@@ -365,7 +366,7 @@ def add_service_address(customer: Customer, *, actor, **values) -> ServiceAddres
     return address
 
 
-def update_service_address(address: ServiceAddress, *, actor, **changes) -> ServiceAddress:
+def update_service_address(address: ServiceAddress, /, *, actor, **changes) -> ServiceAddress:
     _require(actor, "customers.change_serviceaddress")
     unknown = set(changes) - set(ADDRESS_FIELDS)
     if unknown:

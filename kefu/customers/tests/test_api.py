@@ -141,3 +141,51 @@ def test_money_in_the_list_has_two_places(make_customer, manager):
     page = client_for(manager).get("/customers/?q=2110050098").content.decode()
     assert "13,299.99" in page or "13299.99" in page
     assert "13299.9900" not in page
+
+
+def test_patching_an_address_text_and_a_null_text_field_are_answers_not_500s(make_customer, manager):
+    """A field called `address` (the text) once collided with the service's own argument, and a
+    `null` in a text column was a database error."""
+    from kefu.core.testing.scope import api_client_for
+
+    customer = make_customer()
+    api = api_client_for(manager)
+    made = api.post(
+        f"/api/v1/customers/{customer.pk}/addresses",
+        {"name": "仓库", "address": "北京市朝阳区酒仙桥路10号"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    address_id = made.json()["id"]
+    changed = api.patch(
+        f"/api/v1/customers/{customer.pk}/addresses/{address_id}",
+        {"address": "北京市朝阳区酒仙桥路12号", "region": None},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    contact = api.post(
+        f"/api/v1/customers/{customer.pk}/contacts", {"name": "张伟"}, content_type="application/json"
+    ).json()
+    cleared = api.patch(
+        f"/api/v1/customers/{customer.pk}/contacts/{contact['id']}",
+        {"email": None, "position": None},
+        content_type="application/json",
+    )
+    assert cleared.status_code == 200, cleared.content
+
+
+def test_dates_far_outside_any_business_are_a_400(make_customer, manager):
+    from kefu.core.testing.scope import api_client_for
+
+    response = api_client_for(manager).post(
+        "/api/v1/complaints/accidents/",
+        {
+            "kind": "damage",
+            "occurred_at": "0068-06-15T16:16:43Z",
+            "place": "仓库",
+            "description": "x",
+            "sales_office": "4002",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "occurred_at" in str(response.json()["error"]["fields"])
