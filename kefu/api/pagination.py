@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Query, Schema
 
 from kefu.core.errors import ValidationFailed
 
@@ -29,6 +29,10 @@ class Page(Schema, Generic[T]):
 
 
 MAX_OFFSET = 10_000_000  # beyond every list's length; keeps the SQL OFFSET a sane integer
+
+# The query parameters of every list, with their bounds in the OpenAPI document.
+LIMIT = Query(50, ge=1, le=MAX_LIMIT, description="Rows per page (1–200).")
+OFFSET = Query(0, ge=0, le=MAX_OFFSET, description="Rows to skip (0–10,000,000).")
 
 
 def page(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from ninja import Field, Router, Schema
 
-from kefu.api.pagination import Page, page
+from kefu.api.pagination import LIMIT, OFFSET, Page, page
 from kefu.api.schemas import InputSchema
 from kefu.channels import queries, services
 
@@ -63,7 +63,7 @@ def _mail(m) -> dict:
 
 
 @router.get("/notices", response=Page[NoticeOut], summary="My notices")
-def list_notices(request, unread: bool = False, limit: int = 50, offset: int = 0):
+def list_notices(request, unread: bool = False, limit: int = LIMIT, offset: int = OFFSET):
     return page(
         queries.inbox(request.user, unread_only=unread),
         limit=limit,
@@ -78,7 +78,7 @@ def read_notices(request, payload: ReadIn):
 
 
 @router.get("/mail", response=Page[MailOut], summary="Outbox")
-def list_mail(request, status: str = "", limit: int = 50, offset: int = 0):
+def list_mail(request, status: str = "", limit: int = LIMIT, offset: int = OFFSET):
     return page(
         queries.outbox(request.user, status=status),
         limit=limit,

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from kefu.api.pagination import Page, page
+from kefu.api.pagination import LIMIT, OFFSET, Page, page
 from kefu.api.schemas import InputSchema
 from kefu.complaints import queries, services
 from kefu.complaints.filtersets import AccidentFilterSet, ComplaintFilterSet
@@ -143,7 +143,7 @@ def _step_inputs(obj, user, to: str, data: dict) -> dict:
 @router.get(
     "/", response=Page[ComplaintOut], summary="Complaints (scoped; key accounts and urgent steps first)"
 )
-def list_complaints(request, limit: int = 50, offset: int = 0):
+def list_complaints(request, limit: int = LIMIT, offset: int = OFFSET):
     _require(request, "complaints.view_complaint")
     params = request.GET.copy()
     filterset = ComplaintFilterSet(params, queryset=queries.complaints_for(request.user))
@@ -267,7 +267,7 @@ def _accident(request, accident_id: int) -> Accident:
 
 
 @router.get("/accidents/", response=Page[AccidentOut], summary="Service accidents (scoped)")
-def list_accidents(request, limit: int = 50, offset: int = 0):
+def list_accidents(request, limit: int = LIMIT, offset: int = OFFSET):
     _require(request, "complaints.view_accident")
     filterset = AccidentFilterSet(request.GET.copy(), queryset=queries.accidents_for(request.user))
     if not filterset.is_valid():

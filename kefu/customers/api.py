@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from kefu.api.pagination import Page, page
+from kefu.api.pagination import LIMIT, OFFSET, Page, page
 from kefu.api.schemas import InputSchema
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.scoping import access
@@ -276,8 +276,8 @@ def list_customers(
     flagged: bool | None = None,
     active: bool | None = None,
     ordering: str = "",
-    limit: int = 50,
-    offset: int = 0,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ):
     if not request.user.has_perm("customers.view_customer"):
         raise PermissionDenied()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
-from kefu.api.pagination import Page, page
+from kefu.api.pagination import LIMIT, OFFSET, Page, page
 from kefu.core.scoping import access
 from kefu.org.models import Staff
 from kefu.org.queries import can_see_staff_contacts, present_staff, staff_directory
@@ -26,7 +26,7 @@ class StaffOut(Schema):
 
 
 @router.get("/staff", response=Page[StaffOut], summary="Staff directory (scoped)")
-def list_staff(request, q: str = "", office: str = "", limit: int = 50, offset: int = 0):
+def list_staff(request, q: str = "", office: str = "", limit: int = LIMIT, offset: int = OFFSET):
     unmasked = can_see_staff_contacts(request.user)
     return page(
         staff_directory(request.user, q=q, office=office),

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from kefu.api.pagination import Page, page
+from kefu.api.pagination import LIMIT, OFFSET, Page, page
 from kefu.api.schemas import InputSchema
 from kefu.core.errors import ValidationFailed
 from kefu.core.scoping import require_perm
@@ -268,7 +268,7 @@ def list_types(request):
 
 
 @router.get("", response=Page[RowOut], summary="Worklist (IW59) with the worklist's selections")
-def list_notifications(request, limit: int = 50, offset: int = 0):
+def list_notifications(request, limit: int = LIMIT, offset: int = OFFSET):
     require_perm(request.user, VIEW)
     qs = queries.worklist(request.user, request.GET)
     return page(

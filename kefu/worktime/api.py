@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from kefu.core.errors import ValidationFailed
 from kefu.worktime import clock
@@ -33,7 +33,15 @@ class DayOut(Schema):
 @router.get(
     "/deadline", response=DeadlineOut, summary="Deadline `minutes` after `start` in real or business time"
 )
-def deadline(request, start: datetime, minutes: int, mode: str = ClockMode.BUSINESS, calendar: str = ""):
+def deadline(
+    request,
+    start: datetime,
+    minutes: int = Query(..., ge=0, le=525_600),
+    mode: str = ClockMode.BUSINESS,
+    calendar: str = "",
+):
+    if not 1900 <= start.year <= 2199:
+        raise ValidationFailed(fields={"start": [_("Enter a date between 1900 and 2199.")]})
     if mode not in ClockMode.values:
         raise ValidationFailed(fields={"mode": [_("Choose one of the allowed values.")]})
     if minutes < 0 or minutes > 525_600:
@@ -49,7 +57,7 @@ def deadline(request, start: datetime, minutes: int, mode: str = ClockMode.BUSIN
 
 
 @router.get("/days", response=list[DayOut], summary="Holidays and 调休 workdays of a year (default calendar)")
-def days(request, year: int):
+def days(request, year: int = Query(..., ge=1900, le=2199)):
     if not 1900 <= year <= 2199:
         raise ValidationFailed(fields={"year": [_("Enter a year between 1900 and 2199.")]})
     spec = clock.load_calendar()
