@@ -14,7 +14,7 @@ from kefu.billing import events
 from kefu.billing.choices import LineKind, QuotationStatus
 from kefu.billing.models import Invoice, Quotation, QuotationLine, ServiceReport
 from kefu.core.concurrency import save_versioned
-from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
 from kefu.core.validation import check_text, model_decimal
 from kefu.timeline.services import record
@@ -26,6 +26,41 @@ CENT = Decimal("0.01")
 def _require(actor, perm: str) -> None:
     if not actor.has_perm(perm):
         raise PermissionDenied()
+
+
+def _require_visible(actor, notification) -> None:
+    """Paid service is reached only through a notification the actor may see: NotFound otherwise
+    (missing and forbidden alike), so no quotation, report or invoice of another centre is touched."""
+    from kefu.tickets.models import Notification
+
+    if not Notification.objects.visible_to(actor).filter(pk=notification.pk).exists():
+        raise NotFound()
+
+
+def _check_technician(actor, notification, technician) -> None:
+    """The technician on a service report is one the actor may hand work to (check_usable) and
+    works for the notification's centre (its responsibility centre or work centre), or is the
+    person responsible for it."""
+    from kefu.org.models import Staff
+    from kefu.org.scope import check_usable
+
+    message = _("You may not choose this: it is outside your responsibility centres.")
+    try:
+        check_usable(actor, responsible=technician)
+    except ValidationFailed:
+        raise ValidationFailed(message, fields={"technician": [message]}) from None
+    if technician.pk == notification.responsible_id:
+        return
+    from django.db.models import Q
+
+    works_there = Q(pk__in=[])
+    if notification.sales_office_id:
+        works_there |= Q(sales_offices=notification.sales_office_id)
+    if notification.work_centre_id:
+        works_there |= Q(work_centres=notification.work_centre_id)
+    if not Staff.objects.filter(works_there, pk=technician.pk).exists():
+        message = _("The technician does not work for this notification's centre.")
+        raise ValidationFailed(message, fields={"technician": [message]})
 
 
 def _lines(rows: list[dict]) -> list[QuotationLine]:
@@ -79,6 +114,7 @@ def _lines(rows: list[dict]) -> list[QuotationLine]:
 def create_quotation(*, actor, notification, lines: list[dict], note: str = "") -> Quotation:
     """A service sales order (ZFFW) for the notification, offered to the customer."""
     _require(actor, "billing.add_quotation")
+    _require_visible(actor, notification)
     check_text(note=note)
     if notification.stage == Stage.COMPLETED:
         raise ValidationFailed(_("A completed notification cannot be changed."), code="completed")
@@ -119,6 +155,8 @@ def decide_quotation(
 ) -> Quotation:
     """Record the customer's confirmation or refusal with who (customer and staff) and when."""
     _require(actor, "billing.change_quotation")
+    if not Quotation.objects.visible_to(actor).filter(pk=quotation.pk).exists():
+        raise NotFound()
     check_text(customer_person=customer_person, reason=reason)
     if quotation.status != QuotationStatus.OFFERED:
         raise ValidationFailed(_("The customer has already decided on this quotation."), code="decided")
@@ -173,6 +211,7 @@ def record_service_report(
 ) -> ServiceReport:
     """The furniture service form 家具服务单 with the customer's acceptance of the work."""
     _require(actor, "billing.add_servicereport")
+    _require_visible(actor, notification)
     check_text(work_done=work_done, accepted_by_customer=accepted_by_customer, materials_used=materials_used)
     errors = {}
     if not (work_done or "").strip():
@@ -185,6 +224,7 @@ def record_service_report(
         errors["quotation"] = [_("The quotation belongs to another notification.")]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    _check_technician(actor, notification, technician)
     with transaction.atomic():
         report = ServiceReport.objects.create(
             notification=notification,

@@ -67,6 +67,16 @@ CARRIERS = [
 ]
 
 
+def _usable_department(department, user):
+    """The drawn department if `user` may choose it, else the same kind in the user's branch."""
+    from kefu.org.scope import usable_departments
+
+    usable = usable_departments(user)
+    if usable.filter(pk=department.pk).exists():
+        return department
+    return usable.filter(kind=department.kind).order_by("code").first() or usable.order_by("code").first()
+
+
 def load(ctx: dict) -> None:
     from kefu.org.models import Department
 
@@ -117,7 +127,9 @@ def load(ctx: dict) -> None:
             for code, who, make_inputs in STEPS[:steps]:
                 frozen.advance(minutes=rng.randint(3, 400))
                 inputs = (
-                    make_inputs(subject) if make_inputs else {"handling_department": rng.choice(departments)}
+                    make_inputs(subject)
+                    if make_inputs
+                    else {"handling_department": _usable_department(rng.choice(departments), actors[who])}
                 )
                 services.transition_complaint(complaint, code, actor=actors[who], inputs=inputs)
                 if code == "KSCZ" and subject[3]:

@@ -68,7 +68,11 @@ class ScopedForm(WriteOnlyPersonalData, ModelForm):
         if "owner" in self.fields:
             self.fields["owner"].queryset = Staff.objects.visible_to(user).filter(is_active=True)
         if "handling_department" in self.fields:
-            self.fields["handling_department"].queryset = Department.objects.filter(is_active=True)
+            from kefu.org.scope import usable_departments
+
+            self.fields["handling_department"].queryset = (
+                usable_departments(user) if user is not None else Department.objects.none()
+            )
         if "carrier" in self.fields:
             self.fields["carrier"].queryset = Carrier.objects.exclude(status="suspended")
         if "material" in self.fields:

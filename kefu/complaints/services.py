@@ -339,6 +339,7 @@ def transition_complaint(
 ) -> Complaint:
     """Move a complaint one step (checks, timeline and the next step's clock happen in the engine)."""
     _require(actor, "complaints.change_complaint")
+    check_usable(actor, handling_department=(inputs or {}).get("handling_department"))
     engine.transition(complaint, to, actor=actor, inputs=inputs or {}, expected_version=expected_version)
     return complaint
 

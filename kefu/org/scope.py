@@ -103,6 +103,31 @@ def usable_work_centres(user):
     return qs.filter(Q(pk__in=centres) | Q(sales_office__in=_own_offices(user, scope)))
 
 
+def usable_sales_groups(user):
+    """Sales groups 销售组 the user may choose: those of the responsibility centres they may use."""
+    from kefu.org.models import SalesGroup
+
+    qs = SalesGroup.objects.filter(is_active=True)
+    if scope_for(user).company_wide:
+        return qs
+    return qs.filter(sales_office__in=usable_offices(user))
+
+
+def usable_departments(user):
+    """Departments 部门 the user may choose (e.g. a complaint's handling department): the
+    company-wide ones (no branch: 总部, 品管) and those of the branches 分公司 of the
+    responsibility centres they may use."""
+    from django.db.models import Q
+
+    from kefu.org.models import Department
+
+    qs = Department.objects.filter(is_active=True)
+    if scope_for(user).company_wide:
+        return qs
+    branches = usable_offices(user).values("sales_organization")
+    return qs.filter(Q(sales_organization__isnull=True) | Q(sales_organization__in=branches))
+
+
 def assignable_staff(user):
     """People the user may make responsible 负责人: active staff in the user's scope who hold a
     working role (never a login that is only the system administrator)."""
@@ -120,8 +145,9 @@ def assignable_staff(user):
 def check_usable(user, **chosen) -> None:
     """Refuse, naming each field, an office, work centre or person outside what `user` may use.
 
-    Services call this with what the actor chose (sales_office=…, work_centre=…, responsible=…),
-    so forms, the API, imports and tasks are all held to the same rule."""
+    Services call this with what the actor chose (sales_office=…, work_centre=…, sales_group=…,
+    responsible=…, owner=…, handling_department=…), so forms, the API, imports and tasks are
+    all held to the same rule. A name not known here is an error of the caller, not ignored."""
     from django.utils.translation import gettext as _
 
     from kefu.core.errors import ValidationFailed
@@ -131,10 +157,16 @@ def check_usable(user, **chosen) -> None:
         "work_centre": usable_work_centres,
         "responsible": assignable_staff,
         "owner": assignable_staff,
+        "sales_group": usable_sales_groups,
+        "handling_department": usable_departments,
+        "department": usable_departments,
     }
+    unknown = set(chosen) - set(sets)
+    if unknown:
+        raise TypeError(f"check_usable: no rule for {', '.join(sorted(unknown))}")
     errors = {}
     for name, value in chosen.items():
-        if value is None or name not in sets:
+        if value is None:
             continue
         pk = getattr(value, "pk", value)
         if not sets[name](user).filter(pk=pk).exists():

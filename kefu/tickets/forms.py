@@ -54,7 +54,12 @@ class NotificationForm(WriteOnlyPersonalData, ModelForm):
     def __init__(self, *args, user=None, editing: bool = False, masked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         from kefu.customers.models import Customer
-        from kefu.org.scope import assignable_staff, usable_offices, usable_work_centres
+        from kefu.org.scope import (
+            assignable_staff,
+            usable_offices,
+            usable_sales_groups,
+            usable_work_centres,
+        )
 
         customers = Customer.objects.visible_to(user) if user is not None else Customer.objects.none()
         self.fields["customer"].queryset = customers
@@ -71,6 +76,7 @@ class NotificationForm(WriteOnlyPersonalData, ModelForm):
         self.fields["responsible"].queryset = assignable_staff(user)
         self.fields["work_centre"].queryset = usable_work_centres(user)
         self.fields["sales_office"].queryset = usable_offices(user)
+        self.fields["sales_group"].queryset = usable_sales_groups(user)
         self.fields["type"].required = False
         self.fields["type"].help_text = _(
             "Left empty: proposed from the payment status (Z1 paid, Z2 not paid)."
@@ -137,9 +143,11 @@ class MailForm(Form):
     to = forms.CharField(label=_("Or e-mail addresses"), required=False, help_text=_("Separate with commas."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from kefu.org.models import Department
+        from kefu.org.scope import usable_departments
 
-        self.fields["department"].queryset = Department.objects.filter(is_active=True).exclude(mailbox="")
+        departments = usable_departments(user) if user is not None else Department.objects.none()
+        self.fields["department"].queryset = departments.exclude(mailbox="")
         bootstrap(self)

@@ -89,7 +89,7 @@ def check_text_length(text: str, field: str) -> None:
 
 
 # Choices an actor may only make inside their own scope (kefu.org.scope.check_usable).
-SCOPED_CHOICES = ("sales_office", "work_centre", "responsible")
+SCOPED_CHOICES = ("sales_office", "sales_group", "work_centre", "responsible")
 
 
 def _require(actor, perm: str) -> None:
@@ -786,6 +786,7 @@ def mail_to_department(
     from kefu.tickets.queries import assigned_work_ids, can_see_personal_data
 
     check_recipients(actor, list(to or []), customer=notification.customer)
+    check_usable(actor, department=department)
     masked = not can_see_personal_data(actor) and not assigned_work_ids(actor, [notification])
     subject, body = mail_content(notification, note=note, masked=masked)
     return send_mail(

@@ -214,7 +214,7 @@ def _detail_context(request, n, **forms) -> dict:
         text_form=forms.get("text_form") or TextForm(),
         item_form=forms.get("item_form") or ItemForm(),
         attachment_form=forms.get("attachment_form") or AttachmentForm(),
-        mail_form=forms.get("mail_form") or MailForm(),
+        mail_form=forms.get("mail_form") or MailForm(user=request.user),
         ptypes=ProductType.objects.filter(is_active=True),
         colours=ColourCode.objects.filter(is_active=True),
         materials=Material.objects.filter(is_active=True)[:500],
@@ -362,7 +362,7 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
 @permission_required("tickets.mail_notification", raise_exception=True)
 def mail(request: HttpRequest, pk: int) -> HttpResponse:
     n = _notification(request, pk)
-    form = MailForm(request.POST)
+    form = MailForm(request.POST, user=request.user)
     if form.is_valid():
         to = [a.strip() for a in form.cleaned_data["to"].split(",") if a.strip()]
         try:

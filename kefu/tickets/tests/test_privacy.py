@@ -118,3 +118,50 @@ def test_the_outbox_lists_and_resends_only_mail_of_records_in_scope(
     other = client_for(desk.outsider).get("/channels/outbox/").content.decode()
     assert n.number in own and n.number not in other
     assert client_for(desk.outsider).post(f"/channels/outbox/{mail.pk}/retry/").status_code == 404
+
+
+TEXT_PHONE = "13812349876"
+
+
+@pytest.fixture
+def phone_in_text(desk):
+    from kefu.tickets.services import add_text
+
+    noted = desk.z1(description="桌面板划伤")
+    add_text(actor=desk.manager.user, notification=noted, text=f"客户家属电话 {TEXT_PHONE},下午联系")
+    return noted
+
+
+def _found(user, term) -> list[int]:
+    from kefu.tickets import queries
+
+    return list(queries.worklist(user, {"q": term}).values_list("pk", flat=True))
+
+
+def test_a_masked_reader_cannot_find_a_phone_in_the_long_text_digit_by_digit(desk, phone_in_text):
+    """The assistant (masked) grows a guess one digit at a time: past the four digits a mask shows
+    nothing is confirmed, neither bare nor punctuated nor glued to a word of the text."""
+    masked = desk.assistant.user
+    for length in range(5, len(TEXT_PHONE) + 1):
+        assert _found(masked, TEXT_PHONE[:length]) == [], length
+        assert _found(masked, TEXT_PHONE[-length:]) == [], length
+    for term in ("138-1234-9876", "138 1234 9876", "+86 13812349876", "电话13812349876", "话1381234"):
+        assert _found(masked, term) == [], term
+    assert _found(masked, "划伤") == [phone_in_text.pk]  # words are searched as before
+    assert _found(masked, phone_in_text.number) == [phone_in_text.pk]  # and numbers by number
+    assert PersonalDataAccess.objects.filter(user=masked, action="search").exists()
+    # Through the page and the API alike.
+    page = client_for(desk.assistant).get("/notifications/", {"q": TEXT_PHONE}).content.decode()
+    assert phone_in_text.number not in page
+    from kefu.core.testing.scope import api_client_for
+
+    api = api_client_for(desk.assistant).get("/api/v1/notifications/", {"q": TEXT_PHONE[:7]}).json()
+    assert api["items"] == []
+
+
+def test_an_unmasked_reader_still_finds_a_phone_in_the_long_text(desk, phone_in_text):
+    unmasked = desk.manager.user
+    assert _found(unmasked, TEXT_PHONE[:5]) == [phone_in_text.pk]  # 6+ bare digits: numbers only
+    assert _found(unmasked, "138-1234-9876") == [phone_in_text.pk]
+    assert _found(unmasked, "电话13812349876") == [phone_in_text.pk]
+    assert not PersonalDataAccess.objects.filter(user=unmasked, action="search").exists()

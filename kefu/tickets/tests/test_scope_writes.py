@@ -132,3 +132,108 @@ def test_out_of_range_paging_and_years_are_400_not_500(desk):
     assert response.status_code == 400
     response = api.get("/api/v1/worktime/days?year=99999")
     assert response.status_code == 400 and "year" in response.json()["error"]["fields"]
+
+
+@pytest.fixture
+def group_b(desk):
+    from kefu.org.models import SalesGroup
+
+    return SalesGroup.objects.create(code="003", name="天津联络处", sales_office=desk.org.office_b)
+
+
+def test_the_form_offers_only_sales_groups_of_usable_centres(desk, group_b):
+    page = client_for(desk.assistant).get("/notifications/new/").content.decode()
+    assert "朝阳联络处" in page and "天津联络处" not in page
+    n = desk.z1()
+    edit = client_for(desk.assistant).get(f"/notifications/{n.pk}/edit/").content.decode()
+    assert "朝阳联络处" in edit and "天津联络处" not in edit
+    assert "天津联络处" in client_for(desk.manager).get("/notifications/new/").content.decode()
+
+
+def test_a_sales_group_of_another_centre_is_refused_even_where_the_notification_is_visible(
+    desk, group_b, staff_factory
+):
+    """Seeing centre B's work through its work centre is not a licence to regroup it."""
+    from kefu.core.errors import ValidationFailed
+    from kefu.tickets.services import update_notification
+
+    helper = staff_factory(roles=["assistant"], offices=[desk.org.office_a], work_centres=[desk.org.wc_b])
+    other = desk.z1(
+        actor=desk.manager.user,
+        customer=make_customer_b(desk),
+        work_centre=desk.org.wc_b,
+        sales_office=desk.org.office_b,
+        sales_group=group_b,
+        responsible=desk.outsider_tech,
+    )
+    Notification.objects.filter(pk=other.pk).update(sales_group=None)
+    other.refresh_from_db()
+    api = api_client_for(helper)
+    response = api.patch(
+        f"/api/v1/notifications/{other.pk}",
+        {"sales_group": "003", "version": other.version},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert "sales_group" in response.json()["error"]["fields"]
+    other.refresh_from_db()
+    assert other.sales_group is None
+    with pytest.raises(ValidationFailed) as refused:
+        update_notification(
+            actor=helper.user, notification=other, expected_version=other.version, sales_group=group_b
+        )
+    assert "sales_group" in refused.value.fields
+    other.refresh_from_db()
+    # The company-wide manager may.
+    update_notification(
+        actor=desk.manager.user, notification=other, expected_version=other.version, sales_group=group_b
+    )
+    other.refresh_from_db()
+    assert other.sales_group == group_b
+
+
+def test_api_create_with_a_sales_group_of_another_centre_is_refused(desk, group_b):
+    response = api_client_for(desk.assistant).post(
+        "/api/v1/notifications/", {**SEED, "sales_group": "003"}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "sales_group" in response.json()["error"]["fields"]
+    assert not Notification.objects.exists()
+
+
+def make_customer_b(desk):
+    from kefu.tickets.tests.factories import make_customer
+
+    return make_customer(desk.org.office_b, name="天津家具城")
+
+
+@pytest.fixture
+def other_branch_logistics(desk):
+    from kefu.org.choices import DepartmentKind
+    from kefu.org.models import Department, SalesOrganization
+
+    branch = SalesOrganization.objects.create(code="F012", name="华东分公司")
+    return Department.objects.create(
+        code="LG012",
+        name="上海区物流",
+        kind=DepartmentKind.REGIONAL_LOGISTICS,
+        mailbox="logistics.sh@example.com",
+        sales_organization=branch,
+    )
+
+
+def test_mail_goes_only_to_departments_of_the_own_branch_or_company_wide(desk, other_branch_logistics):
+    from kefu.core.errors import ValidationFailed
+    from kefu.tickets.services import mail_to_department
+
+    n = desk.z1()
+    page = client_for(desk.assistant).get(f"/notifications/{n.pk}/").content.decode()
+    assert "北京区物流" in page and "品管部" in page and "上海区物流" not in page
+    with pytest.raises(ValidationFailed) as refused:
+        mail_to_department(actor=desk.assistant.user, notification=n, department=other_branch_logistics)
+    assert "department" in refused.value.fields
+    response = api_client_for(desk.assistant).post(
+        f"/api/v1/notifications/{n.pk}/mail",
+        {"department": "LG012"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "department" in response.json()["error"]["fields"]
