@@ -16,7 +16,7 @@ from kefu.complaints.choices import (
     Responsibility,
 )
 from kefu.complaints.models import Accident, Carrier, Complaint
-from kefu.core.filtering import yes_no_filter
+from kefu.core.filtering import day_filter, yes_no_filter
 from kefu.worktime import clock
 
 OPEN_CHOICES = [("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))]
@@ -65,12 +65,8 @@ class ComplaintFilterSet(_Base):
     key_account = yes_no_filter(field_name="is_key_account", label=_("Key accounts only"))
     material = django_filters.CharFilter(field_name="material_code", label=_("Material number"))
     customer = django_filters.CharFilter(field_name="customer__number", label=_("Customer number"))
-    received_from = django_filters.DateFilter(
-        field_name="received_at", lookup_expr="date__gte", label=_("Received from")
-    )
-    received_to = django_filters.DateFilter(
-        field_name="received_at", lookup_expr="date__lte", label=_("Received to")
-    )
+    received_from = day_filter(field_name="received_at", label=_("Received from"))
+    received_to = day_filter(field_name="received_at", until=True, label=_("Received to"))
 
     class Meta:
         model = Complaint
@@ -88,12 +84,8 @@ class AccidentFilterSet(_Base):
     severity = django_filters.ChoiceFilter(choices=AccidentSeverity.choices, label=_("Severity"))
     responsibility = django_filters.ChoiceFilter(choices=Responsibility.choices, label=_("Responsibility"))
     carrier = django_filters.CharFilter(field_name="carrier__code", label=_("Carrier code"))
-    occurred_from = django_filters.DateFilter(
-        field_name="occurred_at", lookup_expr="date__gte", label=_("Occurred from")
-    )
-    occurred_to = django_filters.DateFilter(
-        field_name="occurred_at", lookup_expr="date__lte", label=_("Occurred to")
-    )
+    occurred_from = day_filter(field_name="occurred_at", label=_("Occurred from"))
+    occurred_to = day_filter(field_name="occurred_at", until=True, label=_("Occurred to"))
 
     class Meta:
         model = Accident

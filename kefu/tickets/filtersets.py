@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.filtering import yes_no_filter
+from kefu.core.filtering import day_filter, yes_no_filter
 from kefu.tickets.choices import Priority
 from kefu.tickets.models import Notification, NotificationType
 from kefu.workflow.choices import Stage
@@ -22,10 +22,8 @@ class NotificationFilter(filters.FilterSet):
     stage = filters.MultipleChoiceFilter(label=_("System status"), choices=Stage.choices, distinct=False)
     status = filters.CharFilter(label=_("User status"), method="filter_status")
     type = filters.CharFilter(label=_("Notification type"), method="filter_type")
-    created_from = filters.DateFilter(
-        label=_("Created from"), field_name="created_at", lookup_expr="date__gte"
-    )
-    created_to = filters.DateFilter(label=_("Created to"), field_name="created_at", lookup_expr="date__lte")
+    created_from = day_filter(field_name="created_at", label=_("Created from"))
+    created_to = day_filter(field_name="created_at", until=True, label=_("Created to"))
     due_to = filters.DateFilter(label=_("Required end by"), field_name="required_end", lookup_expr="lte")
     customer = filters.CharFilter(label=_("Customer"), method="filter_customer")
     work_centre = filters.CharFilter(label=_("Main work centre"), field_name="work_centre__code")

@@ -1,0 +1,32 @@
+"""Date filters on date-time columns take the day in China time, through the column's index."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kefu.tickets import queries
+from kefu.tickets.models import Notification
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_created_from_and_to_follow_the_local_day(desk):
+    late = desk.z1()
+    early = desk.z1()
+    Notification.objects.filter(pk=late.pk).update(
+        created_at=dt.datetime(2026, 12, 3, 23, 30, tzinfo=SHANGHAI)
+    )
+    Notification.objects.filter(pk=early.pk).update(
+        created_at=dt.datetime(2026, 12, 4, 0, 10, tzinfo=SHANGHAI)
+    )
+
+    def listed(**params):
+        return {n.pk for n in queries.worklist(desk.manager.user, params)}
+
+    assert listed(created_from="2026-12-03", created_to="2026-12-03") == {late.pk}
+    assert listed(created_from="2026-12-04", created_to="2026-12-04") == {early.pk}
+    assert listed(created_from="2026-12-03", created_to="2026-12-04") == {late.pk, early.pk}
+    sql = str(queries.worklist(desk.manager.user, {"created_from": "2026-12-04"}).query)
+    assert "django_datetime_cast_date" not in sql and "AT TIME ZONE" not in sql
