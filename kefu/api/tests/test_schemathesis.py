@@ -20,7 +20,22 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def token(org, staff_factory):
+def in_test_transaction():
+    """Requests go straight to the WSGI handler here, not through Django's test client, so keep
+    its end-of-request hook from closing the test's database connection (on PostgreSQL it would
+    close the connection holding the test's transaction), as the test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(org, staff_factory, in_test_transaction):
     from kefu.api.services import create_token
     from kefu.customers.models import Customer
 
