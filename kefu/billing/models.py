@@ -118,6 +118,10 @@ class ServiceReport(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    # Set in memory by billing.queries.with_material_names, never stored: the materials used with
+    # each catalogue material number followed by its name.
+    materials_shown: str = ""
+
     class Meta:
         verbose_name = _("service report")
         verbose_name_plural = _("service reports")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from django.utils.translation import gettext as _
 
 from kefu.billing.choices import QuotationStatus
-from kefu.billing.models import Quotation
+from kefu.billing.models import Quotation, ServiceReport
+
+_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*")
 
 
 def close_blocker(notification) -> str | None:
@@ -22,6 +27,41 @@ def close_blocker(notification) -> str | None:
     return None
 
 
+def with_material_names(reports: list[ServiceReport]) -> list[ServiceReport]:
+    """Give each report `materials_shown`: its materials used, each catalogue material number
+    followed by the material's name ("100056 ×1" → "100056 活动柜锁 ×1"), one query for all."""
+    from kefu.catalog.models import Material
+
+    codes = {code for r in reports for code in _CODE.findall(r.materials_used)}
+    names = dict(Material.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+
+    def named(text: str) -> str:
+        def one(match: re.Match) -> str:
+            code, name = match.group(0), names.get(match.group(0))
+            return f"{code} {name}" if name and name not in text else code
+
+        return _CODE.sub(one, text)
+
+    for report in reports:
+        report.materials_shown = named(report.materials_used)
+    return reports
+
+
+def reports_for(notification_ids: Iterable[int]) -> dict[int, list[ServiceReport]]:
+    """The service reports 家具服务单 of these notifications, oldest first, with their materials."""
+    reports = with_material_names(
+        list(
+            ServiceReport.objects.filter(notification_id__in=list(notification_ids))
+            .select_related("technician")
+            .order_by("created_at", "id")
+        )
+    )
+    found: dict[int, list[ServiceReport]] = {}
+    for report in reports:
+        found.setdefault(report.notification_id, []).append(report)
+    return found
+
+
 def billing_for(notification) -> dict:
     quotations = list(
         Quotation.objects.filter(notification=notification)
@@ -30,6 +70,6 @@ def billing_for(notification) -> dict:
     )
     return {
         "quotations": quotations,
-        "reports": list(notification.service_reports.select_related("technician").order_by("created_at")),
+        "reports": reports_for([notification.pk]).get(notification.pk, []),
         "invoices": list(notification.invoices.order_by("created_at")),
     }

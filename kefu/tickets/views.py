@@ -405,8 +405,13 @@ def work_plan(request: HttpRequest) -> HttpResponse:
             date_to=date_to,
             ids=ids,
         )
+    from kefu.billing.queries import reports_for
+
+    reports = reports_for(n.pk for n in rows) if rows else {}
+    presented = queries.present_for_work(rows, request.user, where="work_plan")
     context = {
-        "rows": queries.present_for_work(rows, request.user, where="work_plan"),
+        "rows": presented,
+        "lines": [(row, reports.get(row.id, [])) for row in presented],
         "work_centre": work_centre,
         "technician": technician,
         "date_from": date_from,

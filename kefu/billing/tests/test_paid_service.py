@@ -133,3 +133,22 @@ def test_two_people_deciding_one_quotation_do_not_overwrite_each_other(desk):
         )
     q.refresh_from_db()
     assert q.status == QuotationStatus.ACCEPTED and q.decided_by_customer == "张伟"
+
+
+def test_the_service_report_shows_its_materials_on_the_page_and_the_printed_work_plan(desk):
+    from kefu.billing.services import record_service_report
+
+    n = desk.z1()
+    record_service_report(
+        actor=desk.technician.user,
+        notification=n,
+        technician=desk.technician,
+        work_done="更换锁芯",
+        materials_used="100056 ×1",
+        accepted_by_customer="申总",
+    )
+    shown = "100056 活动柜锁 ×1"  # the material's number with its catalogue name
+    page = client_for(desk.assistant).get(f"/notifications/{n.pk}/").content.decode()
+    assert f"<div data-materials>使用的材料：{shown}</div>" in page
+    plan = client_for(desk.assistant).get(f"/notifications/work-plan/?id={n.pk}").content.decode()
+    assert f"<div data-materials>使用的材料：{shown}</div>" in plan
