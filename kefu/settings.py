@@ -94,7 +94,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "kefu" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["kefu.core.templatetags.kefu"],
+            "builtins": ["kefu.core.templatetags.kefu", "kefu.workflow.templatetags.workflow"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -24,6 +24,7 @@ from kefu.complaints.choices import (
 from kefu.complaints.models import Accident, Carrier, Complaint, Escalation
 from kefu.core import search
 from kefu.core.masking import mask_phone
+from kefu.workflow.events import status_label
 from kefu.worktime import clock
 
 LIST_RELATED = ["status", "customer", "sales_office", "owner", "handling_department"]
@@ -351,7 +352,8 @@ def exception_summary(user, start: date, end: date) -> dict:
         "by_department": departments,
         "by_tier": _labelled(by("customer_tier"), "customer_tier", tier_choices),
         "late_by_step": [
-            {"key": r["status_code"], "label": r["status_code"], "count": r["count"]} for r in late_by_step
+            {"key": r["status_code"], "label": status_label(r["status_code"]), "count": r["count"]}
+            for r in late_by_step
         ],
         "escalations": list(escalations[:500]),
         "complaints": qs.select_related(*LIST_RELATED).order_by("received_at")[:2000],

@@ -36,6 +36,7 @@ from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.scoping import access
 from kefu.timeline.queries import events_for, present
 from kefu.workflow.engine import available_transitions, resolve_status
+from kefu.workflow.events import status_label
 from kefu.worktime import clock
 
 
@@ -364,7 +365,13 @@ def exception_summary(request):
                     _("Escalations"),
                     [_("Complaint number"), _("Step"), _("Level"), _("Deadline"), _("Escalated at")],
                     (
-                        [e.complaint.number, e.status_code, e.get_level_display(), e.deadline, e.escalated_at]
+                        [
+                            e.complaint.number,
+                            status_label(e.status_code),
+                            e.get_level_display(),
+                            e.deadline,
+                            e.escalated_at,
+                        ]
                         for e in data["escalations"]
                     ),
                 ),

@@ -249,3 +249,15 @@ def test_step_owners_follow_seed_001(people, make_complaint):
     assert owners("KSFA", "KSBM") == {"marketing_director"}
     assert "key_account" not in owners("KSPS", "KSCZ")
     assert owners("KSSL", "KSJL") >= {"supervisor", "manager", "complaint_specialist"}
+
+
+def test_escalations_name_their_step(frozen_clock, make_complaint, people):
+    """The escalation list shows the step's name beside its code, never the bare code."""
+    from kefu.core.testing.scope import client_for
+
+    frozen_clock.set(sh(2026, 11, 23, 9, 0))
+    c = make_complaint()
+    frozen_clock.set(sh(2026, 11, 24, 9, 0))
+    assert escalate_late() == 2
+    page = client_for(people["manager"]).get(f"/complaints/{c.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "KSSL 已受理" in page.content.decode()
