@@ -21,6 +21,7 @@ from kefu.core.htmx import render_page, safe_next
 from kefu.core.paging import BoundedPage
 from kefu.core.paging import page_number as page_number_of
 from kefu.tickets import queries, services
+from kefu.tickets.cells import worklist_lines
 from kefu.tickets.exports import worklist_xlsx
 from kefu.tickets.filtersets import NotificationFilter
 from kefu.tickets.forms import AttachmentForm, ItemForm, MailForm, NotificationForm, TextForm
@@ -84,7 +85,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "filter": filterset,
-        "rows": queries.present_rows(rows, request.user),
+        "lines": worklist_lines(queries.present_rows(rows, request.user), columns),
         "columns": columns,
         "column_labels": COLUMN_LABELS,
         "headers": [COLUMN_LABELS[c] for c in columns],
