@@ -89,7 +89,14 @@ def _translate_pydantic(err: dict) -> str:
         "model_attributes_type": _("The request body is not valid JSON."),
         "extra_forbidden": _("Unknown field: it cannot be set here."),
         "control_characters": _("Remove the control characters (such as NUL) from this field."),
+        "date_range": _("Enter a date between 1900 and 2199."),
+        "too_long": _("Too many values."),
     }
+    bounds = err.get("ctx") or {}
+    if kind == "greater_than_equal":
+        return _("Enter a value of at least %(min)s.") % {"min": bounds.get("ge")}
+    if kind == "less_than_equal":
+        return _("Enter a value of at most %(max)s.") % {"max": bounds.get("le")}
     return messages.get(kind, err.get("msg", _("Not valid.")))
 
 

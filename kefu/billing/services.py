@@ -14,8 +14,9 @@ from kefu.billing import events
 from kefu.billing.choices import LineKind, QuotationStatus
 from kefu.billing.models import Invoice, Quotation, QuotationLine, ServiceReport
 from kefu.core.concurrency import save_versioned
-from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
+from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
+from kefu.core.scoping import access
 from kefu.core.validation import check_text, model_decimal
 from kefu.timeline.services import record
 from kefu.workflow.choices import Stage
@@ -26,15 +27,6 @@ CENT = Decimal("0.01")
 def _require(actor, perm: str) -> None:
     if not actor.has_perm(perm):
         raise PermissionDenied()
-
-
-def _require_visible(actor, notification) -> None:
-    """Paid service is reached only through a notification the actor may see: NotFound otherwise
-    (missing and forbidden alike), so no quotation, report or invoice of another centre is touched."""
-    from kefu.tickets.models import Notification
-
-    if not Notification.objects.visible_to(actor).filter(pk=notification.pk).exists():
-        raise NotFound()
 
 
 def _check_technician(actor, notification, technician) -> None:
@@ -114,7 +106,7 @@ def _lines(rows: list[dict]) -> list[QuotationLine]:
 def create_quotation(*, actor, notification, lines: list[dict], note: str = "") -> Quotation:
     """A service sales order (ZFFW) for the notification, offered to the customer."""
     _require(actor, "billing.add_quotation")
-    _require_visible(actor, notification)
+    access(type(notification), actor, notification.pk)  # another centre's: NotFound
     check_text(note=note)
     if notification.stage == Stage.COMPLETED:
         raise ValidationFailed(_("A completed notification cannot be changed."), code="completed")
@@ -155,8 +147,7 @@ def decide_quotation(
 ) -> Quotation:
     """Record the customer's confirmation or refusal with who (customer and staff) and when."""
     _require(actor, "billing.change_quotation")
-    if not Quotation.objects.visible_to(actor).filter(pk=quotation.pk).exists():
-        raise NotFound()
+    access(Quotation, actor, quotation.pk)  # another centre's: NotFound
     check_text(customer_person=customer_person, reason=reason)
     if quotation.status != QuotationStatus.OFFERED:
         raise ValidationFailed(_("The customer has already decided on this quotation."), code="decided")
@@ -211,7 +202,7 @@ def record_service_report(
 ) -> ServiceReport:
     """The furniture service form 家具服务单 with the customer's acceptance of the work."""
     _require(actor, "billing.add_servicereport")
-    _require_visible(actor, notification)
+    access(type(notification), actor, notification.pk)  # another centre's: NotFound
     check_text(work_done=work_done, accepted_by_customer=accepted_by_customer, materials_used=materials_used)
     errors = {}
     if not (work_done or "").strip():

@@ -248,13 +248,14 @@ def update_customer(customer: Customer, /, *, actor, expected_version: int | Non
 
 
 def _renamed_elsewhere(customer: Customer) -> None:
-    """Other apps whose search finds records by the customer's name refresh their entries."""
-    from kefu.core.discovery import optional_module
+    """Apps whose search finds records by the customer's name (a `customer_renamed` hook in their
+    services.py, e.g. complaints) refresh their entries; the archive names none of them."""
+    from kefu.core.discovery import app_modules
 
-    module = optional_module("kefu.complaints.services")
-    hook = getattr(module, "customer_renamed", None) if module is not None else None
-    if hook is not None:
-        hook(customer)
+    for module in app_modules("services"):
+        hook = getattr(module, "customer_renamed", None)
+        if hook is not None:
+            hook(customer)
 
 
 # --- contacts, addresses, partners ------------------------------------------------------------

@@ -46,10 +46,13 @@ def present(events, *, masked: bool = True) -> list[dict]:
     see them (`masked=False`), so history never shows what the record's page hides.
     """
     rows = []
+    fields: dict[int, tuple[dict, dict]] = {}  # one model's labels per call, not per event
     for event in events:
         data = mask_payload(event.data) if masked else event.data
         if isinstance(data, dict) and data.get("changes"):
-            labels, choices = _fields(event.content_type_id)
+            if event.content_type_id not in fields:
+                fields[event.content_type_id] = _fields(event.content_type_id)
+            labels, choices = fields[event.content_type_id]
             data = {**data, "labels": {**labels, **(data.get("labels") or {})}, "choices": choices}
         kind = registry.get(event.event_type)
         actor = event.actor

@@ -548,7 +548,7 @@ def _call(client: Client, method: str, url: str, **data):
     return response, text
 
 
-def _may_see(user, kind: str, obj) -> bool:
+def _may_see(user, obj) -> bool:
     """The one scope rule, asked directly: may `user` see this record?"""
     model = type(obj)
     manager = model._default_manager
@@ -585,17 +585,17 @@ def _expected(route: Route, user, side: str, objs: dict) -> set[int]:
     allowed = route.perm is None or user.has_perm(route.perm)
     visible = True
     if route.record == "quotation":
-        visible = _may_see(user, "notification", objs["quotation"].notification)
+        visible = _may_see(user, objs["quotation"].notification)
     elif route.record == "mail":
         # The outbox shows the mail of visible records to holders of the outbox permission,
         # and to everyone else only what they sent themselves (kefu.channels.queries.outbox).
         visible = objs["mail"].created_by_id == user.pk or (
             user.has_perm("channels.view_outboundmail")
-            and _may_see(user, "notification", Notification.objects.get(pk=objs["mail"].object_id))
+            and _may_see(user, Notification.objects.get(pk=objs["mail"].object_id))
         )
     elif route.record in SCOPED_RECORD:
         owner_kind = SCOPED_RECORD[route.record]
-        visible = _may_see(user, owner_kind, objs[owner_kind])
+        visible = _may_see(user, objs[owner_kind])
     if route.record in ("notice", "token") and side == "other":
         visible = False
     if not visible:

@@ -30,3 +30,15 @@ def test_created_from_and_to_follow_the_local_day(desk):
     assert listed(created_from="2026-12-03", created_to="2026-12-04") == {late.pk, early.pk}
     sql = str(queries.worklist(desk.manager.user, {"created_from": "2026-12-04"}).query)
     assert "django_datetime_cast_date" not in sql and "AT TIME ZONE" not in sql
+
+
+def test_every_choosable_column_has_a_cell(desk):
+    """The worklist's cells are built in Python: a column one can choose must have its cell."""
+    from kefu.core.testing.scope import client_for
+
+    desk.z1(urgent=True)
+    query = "&".join(f"col={c}" for c in queries.COLUMNS)
+    page = client_for(desk.manager).get(f"/notifications/?{query}")
+    assert page.status_code == 200
+    row = page.content.decode().split('<tr data-number="', 1)[1].split("</tr>", 1)[0]
+    assert row.count("<td") == len(queries.COLUMNS) + 1  # the checkbox, then one per column
