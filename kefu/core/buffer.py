@@ -169,6 +169,16 @@ def watch(*model_classes: type[models.Model]) -> None:
             )
 
 
+def watch_many_to_many(model: type[models.Model]) -> None:
+    """Invalidate the buffer when a many-to-many of `model` changes, not on its own saves (the
+    user: group memberships matter to buffered permissions, a login's `last_login` does not)."""
+    uid = f"kefu.buffer.{model._meta.label_lower}"
+    for field in model._meta.local_many_to_many:
+        m2m_changed.connect(
+            _changed, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}", weak=False
+        )
+
+
 def by_code(model: type[models.Model], code: str, **filters) -> models.Model | None:
     """The record of `model` with `code` (and `filters`), buffered; None when there is none."""
     key = f"{model._meta.label_lower}:{code}:{sorted(filters.items())}"

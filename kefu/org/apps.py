@@ -14,7 +14,22 @@ class OrgConfig(AppConfig):
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="kefu.org.sync_roles")
 
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group, Permission
+
         from kefu.core import buffer
-        from kefu.org.models import DistributionChannel, Division, SalesGroup
+        from kefu.org.models import (
+            DistributionChannel,
+            Division,
+            Role,
+            SalesGroup,
+            SalesOffice,
+            Staff,
+            WorkCentre,
+        )
 
         buffer.watch(DistributionChannel, Division, SalesGroup)  # defaults of every new document
+        buffer.watch(SalesOffice, WorkCentre)  # codes named on every list row
+        # Who may see and do what (scope_for, BufferedModelBackend) is buffered per user.
+        buffer.watch(Role, Staff, Group, Permission)
+        buffer.watch_many_to_many(get_user_model())

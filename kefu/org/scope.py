@@ -11,25 +11,29 @@ _CACHE_ATTR = "_kefu_scope"
 
 
 def scope_for(user) -> UserScope:
-    """The user's data scope, computed once per user object (i.e. once per request)."""
+    """The user's data scope: once per user object (i.e. once per request), and between requests
+    from the buffer, which forgets it when roles, groups, staff or their centres change."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return UserScope(user_id=None)
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    from kefu.core import buffer
+
+    scope, roles = buffer.get(f"org.scope:{user.pk}:{int(user.is_superuser)}", lambda: _load_scope(user))
+    if not hasattr(user, _ROLES_ATTR):
+        setattr(user, _ROLES_ATTR, roles)
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def _load_scope(user) -> tuple[UserScope, frozenset[str]]:
     from kefu.org.models import Role, Staff
 
     roles = list(Role.objects.filter(group__user=user).values_list("code", "data_scope"))
-    if not hasattr(user, _ROLES_ATTR):
-        setattr(user, _ROLES_ATTR, frozenset(code for code, _scope in roles))
     scopes = {data_scope for _code, data_scope in roles}
     company_wide = user.is_superuser or DataScope.COMPANY in scopes
-    try:
-        staff = user.staff  # cached on the user, so services asking again cost nothing
-    except Staff.DoesNotExist:
-        staff = None
-    if staff is not None and not staff.is_active:
-        staff = None
+    staff = Staff.objects.filter(user=user, is_active=True).only("pk").first()
     office_ids: frozenset[int] = frozenset()
     work_centre_ids: frozenset[int] = frozenset()
     if staff is not None and DataScope.CENTRE in scopes:
@@ -46,8 +50,7 @@ def scope_for(user) -> UserScope:
         work_centre_ids=work_centre_ids,
         staff_id=staff.pk if staff else None,
     )
-    setattr(user, _CACHE_ATTR, scope)
-    return scope
+    return scope, frozenset(code for code, _scope in roles)
 
 
 _ROLES_ATTR = "_kefu_role_codes"
@@ -62,14 +65,18 @@ def forget_scope(user) -> None:
 
 
 def role_codes(user) -> set[str]:
-    """The user's role codes, read once per user object (i.e. once per request)."""
-    from kefu.org.models import Role
-
+    """The user's role codes, read with the scope (once per request, buffered between them)."""
     if not getattr(user, "is_authenticated", False):
         return set()
     cached = getattr(user, _ROLES_ATTR, None)
     if cached is None:
-        cached = frozenset(Role.objects.filter(group__user=user).values_list("code", flat=True))
+        if user.is_active:
+            scope_for(user)
+            cached = getattr(user, _ROLES_ATTR, frozenset())
+        else:
+            from kefu.org.models import Role
+
+            cached = frozenset(Role.objects.filter(group__user=user).values_list("code", flat=True))
         setattr(user, _ROLES_ATTR, cached)
     return set(cached)
 

@@ -275,8 +275,8 @@ def list_notifications(request, limit: int = LIMIT, offset: int = OFFSET):
         qs,
         limit=limit,
         offset=offset,
-        present=lambda rows: queries.present_rows(rows, request.user),
-        fetch=queries.page_fetch(request.GET),
+        present=list,
+        fetch=queries.row_fetch(request.GET, request.user),
     )
 
 

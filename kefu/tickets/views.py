@@ -26,6 +26,7 @@ from kefu.tickets.exports import worklist_xlsx
 from kefu.tickets.filtersets import NotificationFilter
 from kefu.tickets.forms import AttachmentForm, ItemForm, MailForm, NotificationForm, TextForm
 from kefu.tickets.models import Item, Notification, SavedView
+from kefu.workflow.choices import Stage
 
 COLUMN_LABELS = {
     "number": gettext_lazy("Notification"),
@@ -71,11 +72,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
             params = QueryDict(view.query, mutable=True)
     columns = [c for c in (params.getlist("col") or (view.columns if view else [])) if c in queries.COLUMNS]
     columns = columns or queries.DEFAULT_COLUMNS
-    filterset = NotificationFilter(params, queryset=Notification.objects.none())
     page_number = page_number_of(params.get("page"))
     try:
         page = BoundedPage(
-            queries.worklist(request.user, params), params.get("page"), fetch=queries.page_fetch(params)
+            queries.worklist(request.user, params),
+            params.get("page"),
+            fetch=queries.row_fetch(params, request.user),
         )
         rows, has_next = page.object_list, page.has_next
         filter_errors: dict = {}
@@ -83,13 +85,15 @@ def worklist(request: HttpRequest) -> HttpResponse:
         rows, has_next, filter_errors = [], False, exc.fields
     query = params.copy()
     query.pop("page", None)
+    chosen_stages = set(params.getlist("stage"))
+    labels = {name: f.label for name, f in NotificationFilter.base_filters.items()}
     context = {
-        "filter": filterset,
-        "lines": worklist_lines(queries.present_rows(rows, request.user), columns),
+        "filter": {"data": params},
+        "lines": worklist_lines(rows, columns),
         "columns": columns,
-        "column_labels": COLUMN_LABELS,
         "headers": [COLUMN_LABELS[c] for c in columns],
-        "all_columns": queries.COLUMNS,
+        "column_options": [(c, COLUMN_LABELS[c], c in columns) for c in queries.COLUMNS],
+        "stage_options": [(value, label, value in chosen_stages) for value, label in Stage.choices],
         "page_number": page_number,
         "has_next": has_next,
         "query": query.urlencode(),
@@ -97,7 +101,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "current_view": view,
         "technicians": _technicians(request.user),
         "filter_errors": [
-            f"{filterset.form.fields[name].label if name in filterset.form.fields else name}: {message}"
+            f"{labels.get(name) or name}: {message}"
             for name, msgs in filter_errors.items()
             for message in msgs
         ],
@@ -105,14 +109,21 @@ def worklist(request: HttpRequest) -> HttpResponse:
     return render_page(request, "tickets/worklist.html", "tickets/partials/worklist_table.html", context)
 
 
-def _technicians(user):
+def _technicians(user) -> list[tuple[int, str]]:
+    """The people the bulk "assign" offers: the same for every page of a user, so buffered
+    (staff, roles and memberships are watched)."""
+    from kefu.core import buffer
     from kefu.org.models import Staff
 
-    return (
-        Staff.objects.visible_to(user)
-        .filter(is_active=True, user__groups__role__code="technician")
-        .distinct()
-    )
+    def load() -> list[tuple[int, str]]:
+        technicians = (
+            Staff.objects.visible_to(user)
+            .filter(is_active=True, user__groups__role__code="technician")
+            .distinct()
+        )
+        return [(t.pk, str(t)) for t in technicians]
+
+    return buffer.get(f"tickets.technicians:{user.pk}:{int(user.is_superuser)}", load)
 
 
 @login_required
@@ -139,9 +150,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
     """Bulk actions on the selected rows: assign, print the work plan, export."""
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     action = request.POST.get("action")
-    chosen = list(
-        Notification.objects.visible_to(request.user).filter(pk__in=ids).select_related("responsible")
-    )
+    chosen_qs = Notification.objects.visible_to(request.user).filter(pk__in=ids)
+    chosen = list(chosen_qs.select_related("responsible"))
     if not chosen:
         messages.error(request, _("Select at least one notification."))
         return redirect("tickets:worklist")
@@ -151,7 +161,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
             + urlencode([("id", n.pk) for n in chosen])
         )
     if action == "export":
-        return worklist_xlsx(queries.present_rows(chosen, request.user), request.user)
+        return worklist_xlsx(
+            queries.read_rows(chosen_qs.order_by("-urgent", "-created_at", "-id"), request.user), request.user
+        )
     if action == "assign":
         from kefu.org.models import Staff
 
@@ -170,11 +182,11 @@ def bulk(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     """The worklist's selection as .xlsx (same filters as the page; at most 50,000 rows)."""
     try:
-        rows = queries.worklist(request.user, request.GET)[:50_000]
+        rows = queries.read_rows(queries.worklist(request.user, request.GET), request.user, 0, 50_000)
     except ValidationFailed as exc:
         messages.error(request, str(exc.message))
         return redirect(f"{reverse('tickets:worklist')}?{request.GET.urlencode()}")
-    return worklist_xlsx(queries.present_rows(rows, request.user), request.user)
+    return worklist_xlsx(rows, request.user)
 
 
 @login_required
