@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -200,7 +200,7 @@ def attach(instances: list[models.Model], *fields: str) -> None:
         return
     meta = instances[0]._meta
     for name in fields:
-        field = meta.get_field(name)
+        field = cast(models.ForeignKey, meta.get_field(name))
         rows = table(field.related_model)
         for obj in instances:
             related = rows.get(getattr(obj, field.attname))
@@ -215,22 +215,18 @@ class CodeTablesQuerySet(models.QuerySet):
     _code_fields: tuple[str, ...] = ()
 
     def with_code_tables(self, *fields: str):
-        clone = self._chain()
+        clone = self._chain()  # type: ignore[attr-defined]
         clone._code_fields = (*self._code_fields, *fields)
         return clone
 
     def _clone(self):
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]
         clone._code_fields = self._code_fields
         return clone
 
     def _fetch_all(self) -> None:
         fresh = self._result_cache is None
         super()._fetch_all()
-        if (
-            fresh
-            and self._code_fields
-            and self._result_cache
-            and isinstance(self._result_cache[0], models.Model)
-        ):
-            attach(self._result_cache, *self._code_fields)
+        rows = cast(list, self._result_cache)
+        if fresh and self._code_fields and rows and isinstance(rows[0], models.Model):
+            attach(rows, *self._code_fields)

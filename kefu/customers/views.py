@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
 from kefu.core.htmx import render_page, safe_next
+from kefu.core.jinja import render_rows
 from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.scoping import access
 from kefu.customers import services
@@ -66,7 +67,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "rows": present_rows(page.object_list, request.user),
+        "rows_html": render_rows(
+            "customers/rows.html",
+            rows=present_rows(page.object_list, request.user),
+            base_url=reverse("customers:list"),
+        ),
         "count": count,
         "count_capped": capped,
         "query": query_without_page(request),

@@ -182,13 +182,15 @@ def bulk(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("tickets.export_notification", raise_exception=True)
 def export(request: HttpRequest) -> HttpResponse:
-    """The worklist's selection as .xlsx (same filters as the page; at most 50,000 rows)."""
+    """The worklist's selection as .xlsx (same filters as the page), streamed; a big one is
+    written in the background with its progress shown (kefu.core.exports)."""
+    from kefu.core.exports import export_response
+
     try:
-        rows = queries.read_rows(queries.worklist(request.user, request.GET), request.user, 0, 50_000)
+        return export_response(request, "tickets.worklist")
     except ValidationFailed as exc:
         messages.error(request, str(exc.message))
         return redirect(f"{reverse('tickets:worklist')}?{request.GET.urlencode()}")
-    return worklist_xlsx(rows, request.user)
 
 
 @login_required
