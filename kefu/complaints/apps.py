@@ -8,7 +8,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and accidents")
 
     def ready(self) -> None:
-        from kefu.complaints import events, exports, flows  # noqa: F401  (event types, exporters register)
+        from kefu.complaints import events, flows  # noqa: F401  (event types register on import)
         from kefu.complaints.models import Accident, Complaint, StepTimeLimit
         from kefu.core import buffer
         from kefu.workflow.engine import register_record

@@ -1,6 +1,7 @@
 """Exports 导出 of every list: streamed to the browser when small, a task with progress when big.
 
-An app registers an exporter per list (`register_exporter("tickets.worklist", func)`); the func
+An app registers an exporter per list in its `exports.py` (`register_exporter("tickets.worklist",
+func)`, found by discovery); the func
 builds, for a user and the list's query string, what to write: an `Export` (title, headers, an
 estimate of the row count and an iterator of rows). Rows are read and written as they come, so
 memory stays bounded whatever the size. Above `STREAM_LIMIT` rows the export is an `ExportJob`
@@ -51,6 +52,15 @@ def register_exporter(kind: str, exporter: Exporter) -> None:
     EXPORTERS[kind] = exporter
 
 
+def exporter(kind: str) -> Exporter:
+    """The exporter of `kind`; each app's `exports.py` registers its own when first imported."""
+    if kind not in EXPORTERS:
+        from kefu.core.discovery import app_modules
+
+        app_modules("exports")
+    return EXPORTERS[kind]
+
+
 def in_batches(items: Iterable, present: Callable[[list], Iterable], size: int = 2000) -> Iterator:
     """`present` applied to `items` a batch at a time (e.g. model rows → masked read models), so
     a list of any length is read and written in bounded memory."""
@@ -66,7 +76,7 @@ def in_batches(items: Iterable, present: Callable[[list], Iterable], size: int =
 
 def export_response(request: HttpRequest, kind: str) -> HttpResponseBase:
     """The list's selection as .xlsx now, or (when big) a job whose page shows its progress."""
-    export = EXPORTERS[kind](request.user, request.GET)
+    export = exporter(kind)(request.user, request.GET)
     if export.estimate(STREAM_LIMIT + 1) <= STREAM_LIMIT:
         return streaming_response(export.filename, export.title, export.headers, export.rows())
     job = start_job(request.user, kind, request.GET.urlencode(), export)
@@ -99,7 +109,7 @@ def run_export(job_id: int) -> None:
     )
     job.attempts += 1
     try:
-        export = EXPORTERS[job.kind](job.owner, QueryDict(job.params))
+        export = exporter(job.kind)(job.owner, QueryDict(job.params))
         with tempfile.TemporaryFile() as out:
             writer = XlsxWriter(out)
             try:

@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -328,16 +329,10 @@ def _raise404():
 
 @login_required
 @permission_required("customers.export_customer", raise_exception=True)
-def customer_export(request: HttpRequest) -> HttpResponse:
-    from kefu.customers.exporting import export_customers
+def customer_export(request: HttpRequest) -> HttpResponseBase:
+    from kefu.core.exports import export_response
 
-    name, out, _count = export_customers(request.user, request.GET)
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return export_response(request, "customers.customers")
 
 
 @login_required

@@ -11,7 +11,6 @@ class TicketsConfig(AppConfig):
         from kefu.core import buffer
         from kefu.tickets import (
             events,  # noqa: F401  (registers event types)
-            exports,  # noqa: F401  (registers the worklist exporter)
             services,
         )
         from kefu.tickets.models import Notification, NotificationType
