@@ -119,3 +119,20 @@ def test_a_new_catalogue_code_is_offered_at_once(desk):
     assert "Z9TEST" not in client.get(f"/notifications/{n.pk}/").content.decode()
     ReasonCode.objects.create(code="Z9TEST", name="测试原因")
     assert "Z9TEST" in client.get(f"/notifications/{n.pk}/").content.decode()
+
+
+def test_renamed_codes_show_at_once_on_list_and_page(desk):
+    n = desk.z1()
+    client = client_for(desk.assistant)
+    client.get("/notifications/")
+    client.get(f"/notifications/{n.pk}/")  # both now read the code tables from the buffer
+    centre = n.work_centre
+    centre.code = "WCNEW1"
+    centre.save()
+    status = n.status
+    status.name = "通知已建立(改)"
+    status.save()
+    page = client.get(f"/notifications/{n.pk}/").content.decode()
+    listing = client.get("/notifications/").content.decode()
+    assert "WCNEW1" in page and "通知已建立(改)" in page
+    assert "WCNEW1" in listing and "通知已建立(改)" in listing
