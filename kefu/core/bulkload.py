@@ -109,7 +109,10 @@ def write_raw(
     column_list = ", ".join(qn(c) for c in columns)
     count = 0
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.copy(f"COPY {qn(name)} ({column_list}) FROM STDIN") as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {qn(name)} ({column_list}) FROM STDIN") as copy,
+        ):
             write_row = copy.write_row
             if constant:
                 for row in rows:

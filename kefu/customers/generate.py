@@ -65,9 +65,27 @@ def run(options: dict, ctx: dict) -> int:
     next_id = next_ids(Customer, f"search_{SEARCH_INDEX}")
     customers = Table(
         Customer,
-        ["id", "number", "name", "nature", "mobile", "phone", "address", "region", "sales_office"]
-        + ["responsible", "channel", "relation", "value_amount", "value_previous", "volume"]
-        + ["satisfaction", "loyalty", "created_at", "updated_at"],
+        [
+            "id",
+            "number",
+            "name",
+            "nature",
+            "mobile",
+            "phone",
+            "address",
+            "region",
+            "sales_office",
+            "responsible",
+            "channel",
+            "relation",
+            "value_amount",
+            "value_previous",
+            "volume",
+            "satisfaction",
+            "loyalty",
+            "created_at",
+            "updated_at",
+        ],
     )
     history = Table(TimelineEvent, ["content_type", "object_id", "event_type", "occurred_at", "data"])
     content_type = ContentType.objects.get_for_model(Customer).pk
@@ -75,7 +93,10 @@ def run(options: dict, ctx: dict) -> int:
     now = stamp(timezone.now())
     factors = [Decimal(f) for f in ("0.5", "0.9", "1", "1.1", "1.2")]
     # Per office: its city and the people who can be responsible.
-    places = [(pk, CITY_BY_PREFIX.get(code[:2], "深圳市"), staff_by_office.get(pk) or [None]) for pk, code in offices]
+    places = [
+        (pk, CITY_BY_PREFIX.get(code[:2], "深圳市"), staff_by_office.get(pk) or [None])
+        for pk, code in offices
+    ]
     clock = Laps()
     made = 0
     started = time.perf_counter()

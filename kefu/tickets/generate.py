@@ -70,10 +70,17 @@ class _Plan:
         from django.contrib.contenttypes.models import ContentType
 
         from kefu.catalog.models import ColourCode, Material, ProductType, ReasonCode
-        from kefu.core.bulkload import Table, next_ids
+        from kefu.core.bulkload import Laps, Table, next_ids
         from kefu.core.models import NumberRange
         from kefu.customers.models import Customer
-        from kefu.org.models import BusinessArea, DistributionChannel, Division, SalesOffice, Staff, WorkCentre
+        from kefu.org.models import (
+            BusinessArea,
+            DistributionChannel,
+            Division,
+            SalesOffice,
+            Staff,
+            WorkCentre,
+        )
         from kefu.tickets import events
         from kefu.tickets.models import Item, LongTextEntry, Notification, NotificationType, Partner
         from kefu.tickets.queries import SEARCH_INDEX
@@ -81,8 +88,6 @@ class _Plan:
         from kefu.workflow.engine import initial_status
         from kefu.workflow.events import TRANSITION
         from kefu.workflow.models import Status, Transition
-
-        from kefu.core.bulkload import Laps
 
         self.rng = rng
         # Creation times rise with the ids over the last two years, as they do in real use (and
@@ -124,7 +129,11 @@ class _Plan:
                     "prefix": rng_row.prefix if rng_row else "",
                     "width": rng_row.width if rng_row else 0,
                     "next": next_value + NUMBER_GAP,
-                    "created": '{"number": "%s", "type": "' + ntype.code + '", "status": "' + first.code + '"}',
+                    "created": '{"number": "%s", "type": "'
+                    + ntype.code
+                    + '", "status": "'
+                    + first.code
+                    + '"}',
                     "payment": "paid" if ntype.code == "Z1" else "unpaid",
                 }
             )
@@ -200,8 +209,17 @@ class _Plan:
         )
         self.items = Table(
             Item,
-            ["notification", "position", "product_type", "colour", "material", "quantity", "reason"]
-            + ["created_at", "updated_at"],
+            [
+                "notification",
+                "position",
+                "product_type",
+                "colour",
+                "material",
+                "quantity",
+                "reason",
+                "created_at",
+                "updated_at",
+            ],
         )
         self.entries = Table(
             LongTextEntry, ["id", "notification", "author", "author_name", "created_at", "text"]
@@ -304,9 +322,7 @@ class _Plan:
             if tech[0] is not None:
                 partners.append((pk, responsible_role, None, tech[1]))
             events.append((ct, pk, e_created, user_id, created_s, kind["created"] % number))
-            events.append(
-                (ct, pk, e_text, user_id, created_s, json.dumps({"text": text, "entry": entry}))
-            )
+            events.append((ct, pk, e_text, user_id, created_s, json.dumps({"text": text, "entry": entry})))
             if move is not None:
                 events.append((ct, pk, e_move, None, stamp(created + hour), move))
             docs.append((pk, [description, long_text]))
