@@ -154,11 +154,11 @@ def run(options: dict, ctx: dict) -> int:
             clock.lap("search index")
         clock.lap("commits")
         made += size
-        if made % 100_000 < size:
+        if ctx.get("stdout") and made % 100_000 < size:
             ctx["stdout"].write(f"    customers: {made}/{total} ({time.perf_counter() - started:.0f}s)")
     reset_sequences(Customer)
     # Fresh planner statistics: without them PostgreSQL misjudges the filters after a bulk load.
     analyze("customers_customer", "timeline_timelineevent")
-    if ctx.get("verbosity", 1) > 1:
+    if ctx.get("stdout") and ctx.get("verbosity", 1) > 1:
         ctx["stdout"].write(f"    customers, wall/CPU seconds by step: {clock}")
     return made
