@@ -25,6 +25,12 @@ def yes_no_filter(**kwargs):
             super().__init__(attrs)
             self.choices = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
 
+    def indexed(queryset, name, value):
+        # "col IN (1)" is an index key on SQLite; the bare "col" Django writes for col=True is not,
+        # so a composite index (stage, urgent, …) would be read for every row of the stage.
+        return queryset if value is None else queryset.filter(**{f"{name}__in": [value]})
+
+    kwargs.setdefault("method", indexed)
     return django_filters.BooleanFilter(widget=AnyYesNo, **kwargs)
 
 

@@ -182,10 +182,18 @@ class Notification(VersionedModel):
             models.Index(fields=["work_centre", "urgent", "created_at", "id"], name="tk_wc_order"),
             models.Index(fields=["sales_office", "urgent", "created_at", "id"], name="tk_office_order"),
             models.Index(fields=["responsible", "urgent", "created_at", "id"], name="tk_resp_order"),
-            models.Index(fields=["stage", "urgent", "created_at", "id"], name="tk_stage_order"),
+            # Stage-led indexes carry the scope columns: a centre user's counts (workbench tiles)
+            # and stage lists test their scope in the index, without reading a row per entry.
+            models.Index(
+                fields=["stage", "urgent", "created_at", "id", "sales_office", "work_centre", "responsible"],
+                name="tk_stage_order",
+            ),
             models.Index(fields=["customer", "created_at"], name="tk_customer"),
             models.Index(fields=["urgent", "created_at", "id"], name="tk_order"),
-            models.Index(fields=["stage", "required_end"], name="tk_overdue"),
+            models.Index(
+                fields=["stage", "required_end", "sales_office", "work_centre", "responsible"],
+                name="tk_overdue",
+            ),
             models.Index(fields=["reference_document"], name="tk_refdoc"),
             # PostgreSQL only (others skip covering indexes): a keyword's thousands of matches are
             # scoped and sorted from this index alone; only the page's rows are then read.
