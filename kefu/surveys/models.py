@@ -182,3 +182,6 @@ class SurveyAnswer(models.Model):
     class Meta:
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.value or self.gap or self.text[:20]}"

@@ -189,7 +189,7 @@ class ReceptionQuerySet(ScopedQuerySet):
 
 
 class Reception(VersionedModel):
-    """A customer's visit to the company 客户接待记录表 (seed 003), reviewed by the relationship supervisor."""
+    """A customer's visit to the company 客户接待记录表 (seed 003), reviewed by the relationship head."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     customer = models.ForeignKey(
