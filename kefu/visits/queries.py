@@ -105,7 +105,7 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def work_report(user, start: date, end: date) -> dict:
-    """回访工作报告: per person, visits due in the period, done (on time / late), open, overdue, follow-ups."""
+    """回访工作报告 per person: visits due in the period, done (on time), open, overdue, follow-ups."""
     lo, hi = period_bounds(start, end)
     now = clock.now()
     qs = Visit.objects.visible_to(user).filter(due_at__gte=lo, due_at__lt=hi)
@@ -127,7 +127,7 @@ def work_report(user, start: date, end: date) -> dict:
         k: sum(r[k] for r in rows)
         for k in ("due", "done", "on_time", "on_site", "open", "overdue", "follow_ups")
     }
-    for row in rows + [totals]:
+    for row in [*rows, totals]:
         row["rate"] = round(100 * row["done"] / row["due"], 1) if row["due"] else None
         row["name"] = row.get("owner__name") or (_("Total") if row is totals else _("(no owner)"))
     return {"start": start, "end": end, "rows": rows, "totals": totals}
