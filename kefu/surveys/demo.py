@@ -27,7 +27,7 @@ def load(ctx: dict) -> None:
         Complaint.objects.filter(is_open=False, status__code="KSJA").order_by("pk")[:100]
     )
     rated = 0
-    for index, service in enumerate(services_done):
+    for service in services_done:
         closed = getattr(service, "completed_at", None) or getattr(service, "closed_at", None) or now
         issued_at = min(closed, now) - timedelta(days=rng.randint(0, 330))
         with clock.frozen(issued_at):
