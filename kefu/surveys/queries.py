@@ -83,7 +83,7 @@ def factor_results(user, start: date, end: date) -> list[dict]:
     }
     out = []
     for code, label in Factor.choices:
-        row = data.get(code, {})
+        row: dict = dict(data.get(code) or {})
         out.append(
             {
                 "factor": code,

@@ -37,7 +37,7 @@ def _link_days() -> int:
     return int(getattr(settings, "KEFU_RATING_LINK_DAYS", LINK_DAYS))
 
 
-def _service_facts(service: models.Model) -> dict:
+def _service_facts(service: Any) -> dict:
     """Who and where a closed notification or complaint is rated for."""
     from kefu.complaints.models import Complaint
 
@@ -98,7 +98,10 @@ def rating_for_token(token: str) -> Rating:
         raise RatingLinkInvalid() from None
     if not isinstance(data, dict):
         raise RatingLinkInvalid()
-    rating = Rating.objects.select_related("customer").filter(pk=data.get("r"), nonce=data.get("n")).first()
+    pk, nonce = data.get("r"), data.get("n")
+    if not isinstance(pk, int) or not isinstance(nonce, str):
+        raise RatingLinkInvalid()
+    rating = Rating.objects.select_related("customer").filter(pk=pk, nonce=nonce).first()
     if rating is None:
         raise RatingLinkInvalid()
     if rating.rated_at is not None:

@@ -32,7 +32,8 @@ class VisitStatus(models.TextChoices):
 
     @classmethod
     def colour(cls, value: str) -> str:
-        return {cls.PLANNED: "warning", cls.DONE: "success", cls.CANCELLED: "dark"}.get(value, "secondary")
+        colours: dict[str, str] = {cls.PLANNED: "warning", cls.DONE: "success", cls.CANCELLED: "dark"}
+        return colours.get(value, "secondary")
 
 
 class FollowUpKind(models.TextChoices):

@@ -470,11 +470,12 @@ def create_reception(*, actor, customer, questions: Iterable[dict] = (), **field
     for index, row in enumerate(questions):
         if not (row.get("question") or "").strip():
             continue
-        item = ReceptionQuestion(question=row["question"].strip(), deadline=row.get("deadline"))
-        if item.deadline is None:
+        deadline = row.get("deadline")
+        if deadline is None:
             raise ValidationFailed(
                 fields={f"questions.{index}.deadline": [_("Give a deadline for the answer.")]}
             )
+        item = ReceptionQuestion(question=row["question"].strip(), deadline=deadline)
         full_clean(item, exclude=["reception"])
         items.append(item)
     with transaction.atomic():

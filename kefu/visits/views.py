@@ -224,7 +224,8 @@ def customer_story(request, pk: int):
 
     customer = _access(Customer, request, pk)
     items = story.customer_story(customer, request.user)
-    return render(request, "visits/story.html", {"customer": customer, "items": items})
+    context = {"customer": customer, "items": items}
+    return render_page(request, "visits/story.html", "visits/partials/story_items.html", context)
 
 
 # --- receptions -----------------------------------------------------------------------------
