@@ -35,7 +35,9 @@ def care(org, staff_factory):
     importlib.import_module("kefu.worktime.migrations.0002_default_calendar").create_default(apps, None)
     buffer.clear()
     relation = staff_factory(roles=["relationship_supervisor"], username="sunlihua", name="孙丽华")
-    technician = staff_factory(roles=["technician"], offices=[org.office_a], work_centres=[org.wc_a], name="王敏")
+    technician = staff_factory(
+        roles=["technician"], offices=[org.office_a], work_centres=[org.wc_a], name="王敏"
+    )
     customer = Customer.objects.create(
         number="2110050007",
         name="申齐保健食品有限公司",
