@@ -294,3 +294,31 @@ def _score(value) -> int | None:
 def satisfaction(expected: int, perceived: int) -> int:
     """Satisfaction of one factor (seed 003): perceived service minus expected service."""
     return perceived - expected
+
+
+def feed_satisfaction(now=None, *, days: int = 365) -> int:
+    """Satisfaction feeds the grade rules: a customer's score (0–100) is its mean rating over the
+    last `days` days × 20. Set-based: one UPDATE per score value, writing only rows that change."""
+    from django.db.models import Avg
+
+    from kefu.customers.models import Customer
+
+    now = now or clock.now()
+    by_score: dict[int, list[int]] = {}
+    rows = (
+        Rating.objects.filter(rated_at__gte=now - timedelta(days=days), stars__isnull=False)
+        .values("customer_id")
+        .order_by()
+        .annotate(mean=Avg("stars"))
+    )
+    for row in rows.iterator(chunk_size=5000):
+        by_score.setdefault(round(float(row["mean"]) * 20), []).append(row["customer_id"])
+    changed = 0
+    for score, ids in by_score.items():
+        for start in range(0, len(ids), 5000):
+            changed += (
+                Customer._base_manager.filter(pk__in=ids[start : start + 5000])
+                .exclude(satisfaction=score)
+                .update(satisfaction=score)
+            )
+    return changed

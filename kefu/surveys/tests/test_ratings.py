@@ -132,3 +132,11 @@ def test_evaluation_rate_per_centre(frozen_clock, make_customer, people, org):
     assert outsider == []
     assert queries.rate(0, 0) is None
     assert date(2026, 12, 2) - timedelta(days=1) == date(2026, 12, 1)
+
+
+def test_ratings_feed_the_customer_satisfaction_score(rating, customer):
+    services.submit_rating(services.rating_token(rating), stars=4)
+    assert services.feed_satisfaction() == 1
+    customer.refresh_from_db()
+    assert customer.satisfaction == 80
+    assert services.feed_satisfaction() == 0  # nothing changes the second time
