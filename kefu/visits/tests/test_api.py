@@ -20,7 +20,10 @@ def _api(client, staff):
 def visit(frozen_clock, customer, people):
     frozen_clock.set(sh(2026, 12, 2, 10))
     return services.plan_visit(
-        actor=people["relation"].user, customer=customer, due_at=sh(2026, 12, 4, 17), owner=people["keyaccount"]
+        actor=people["relation"].user,
+        customer=customer,
+        due_at=sh(2026, 12, 4, 17),
+        owner=people["keyaccount"],
     )
 
 
@@ -33,7 +36,13 @@ def test_my_visits_and_record_with_a_follow_up(client, visit, people):
         "summary": "客户反映椅子气杆下沉",
         "satisfaction": 3,
         "card": {"volume_outlook": "增长"},
-        "follow_ups": [{"kind": "notification", "description": "椅子气杆下沉", "owner": people["technician"].personnel_number}],
+        "follow_ups": [
+            {
+                "kind": "notification",
+                "description": "椅子气杆下沉",
+                "owner": people["technician"].personnel_number,
+            }
+        ],
     }
     response = api.post(f"/api/v1/visits/{visit.pk}/record", body, content_type="application/json")
     assert response.status_code == 200, response.content
