@@ -76,6 +76,13 @@ def save_rule(*, actor, rule: VisitRule | None = None, **fields: Any) -> VisitRu
     return rule
 
 
+def _aware(value: datetime | None) -> datetime | None:
+    """A time without an offset (an API client's local time) is read as Shanghai time."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=SH)
+    return value
+
+
 def _months_between(start: date, month: date) -> int:
     return (month.year - start.year) * 12 + month.month - start.month
 
@@ -279,7 +286,7 @@ def plan_visit(
         trigger=Trigger.MANUAL,
         method=method,
         is_key=bool(customer.is_key_account) or customer.tier in KEY_TIERS,
-        due_at=due_at,
+        due_at=_aware(due_at) or clock.now(),
         reason=(reason or "").strip(),
         created_by=actor,
     )
@@ -323,7 +330,7 @@ def record_visit(
     card = {k: str(v).strip() for k, v in (card or {}).items() if k in CARD_FIELDS and str(v or "").strip()}
     check_text(summary=summary, needs=needs, contact_person=contact_person, **card)
     now = clock.now()
-    performed_at = performed_at or now
+    performed_at = _aware(performed_at) or now
     if performed_at > now + timedelta(minutes=5):
         raise ValidationFailed(fields={"performed_at": [_("The visit cannot be in the future.")]})
     rows = [dict(row) for row in follow_ups if (row.get("description") or "").strip()]
@@ -455,6 +462,9 @@ def create_reception(*, actor, customer, questions: Iterable[dict] = (), **field
     if customer is None or not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
         raise ValidationFailed(fields={"customer": [_("Choose a customer in your scope.")]})
     profile = StatusProfile.objects.get(code=RECEPTION_PROFILE)
+    for name in ("started_at", "ended_at"):
+        if name in fields:
+            fields[name] = _aware(fields[name])
     reception = Reception(
         customer=customer,
         sales_office_id=customer.sales_office_id,
