@@ -18,6 +18,7 @@ from tests.bench.common import client_for, database_label, measure, setup_django
 
 def main() -> None:
     setup_django()
+    from django.core.management import call_command
     from django.db.models import Count
 
     from kefu.customers.models import Customer
@@ -25,6 +26,7 @@ def main() -> None:
     from kefu.visits.models import Visit
     from kefu.visits.services import generate_visits
 
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages need the static manifest
     extra = {
         "customers": Customer.objects.count(),
         "visits": Visit.objects.count(),
