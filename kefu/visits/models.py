@@ -136,9 +136,10 @@ class Visit(VersionedModel):
             models.UniqueConstraint(fields=["customer", "plan_key"], name="visits_visit_one_per_plan_key")
         ]
         indexes = [
-            models.Index(fields=["owner", "status", "due_at"], name="visits_owner_due"),
-            models.Index(fields=["sales_office", "status", "due_at"], name="visits_office_due"),
+            models.Index(fields=["owner", "status", "-is_key", "due_at"], name="visits_owner_key_due"),
+            models.Index(fields=["sales_office", "status", "-is_key", "due_at"], name="visits_office_key_due"),
             models.Index(fields=["status", "performed_at"], name="visits_performed"),
+            models.Index(fields=["status", "-is_key", "due_at"], name="visits_status_key_due"),
         ]
 
     def __str__(self) -> str:
