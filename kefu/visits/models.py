@@ -137,7 +137,9 @@ class Visit(VersionedModel):
         ]
         indexes = [
             models.Index(fields=["owner", "status", "-is_key", "due_at"], name="visits_owner_key_due"),
-            models.Index(fields=["sales_office", "status", "-is_key", "due_at"], name="visits_office_key_due"),
+            models.Index(
+                fields=["sales_office", "status", "-is_key", "due_at"], name="visits_office_key_due"
+            ),
             models.Index(fields=["status", "performed_at"], name="visits_performed"),
             models.Index(fields=["status", "-is_key", "due_at"], name="visits_status_key_due"),
         ]
