@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "kefu.complaints",
     "kefu.worktime",
     "kefu.channels",
+    "kefu.visits",
+    "kefu.surveys",
     "kefu.api",
 ]
 
@@ -260,3 +262,6 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 KEFU_SITE_NAME = _("Kefu customer service")
+
+# The address customers reach Kefu at: absolute links in mail (the rating link of a closing mail).
+KEFU_BASE_URL = os.environ.get("KEFU_BASE_URL", "http://127.0.0.1:8000")

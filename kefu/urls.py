@@ -35,6 +35,8 @@ for _app, _prefix in [
     ("complaints", "complaints/"),
     ("worktime", "worktime/"),
     ("channels", "channels/"),
+    ("visits", "visits/"),
+    ("surveys", "surveys/"),
 ]:
     if optional_module(f"kefu.{_app}.urls") is not None:
         urlpatterns.append(path(_prefix, include(f"kefu.{_app}.urls")))

@@ -40,6 +40,8 @@ ROUTERS = {
     "complaints": "/complaints/",
     "worktime": "/worktime/",
     "channels": "/channels/",
+    "visits": "/visits/",
+    "surveys": "/surveys/",
 }
 
 

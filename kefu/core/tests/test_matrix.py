@@ -215,6 +215,28 @@ PAGES: dict[str, Route] = {
     "channels:notices_read_all": Route(get=False, post=True),
     "channels:outbox": Route(),
     "channels:mail_retry": Route(record="mail", get=False, post=True),
+    # --- visits, surveys (issue 11)
+    "visits:mine": Route(perm="visits.view_visit"),
+    "visits:list": Route(perm="visits.view_visit"),
+    "visits:plan": Route(perm="visits.add_visit", post=True),
+    "visits:generate": Route(perm="visits.add_visit", get=False, post=True),
+    "visits:report": Route(perm="visits.view_visit_report"),
+    "visits:rules": Route(perm="visits.view_visitrule"),
+    "visits:rule_create": Route(perm="visits.change_visitrule", post=True),
+    "visits:rule_edit": Route(record="rule", perm="visits.change_visitrule", post=True),
+    "visits:detail": Route(record="visit", perm="visits.view_visit"),
+    "visits:record": Route(record="visit", perm="visits.change_visit", post=True),
+    "visits:customer_story": Route(record=C, perm="customers.view_customer"),
+    "visits:receptions": Route(perm="visits.view_reception"),
+    "visits:reception_create": Route(perm="visits.add_reception", post=True),
+    "visits:reception_detail": Route(record="reception", perm="visits.view_reception"),
+    "visits:reception_step": Route(
+        record="reception_step", perm="visits.change_reception", get=False, post=True
+    ),
+    "visits:question_answer": Route(record="question", perm="visits.change_reception", get=False, post=True),
+    "surveys:results": Route(perm="surveys.view_satisfaction_reports"),
+    "surveys:rate": Route(record="rating_token", public=True),
+    "surveys:respond": Route(record="survey", perm="surveys.add_surveyresponse", post=True),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -308,6 +330,27 @@ API: dict[tuple[str, str], Route] = {
     ("GET", f"{V1}/channels/notices"): Route(),
     ("POST", f"{V1}/channels/notices/read"): Route(),
     ("GET", f"{V1}/channels/mail"): Route(),
+    # --- visits, surveys (issue 11)
+    ("GET", f"{V1}/visits/mine"): Route(perm="visits.view_visit"),
+    ("GET", f"{V1}/visits/"): Route(perm="visits.view_visit"),
+    ("POST", f"{V1}/visits/"): Route(perm="visits.add_visit"),
+    ("POST", f"{V1}/visits/generate"): Route(perm="visits.add_visit"),
+    ("GET", f"{V1}/visits/rules"): Route(perm="visits.view_visitrule"),
+    ("GET", f"{V1}/visits/report"): Route(perm="visits.view_visit_report"),
+    ("GET", f"{V1}/visits/{{visit_id}}"): Route(record="visit", perm="visits.view_visit"),
+    ("POST", f"{V1}/visits/{{visit_id}}/record"): Route(record="visit", perm="visits.change_visit"),
+    ("GET", f"{V1}/visits/receptions/"): Route(perm="visits.view_reception"),
+    ("POST", f"{V1}/visits/receptions/"): Route(perm="visits.add_reception"),
+    ("GET", f"{V1}/visits/receptions/{{reception_id}}"): Route(
+        record="reception", perm="visits.view_reception"
+    ),
+    ("POST", f"{V1}/visits/receptions/{{reception_id}}/transitions"): Route(
+        record="reception", perm="visits.change_reception"
+    ),
+    ("GET", f"{V1}/surveys/ratings"): Route(perm="surveys.view_rating"),
+    ("GET", f"{V1}/surveys/evaluation-rate"): Route(perm="surveys.view_satisfaction_reports"),
+    ("GET", f"{V1}/surveys/results"): Route(perm="surveys.view_satisfaction_reports"),
+    ("POST", f"{V1}/surveys/responses"): Route(perm="surveys.add_surveyresponse"),
 }
 
 
@@ -452,6 +495,22 @@ def _pick(side: str, wangmin_staff) -> dict:
         "mail": mail,
         "carrier": Carrier.objects.order_by("pk").first(),
         "notice_model": Notice,
+        **_pick_relations(office, complaint),  # issue 11
+    }
+
+
+def _pick_relations(office, complaint) -> dict:
+    """Visits, receptions and a fresh rating link of the side's centre (issue 11)."""
+    from kefu.surveys.services import issue_rating, rating_token
+    from kefu.visits.models import Reception, Visit, VisitRule
+
+    reception = Reception.objects.filter(sales_office=office, status__code="JDCG").order_by("pk").first()
+    return {
+        "visit": Visit.objects.filter(sales_office=office, status="planned").order_by("pk").first(),
+        "reception": reception,
+        "question": reception.questions.order_by("pk").first(),
+        "rule": VisitRule.objects.order_by("pk").first(),
+        "rating_token": rating_token(issue_rating(complaint)),
     }
 
 
@@ -491,6 +550,12 @@ def _url_kwargs(kind: str, objs: dict, user) -> dict:
         return {"pk": job.pk if job else 0}
     if kind == "notification":
         return {"pk": objs["notification"].pk}
+    if kind == "reception_step":  # issue 11
+        return {"pk": objs["reception"].pk, "to": "JDTJ"}
+    if kind == "rating_token":
+        return {"token": objs["rating_token"]}
+    if kind == "survey":
+        return {"code": "MYDC"}
     return {"pk": objs[kind].pk}
 
 
@@ -603,6 +668,10 @@ SCOPED_RECORD = {
     "accident": "accident",
     "accident_step": "accident",
     "staff": "staff",
+    "visit": "visit",  # issue 11
+    "reception": "reception",
+    "reception_step": "reception",
+    "question": "reception",
 }
 
 
@@ -731,6 +800,8 @@ API_PARAMS = {
     "accident_id": lambda objs: objs["accident"].pk,
     "staff_id": lambda objs: objs["staff"].pk,
     "kind": lambda objs: "product-type",
+    "visit_id": lambda objs: objs["visit"].pk,  # issue 11
+    "reception_id": lambda objs: objs["reception"].pk,
 }
 
 

@@ -1,0 +1,118 @@
+"""Read side of satisfaction: evaluation rate per centre and person, results by factor, tier and centre."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from kefu.customers.choices import Tier
+from kefu.surveys.choices import LOW_STARS, Factor
+from kefu.surveys.models import Rating, SurveyAnswer, SurveyResponse
+
+SH = ZoneInfo("Asia/Shanghai")
+TARGET_RATE = 80  # seed 004: at least 80 % of services rated 客户评价率应达到80%以上
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    return datetime.combine(start, time.min, tzinfo=SH), datetime.combine(
+        end + timedelta(days=1), time.min, tzinfo=SH
+    )
+
+
+def ratings_for(user) -> QuerySet[Rating]:
+    return Rating.objects.visible_to(user)
+
+
+def evaluation_rate(user, start: date, end: date, *, by: str = "office") -> list[dict]:
+    """评价率 per responsibility centre (`office`) or rated person (`staff`): rated ÷ issued, in %."""
+    lo, hi = _bounds(start, end)
+    key, label = ("sales_office_id", "sales_office__name") if by == "office" else ("staff_id", "staff__name")
+    rows = list(
+        ratings_for(user)
+        .filter(issued_at__gte=lo, issued_at__lt=hi)
+        .values(key, label)
+        .annotate(
+            issued=Count("pk"),
+            rated=Count("pk", filter=Q(rated_at__isnull=False)),
+            low=Count("pk", filter=Q(stars__lte=LOW_STARS)),
+            stars=Avg("stars"),
+        )
+        .order_by(label)
+    )
+    for row in rows:
+        row["name"] = row.get(label) or "—"
+        row["rate"] = rate(row["rated"], row["issued"])
+        row["meets_target"] = row["rate"] is not None and row["rate"] >= TARGET_RATE
+        row["stars"] = round(row["stars"], 2) if row["stars"] is not None else None
+    return rows
+
+
+def rate(rated: int, issued: int) -> float | None:
+    return round(100 * rated / issued, 1) if issued else None
+
+
+def stars_distribution(user, start: date, end: date) -> list[int]:
+    lo, hi = _bounds(start, end)
+    counts = dict(
+        ratings_for(user)
+        .filter(rated_at__gte=lo, rated_at__lt=hi)
+        .values_list("stars")
+        .annotate(n=Count("pk"))
+        .values_list("stars", "n")
+    )
+    return [counts.get(i, 0) for i in range(1, 6)]
+
+
+def _answers(user, start: date, end: date, template_code: str | None = None) -> QuerySet[SurveyAnswer]:
+    lo, hi = _bounds(start, end)
+    responses = SurveyResponse.objects.visible_to(user).filter(answered_at__gte=lo, answered_at__lt=hi)
+    if template_code:
+        responses = responses.filter(template__code=template_code)
+    return SurveyAnswer.objects.filter(response__in=responses.values("pk"), gap__isnull=False)
+
+
+def factor_results(user, start: date, end: date) -> list[dict]:
+    """Per factor: mean expected, mean perceived and mean satisfaction (perceived − expected)."""
+    data = {
+        row["factor"]: row
+        for row in _answers(user, start, end)
+        .values("factor")
+        .annotate(n=Count("pk"), expected=Avg("expected"), perceived=Avg("perceived"), gap=Avg("gap"))
+    }
+    out = []
+    for code, label in Factor.choices:
+        row: dict = dict(data.get(code) or {})
+        out.append(
+            {
+                "factor": code,
+                "label": str(label),
+                "n": row.get("n", 0),
+                "expected": _r(row.get("expected")),
+                "perceived": _r(row.get("perceived")),
+                "gap": _r(row.get("gap")),
+            }
+        )
+    return out
+
+
+def gap_by(user, start: date, end: date, *, group: str) -> list[dict]:
+    """Mean satisfaction (perceived − expected) per customer tier (`tier`) or centre (`office`)."""
+    field = "response__customer_tier" if group == "tier" else "response__sales_office__name"
+    rows = list(
+        _answers(user, start, end).values(field).annotate(n=Count("pk"), gap=Avg("gap")).order_by(field)
+    )
+    labels = dict(Tier.choices)
+    return [
+        {
+            "name": str(labels.get(r[field], r[field] or "—")) if group == "tier" else (r[field] or "—"),
+            "n": r["n"],
+            "gap": _r(r["gap"]),
+        }
+        for r in rows
+    ]
+
+
+def _r(value) -> float | None:
+    return round(float(value), 2) if value is not None else None

@@ -1,0 +1,103 @@
+"""Recording a visit: the record, the customer data card and follow-ups owned by the problem's owner."""
+
+import pytest
+
+from kefu.core.errors import ConcurrentUpdate, ValidationFailed
+from kefu.visits import services
+from kefu.visits.choices import VisitStatus
+from kefu.visits.errors import VisitNotPlanned
+
+from .conftest import sh
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def visit(frozen_clock, customer, people):
+    frozen_clock.set(sh(2026, 12, 2, 10))
+    return services.plan_visit(
+        actor=people["relation"].user, customer=customer, due_at=sh(2026, 12, 4, 17), reason="季度回访"
+    )
+
+
+def test_visit_creates_a_linked_notification_owned_by_the_problem_owner(visit, people):
+    from kefu.tickets.models import Notification
+    from kefu.timeline.models import TimelineEvent
+
+    services.record_visit(
+        visit,
+        actor=people["relation"].user,
+        expected_version=visit.version,
+        contact_person="张经理",
+        summary="客户反映会议桌抽屉滑轨损坏,其余满意。",
+        satisfaction=4,
+        card={"contact_name": "张经理", "volume_outlook": "明年增加20%", "junk": "x"},
+        follow_ups=[
+            {"kind": "notification", "description": "会议桌抽屉滑轨损坏", "owner": people["technician"]}
+        ],
+    )
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.DONE
+    assert visit.card == {"contact_name": "张经理", "volume_outlook": "明年增加20%"}
+    follow_up = visit.follow_ups.get()
+    notification = Notification.objects.get(pk=follow_up.notification_id)
+    assert notification.customer_id == visit.customer_id
+    assert notification.responsible == people["technician"]
+    assert "会议桌抽屉滑轨损坏" in notification.long_text
+    codes = set(TimelineEvent.objects.filter(object_id=visit.pk).values_list("event_type", flat=True))
+    assert {"visits.recorded", "visits.follow_up"} <= codes
+    visit.customer.refresh_from_db()
+    assert visit.customer.last_contact_at is not None
+
+
+def test_visit_can_raise_a_complaint(visit, people):
+    services.record_visit(
+        visit,
+        actor=people["keyaccount"].user,
+        expected_version=visit.version,
+        summary="客户投诉送货延迟",
+        follow_ups=[{"kind": "complaint", "description": "送货比约定晚了两天"}],
+    )
+    assert visit.follow_ups.get().complaint.subject == "送货比约定晚了两天"
+
+
+def test_nothing_half_saved_when_a_follow_up_is_refused(visit, people):
+    """The information specialist may not create notifications: the visit stays planned."""
+    from kefu.core.testing.factories import make_staff
+
+    info = make_staff(roles=["information_specialist"], name="信息员")
+    # grant the visit permission only, so the follow-up's own check is what refuses
+    from django.contrib.auth.models import Permission
+
+    info.user.user_permissions.add(Permission.objects.get(codename="change_visit"))
+    info.user = type(info.user).objects.get(pk=info.user.pk)
+    with pytest.raises(Exception) as exc:
+        services.record_visit(
+            visit,
+            actor=info.user,
+            expected_version=visit.version,
+            summary="x",
+            follow_ups=[{"kind": "notification", "description": "坏了"}],
+        )
+    assert getattr(exc.value, "status", None) == 403
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED and not visit.follow_ups.exists()
+
+
+def test_twice_or_stale_is_refused(visit, people):
+    actor = people["relation"].user
+    stale = visit.version
+    services.record_visit(visit, actor=actor, expected_version=stale, summary="ok")
+    with pytest.raises(VisitNotPlanned):
+        services.record_visit(visit, actor=actor, expected_version=visit.version, summary="again")
+    other = services.plan_visit(actor=actor, customer=visit.customer, due_at=sh(2026, 12, 9, 17))
+    with pytest.raises(ConcurrentUpdate):
+        services.record_visit(other, actor=actor, expected_version=other.version + 1, summary="x")
+
+
+def test_summary_is_required_and_named(visit, people):
+    with pytest.raises(ValidationFailed) as exc:
+        services.record_visit(
+            visit, actor=people["relation"].user, expected_version=visit.version, summary=" "
+        )
+    assert "summary" in exc.value.fields
