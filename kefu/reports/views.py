@@ -188,8 +188,7 @@ def scorecard_sign(request, pk: int):
             messages.success(request, _("Scorecard signed off."))
             return redirect("reports:scorecard_detail", pk=card.pk)
         except KefuError as error:
-            if error.status == 403:
-                raise
+            messages.error(request, str(error.message))
             apply_error(form, error)
             status = error.status
     else:
