@@ -89,7 +89,7 @@ def test_cockpit_page_and_permission(desk, backlog):
     page = _client(desk.supervisor).get("/reports/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "echarts.min.js" in text and "cockpit-data" in text
+    assert "echarts.min.js" in text and "cockpit-data" in text and "管理驾驶舱" in text
     assert _client(desk.technician).get("/reports/").status_code == 403
     bad = _client(desk.supervisor).get("/reports/", {"start": "2026-01-01", "end": "2026-12-31"})
     assert bad.status_code == 200 and "92" in bad.content.decode()  # too long a period: named
