@@ -21,6 +21,10 @@ class PeriodForm(Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
+        for name, value in (("start", start), ("end", end)):
+            if value and not (date(2000, 1, 1) <= value <= date(2100, 12, 31)):
+                self.add_error(name, _("Enter a date between 2000 and 2100."))
+                return data
         if start and end:
             if end < start:
                 self.add_error("end", _("The end must not be before the start."))

@@ -174,7 +174,7 @@ def rate_scorecard(
         indicator = rated.get(code)
         if indicator is None:
             errors[code] = [_("Not an item the supervisor rates on this card.")]
-        elif value is not None and not (Decimal(0) <= value <= indicator.weight):
+        elif value is not None and (not value.is_finite() or not (Decimal(0) <= value <= indicator.weight)):
             errors[code] = [
                 _("%(name)s: enter points from 0 to %(max)s.")
                 % {"name": indicator.display_name, "max": indicator.weight}
