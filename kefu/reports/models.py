@@ -259,3 +259,51 @@ class WeeklyReport(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.week_start} {self.staff_id}"
+
+
+class CockpitSnapshot(models.Model):
+    """When the cockpit's pre-aggregated counts were last rebuilt by the sweep."""
+
+    taken_at = models.DateTimeField(_("taken at"))
+    today = models.DateField(_("as of day"))
+
+    class Meta:
+        verbose_name = _("cockpit snapshot")
+        verbose_name_plural = _("cockpit snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class CockpitCellQuerySet(ScopedQuerySet):
+    # The notification's own scope paths: a cell is visible exactly when its notifications are.
+    scope_paths = ScopePaths(office="sales_office", work_centre="work_centre", owner_staff="responsible")
+
+
+class CockpitCell(models.Model):
+    """One pre-aggregated count of the cockpit (rebuilt by a sweep, read at a million rows):
+    open notifications per centre, work centre, person responsible, status and age bucket, or
+    notifications received / completed per centre, work centre, person and day. The columns
+    carry the notification's own scope columns, so the one scope rule filters them as it filters
+    notifications."""
+
+    KIND_BACKLOG, KIND_IN, KIND_OUT = "backlog", "in", "out"
+
+    kind = models.CharField(max_length=8)
+    sales_office = models.ForeignKey("org.SalesOffice", on_delete=models.CASCADE, related_name="+")
+    work_centre = models.ForeignKey("org.WorkCentre", on_delete=models.CASCADE, related_name="+")
+    responsible = models.ForeignKey("org.Staff", on_delete=models.CASCADE, null=True, related_name="+")
+    status = models.ForeignKey("workflow.Status", on_delete=models.CASCADE, null=True, related_name="+")
+    bucket = models.PositiveSmallIntegerField(default=0)
+    day = models.DateField(null=True)
+    count = models.PositiveIntegerField(default=0)
+
+    objects = CockpitCellQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cockpit count")
+        verbose_name_plural = _("cockpit counts")
+        indexes = [models.Index(fields=["kind", "day"], name="rp_cell_kind_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.count}"

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kefu.reports.formulas import Measure, median_first_response, on_time_measure
-from kefu.reports.models import Scorecard, SupervisionReport, WeeklyReport
+from kefu.reports.models import CockpitCell, CockpitSnapshot, Scorecard, SupervisionReport, WeeklyReport
 from kefu.workflow.choices import Stage
 
 MAX_DAYS = 92
@@ -69,15 +69,45 @@ def notification_figures(user, start: date, end: date) -> dict:
     backlog = base.filter(stage__in=Stage.open_values())
     today = timezone.localdate()
 
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    snapshot = usable_snapshot(start, end, today)
+    if snapshot is not None:
+        cells = CockpitCell.objects.visible_to(user)
+        by_status_rows = (
+            cells.filter(kind=CockpitCell.KIND_BACKLOG).values("status__code").annotate(n=Sum("count"))
+        )
+        centre_rows = list(
+            cells.filter(kind=CockpitCell.KIND_BACKLOG)
+            .values("work_centre_id")
+            .annotate(n=Sum("count"))
+            .order_by("-n")[:15]
+        )
+        buckets = dict(
+            cells.filter(kind=CockpitCell.KIND_BACKLOG)
+            .values("bucket")
+            .annotate(n=Sum("count"))
+            .values_list("bucket", "n")
+        )
+        ages = {f"a{i}": buckets.get(i, 0) for i in range(len(AGE_BUCKETS))}
+        inflow = _cell_days(cells, CockpitCell.KIND_IN, days)
+        outflow = _cell_days(cells, CockpitCell.KIND_OUT, days)
+    else:
+        by_status_rows = backlog.values("status__code").annotate(n=Count("pk"))
+        centre_rows = list(backlog.values("work_centre_id").annotate(n=Count("pk")).order_by("-n")[:15])
+        ages = backlog.aggregate(
+            **{f"a{i}": Count("pk", filter=q) for i, (q, _p) in enumerate(age_conditions(today))}
+        )
+        inflow = _day_counts(base, "created_at", days)
+        outflow = _day_counts(base.filter(stage=Stage.COMPLETED), "completed_at", days)
     by_status = [
         {
             "label": status_label(r["status__code"]),
             "value": r["n"],
             "url": _url("tickets:worklist", [("status", r["status__code"]), *OPEN_STAGES]),
         }
-        for r in backlog.values("status__code").annotate(n=Count("pk")).order_by("-n")
+        for r in sorted(by_status_rows, key=lambda r: -r["n"])
+        if r["n"]
     ]
-    centre_rows = list(backlog.values("work_centre_id").annotate(n=Count("pk")).order_by("-n")[:15])
     centres = {
         c["pk"]: c
         for c in WorkCentre.objects.filter(pk__in=[r["work_centre_id"] for r in centre_rows]).values(
@@ -93,29 +123,14 @@ def notification_figures(user, start: date, end: date) -> dict:
             ),
         }
         for r in centre_rows
-        if r["work_centre_id"] in centres
+        if r["work_centre_id"] in centres and r["n"]
     ]
-    age_spec = {}
-    age_links = []
-    for i, (young, old, label) in enumerate(AGE_BUCKETS):
-        newest = today - timedelta(days=young)  # created on or before this day
-        cond = Q(created_at__lt=start_of(newest) + timedelta(days=1))
-        params = [*OPEN_STAGES, ("created_to", newest.isoformat())]
-        if old is not None:
-            oldest = today - timedelta(days=old)
-            cond &= Q(created_at__gte=start_of(oldest))
-            params.append(("created_from", oldest.isoformat()))
-        age_spec[f"a{i}"] = Count("pk", filter=cond)
-        age_links.append((label, params))
-    ages = backlog.aggregate(**age_spec)
     by_age = [
         {"label": label, "value": ages[f"a{i}"], "url": _url("tickets:worklist", params)}
-        for i, (label, params) in enumerate(age_links)
+        for i, ((_q, params), (_y, _o, label)) in enumerate(
+            zip(age_conditions(today), AGE_BUCKETS, strict=True)
+        )
     ]
-
-    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    inflow = _day_counts(base, "created_at", days)
-    outflow = _day_counts(base.filter(stage=Stage.COMPLETED), "completed_at", days)
     flow_urls = [
         _url("tickets:worklist", [("created_from", d.isoformat()), ("created_to", d.isoformat())])
         for d in days
@@ -148,7 +163,46 @@ def notification_figures(user, start: date, end: date) -> dict:
         "first_response_cases": first.denominator,
         "top_reasons": reason_rows,
         "top_products": product_rows,
+        "snapshot_at": timezone.localtime(snapshot.taken_at).strftime("%H:%M") if snapshot else "",
     }
+
+
+def age_conditions(today: date) -> list[tuple[Q, list[tuple[str, str]]]]:
+    """Each age bucket of the backlog as a filter on `created_at` and the worklist's parameters."""
+    out = []
+    for young, old, _label in AGE_BUCKETS:
+        newest = today - timedelta(days=young)  # created on or before this day
+        cond = Q(created_at__lt=start_of(newest) + timedelta(days=1))
+        params = [*OPEN_STAGES, ("created_to", newest.isoformat())]
+        if old is not None:
+            oldest = today - timedelta(days=old)
+            cond &= Q(created_at__gte=start_of(oldest))
+            params.append(("created_from", oldest.isoformat()))
+        out.append((cond, params))
+    return out
+
+
+SNAPSHOT_FRESH = timedelta(minutes=15)
+
+
+def usable_snapshot(start: date, end: date, today: date) -> CockpitSnapshot | None:
+    """The sweep's counts when they are today's, recent and cover the period; else None (live)."""
+    snapshot = CockpitSnapshot.objects.order_by("-taken_at").first()
+    if snapshot is None or snapshot.today != today or end != today or (end - start).days >= MAX_DAYS:
+        return None
+    if timezone.now() - snapshot.taken_at > SNAPSHOT_FRESH:
+        return None
+    return snapshot
+
+
+def _cell_days(cells: QuerySet, kind: str, days: list[date]) -> list[int]:
+    counts = dict(
+        cells.filter(kind=kind, day__gte=days[0], day__lte=days[-1])
+        .values("day")
+        .annotate(n=Sum("count"))
+        .values_list("day", "n")
+    )
+    return [counts.get(d, 0) for d in days]
 
 
 def _shown(m: Measure) -> str:

@@ -374,3 +374,55 @@ def submit_weekly_report(
             report, events.WEEKLY_SUBMITTED.code, actor=actor, data={"week": report.week_start.isoformat()}
         )
     return report
+
+
+# --- the cockpit's pre-aggregated counts ---------------------------------------------------------
+def refresh_cockpit(*, today: date | None = None) -> int:
+    """Rebuild the cockpit's counts (a sweep, every few minutes): open notifications by centre,
+    work centre, person, status and age bucket; received and completed per day for the longest
+    period the cockpit shows. Rebuilt whole in one transaction, so readers never see half."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    from kefu.reports.models import CockpitCell, CockpitSnapshot
+    from kefu.tickets.models import Notification
+    from kefu.workflow.choices import Stage
+
+    today = today or timezone.localdate()
+    base = Notification.objects.order_by()
+    keys = ("sales_office_id", "work_centre_id", "responsible_id")
+    cells: list[CockpitCell] = []
+    ages = {f"a{i}": Count("pk", filter=q) for i, (q, _p) in enumerate(queries.age_conditions(today))}
+    for row in base.filter(stage__in=Stage.open_values()).values(*keys, "status_id").annotate(**ages):
+        for i in range(len(ages)):
+            if row[f"a{i}"]:
+                cells.append(
+                    CockpitCell(
+                        kind=CockpitCell.KIND_BACKLOG,
+                        **{k: row[k] for k in (*keys, "status_id")},
+                        bucket=i,
+                        count=row[f"a{i}"],
+                    )
+                )
+    lo, hi = queries.bounds(today - timedelta(days=queries.MAX_DAYS - 1), today)
+    zone = timezone.get_current_timezone()
+    flows = (
+        (CockpitCell.KIND_IN, base, "created_at"),
+        (CockpitCell.KIND_OUT, base.filter(stage=Stage.COMPLETED), "completed_at"),
+    )
+    for kind, qs, field in flows:
+        rows = (
+            qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
+            .annotate(local_day=TruncDate(field, tzinfo=zone))
+            .values(*keys, "local_day")
+            .annotate(n=Count("pk"))
+        )
+        cells += [
+            CockpitCell(kind=kind, **{k: r[k] for k in keys}, day=r["local_day"], count=r["n"]) for r in rows
+        ]
+    with transaction.atomic():
+        CockpitCell.objects.all().delete()
+        CockpitCell.objects.bulk_create(cells, batch_size=2000)
+        CockpitSnapshot.objects.all().delete()
+        CockpitSnapshot.objects.create(taken_at=timezone.now(), today=today)
+    return len(cells)

@@ -213,3 +213,20 @@ def test_supervision_report_pdf_from_chromium(desk, settings, tmp_path):
     content = report.file.read()
     assert content.startswith(b"%PDF") and report.size == len(content) > 10_000
     assert report.figures["received"] >= 0 and "centres" in report.figures
+
+
+def test_the_swept_counts_equal_the_live_figures_in_every_scope(desk, backlog):
+    made, _other = backlog
+    Notification.objects.filter(pk=made[0].pk).update(stage=Stage.COMPLETED, completed_at=timezone.now())
+    start, end = queries.default_period()
+    live = {
+        who: queries.cockpit(staff.user, start, end)["notifications"]
+        for who, staff in (("supervisor", desk.supervisor), ("manager", desk.manager), ("tech", desk.technician))
+    }
+    assert services.refresh_cockpit() > 0
+    keys = ("backlog_total", "by_status", "by_centre", "by_age", "inflow", "outflow")
+    for who, staff in (("supervisor", desk.supervisor), ("manager", desk.manager), ("tech", desk.technician)):
+        swept = queries.cockpit(staff.user, start, end)["notifications"]
+        assert swept["snapshot_at"], who
+        assert {k: swept[k] for k in keys} == {k: live[who][k] for k in keys}, who
+    assert live["manager"]["backlog_total"] == 3 and live["supervisor"]["backlog_total"] == 2
