@@ -109,6 +109,21 @@ def first_response_hours(subject: Subject, lo: datetime, hi: datetime) -> Measur
     return median_first_response(notifications_of(subject).filter(created_at__gte=lo, created_at__lt=hi))
 
 
+def response_rows(created: QuerySet[Notification], keys: tuple[str, ...]):
+    """Per notification in `created` (annotated with `local_day`): its `keys`, day and hours to
+    the first status change, for those that have had one."""
+    ct = ContentType.objects.get_for_model(Notification)
+    first = (
+        TimelineEvent.objects.filter(content_type=ct, object_id=OuterRef("pk"), event_type=TRANSITION)
+        .order_by("occurred_at")
+        .values("occurred_at")[:1]
+    )
+    rows = created.annotate(first=Subquery(first)).filter(first__isnull=False)
+    for row in rows.values(*keys, "local_day", "created_at", "first"):
+        row["hours"] = max(0.0, _hours(row["first"] - row["created_at"]))
+        yield row
+
+
 def median_first_response(created: QuerySet[Notification]) -> Measure:
     """Median hours to the first status change of the notifications `created`."""
     ct = ContentType.objects.get_for_model(Notification)

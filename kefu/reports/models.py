@@ -288,6 +288,8 @@ class CockpitCell(models.Model):
     notifications."""
 
     KIND_BACKLOG, KIND_IN, KIND_OUT = "backlog", "in", "out"
+    # received notifications per reason code / product type (code_id) and first-response hour (bucket)
+    KIND_REASON, KIND_PRODUCT, KIND_RESPONSE = "reason", "product", "response"
 
     kind = models.CharField(max_length=8)
     sales_office = models.ForeignKey("org.SalesOffice", on_delete=models.CASCADE, related_name="+")
@@ -297,6 +299,9 @@ class CockpitCell(models.Model):
     bucket = models.PositiveSmallIntegerField(default=0)
     day = models.DateField(null=True)
     count = models.PositiveIntegerField(default=0)
+    code_id = models.PositiveIntegerField(null=True)
+    due = models.PositiveIntegerField(default=0)  # completed with a required end
+    on_time = models.PositiveIntegerField(default=0)  # ... on or before it
 
     objects = CockpitCellQuerySet.as_manager()
 

@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.reports.formulas import Measure, median_first_response, on_time_measure
+from kefu.reports.formulas import Measure, median_first_response, on_time_measure, ratio
 from kefu.reports.models import CockpitCell, CockpitSnapshot, Scorecard, SupervisionReport, WeeklyReport
 from kefu.workflow.choices import Stage
 
@@ -91,6 +91,12 @@ def notification_figures(user, start: date, end: date) -> dict:
         ages = {f"a{i}": buckets.get(i, 0) for i in range(len(AGE_BUCKETS))}
         inflow = _cell_days(cells, CockpitCell.KIND_IN, days)
         outflow = _cell_days(cells, CockpitCell.KIND_OUT, days)
+        period = cells.filter(day__gte=start, day__lte=end)
+        due = period.filter(kind=CockpitCell.KIND_OUT).aggregate(due=Sum("due"), on_time=Sum("on_time"))
+        on_time = ratio(due["on_time"] or 0, due["due"] or 0)
+        first = _median_of_histogram(period.filter(kind=CockpitCell.KIND_RESPONSE))
+        reason_rows = _top_cells(period, CockpitCell.KIND_REASON)
+        product_rows = _top_cells(period, CockpitCell.KIND_PRODUCT)
     else:
         by_status_rows = backlog.values("status__code").annotate(n=Count("pk"))
         centre_rows = list(backlog.values("work_centre_id").annotate(n=Count("pk")).order_by("-n")[:15])
@@ -99,6 +105,13 @@ def notification_figures(user, start: date, end: date) -> dict:
         )
         inflow = _day_counts(base, "created_at", days)
         outflow = _day_counts(base.filter(stage=Stage.COMPLETED), "completed_at", days)
+        # On time and first response: the scorecards' formulas over the visible records.
+        due_qs = base.filter(
+            stage=Stage.COMPLETED, completed_at__gte=lo, completed_at__lt=hi, required_end__isnull=False
+        )
+        on_time = on_time_measure(due_qs)
+        first = median_first_response(base.filter(created_at__gte=lo, created_at__lt=hi))
+        reason_rows, product_rows = _top_codes(base.filter(created_at__gte=lo, created_at__lt=hi))
     by_status = [
         {
             "label": status_label(r["status__code"]),
@@ -136,14 +149,6 @@ def notification_figures(user, start: date, end: date) -> dict:
         for d in days
     ]
 
-    # On time and first response: the scorecards' formulas over the visible records.
-    due = base.filter(
-        stage=Stage.COMPLETED, completed_at__gte=lo, completed_at__lt=hi, required_end__isnull=False
-    )
-    on_time = on_time_measure(due)
-    first = median_first_response(base.filter(created_at__gte=lo, created_at__lt=hi))
-
-    reason_rows, product_rows = _top_codes(base.filter(created_at__gte=lo, created_at__lt=hi))
     return {
         "backlog_total": sum(r["value"] for r in by_status),
         "backlog_url": _url("tickets:worklist", OPEN_STAGES),
@@ -203,6 +208,38 @@ def _cell_days(cells: QuerySet, kind: str, days: list[date]) -> list[int]:
         .values_list("day", "n")
     )
     return [counts.get(d, 0) for d in days]
+
+
+def _median_of_histogram(cells: QuerySet) -> Measure:
+    """The median whole hour of the swept first-response histogram (hours truncated)."""
+    counts = sorted(cells.values("bucket").annotate(n=Sum("count")).values_list("bucket", "n"))
+    total = sum(n for _b, n in counts)
+    if not total:
+        return Measure(None, None, Decimal(0))
+    seen, middle = 0, (total + 1) // 2
+    for hour, n in counts:
+        seen += n
+        if seen >= middle:
+            return Measure(Decimal(hour), None, Decimal(total))
+    return Measure(None, None, Decimal(total))
+
+
+def _top_cells(cells: QuerySet, kind: str) -> list[dict]:
+    from kefu.catalog.models import ProductType, ReasonCode
+
+    rows = list(
+        cells.filter(kind=kind).values("code_id").annotate(n=Sum("count")).order_by("-n", "code_id")[:10]
+    )
+    model = ReasonCode if kind == CockpitCell.KIND_REASON else ProductType
+    names = {
+        c["pk"]: c
+        for c in model.objects.filter(pk__in=[r["code_id"] for r in rows]).values("pk", "code", "name")
+    }
+    return [
+        {"label": f"{names[r['code_id']]['code']} {names[r['code_id']]['name']}", "value": r["n"]}
+        for r in rows
+        if r["code_id"] in names
+    ]
 
 
 def _shown(m: Measure) -> str:

@@ -381,11 +381,12 @@ def refresh_cockpit(*, today: date | None = None) -> int:
     """Rebuild the cockpit's counts (a sweep, every few minutes): open notifications by centre,
     work centre, person, status and age bucket; received and completed per day for the longest
     period the cockpit shows. Rebuilt whole in one transaction, so readers never see half."""
-    from django.db.models import Count
+    from django.db.models import Count, F, Q
     from django.db.models.functions import TruncDate
 
+    from kefu.reports.formulas import response_rows
     from kefu.reports.models import CockpitCell, CockpitSnapshot
-    from kefu.tickets.models import Notification
+    from kefu.tickets.models import Item, Notification
     from kefu.workflow.choices import Stage
 
     today = today or timezone.localdate()
@@ -411,15 +412,72 @@ def refresh_cockpit(*, today: date | None = None) -> int:
         (CockpitCell.KIND_OUT, base.filter(stage=Stage.COMPLETED), "completed_at"),
     )
     for kind, qs, field in flows:
+        extra = {}
+        if kind == CockpitCell.KIND_OUT:
+            extra = {
+                "due": Count("pk", filter=Q(required_end__isnull=False)),
+                "on_time": Count(
+                    "pk", filter=Q(required_end__isnull=False, local_day__lte=F("required_end"))
+                ),
+            }
         rows = (
             qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
             .annotate(local_day=TruncDate(field, tzinfo=zone))
             .values(*keys, "local_day")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("pk"), **extra)
         )
         cells += [
-            CockpitCell(kind=kind, **{k: r[k] for k in keys}, day=r["local_day"], count=r["n"]) for r in rows
+            CockpitCell(
+                kind=kind,
+                **{k: r[k] for k in keys},
+                day=r["local_day"],
+                count=r["n"],
+                due=r.get("due", 0),
+                on_time=r.get("on_time", 0),
+            )
+            for r in rows
         ]
+    received = base.filter(created_at__gte=lo, created_at__lt=hi).annotate(
+        local_day=TruncDate("created_at", tzinfo=zone)
+    )
+    items = Item.objects.filter(notification__in=received.values("pk")).annotate(
+        local_day=TruncDate("notification__created_at", tzinfo=zone)
+    )
+    for kind, column in (
+        (CockpitCell.KIND_REASON, "reason_id"),
+        (CockpitCell.KIND_PRODUCT, "product_type_id"),
+    ):
+        rows = (
+            items.exclude(**{column: None})
+            .values(*(f"notification__{k}" for k in keys), "local_day", column)
+            .annotate(n=Count("notification_id", distinct=True))
+        )
+        cells += [
+            CockpitCell(
+                kind=kind,
+                **{k: r[f"notification__{k}"] for k in keys},
+                day=r["local_day"],
+                code_id=r[column],
+                count=r["n"],
+            )
+            for r in rows
+        ]
+    # First response: whole hours from creation to the first status change, as a histogram
+    # per centre, person and day (a median is not a sum; its histogram is).
+    histogram: dict[tuple, int] = {}
+    for row in response_rows(received, keys):
+        key = (*(row[k] for k in keys), row["local_day"], min(int(row["hours"]), 9999))
+        histogram[key] = histogram.get(key, 0) + 1
+    cells += [
+        CockpitCell(
+            kind=CockpitCell.KIND_RESPONSE,
+            **dict(zip(keys, key[:3], strict=True)),
+            day=key[3],
+            bucket=key[4],
+            count=n,
+        )
+        for key, n in histogram.items()
+    ]
     with transaction.atomic():
         CockpitCell.objects.all().delete()
         CockpitCell.objects.bulk_create(cells, batch_size=2000)

@@ -39,10 +39,13 @@ def main() -> None:
     }
     print(json.dumps({"bench": "reports", **meta}))
     manager = client_for("manager")
-    assistant = client_for("assistant")
+    supervisor = client_for("supervisor")
     measure("cockpit: last 30 days, company-wide (manager)", lambda: manager.get("/reports/"), reps=7, **meta)
     measure(
-        "cockpit: last 30 days, centre 4002 (assistant)", lambda: assistant.get("/reports/"), reps=7, **meta
+        "cockpit: last 30 days, centres 4002+4003 (supervisor)",
+        lambda: supervisor.get("/reports/"),
+        reps=7,
+        **meta,
     )
     measure(
         "cockpit API: last 30 days (manager)", lambda: manager.get("/api/v1/reports/cockpit"), reps=7, **meta

@@ -221,10 +221,23 @@ def test_the_swept_counts_equal_the_live_figures_in_every_scope(desk, backlog):
     start, end = queries.default_period()
     live = {
         who: queries.cockpit(staff.user, start, end)["notifications"]
-        for who, staff in (("supervisor", desk.supervisor), ("manager", desk.manager), ("tech", desk.technician))
+        for who, staff in (
+            ("supervisor", desk.supervisor),
+            ("manager", desk.manager),
+            ("tech", desk.technician),
+        )
     }
     assert services.refresh_cockpit() > 0
-    keys = ("backlog_total", "by_status", "by_centre", "by_age", "inflow", "outflow")
+    keys = (
+        "backlog_total",
+        "by_status",
+        "by_centre",
+        "by_age",
+        "inflow",
+        "outflow",
+        "on_time",
+        "on_time_detail",
+    )
     for who, staff in (("supervisor", desk.supervisor), ("manager", desk.manager), ("tech", desk.technician)):
         swept = queries.cockpit(staff.user, start, end)["notifications"]
         assert swept["snapshot_at"], who
