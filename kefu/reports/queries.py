@@ -187,7 +187,7 @@ def age_conditions(today: date) -> list[tuple[Q, list[tuple[str, str]]]]:
     return out
 
 
-SNAPSHOT_FRESH = timedelta(minutes=15)
+SNAPSHOT_FRESH = timedelta(minutes=25)
 
 
 def usable_snapshot(start: date, end: date, today: date) -> CockpitSnapshot | None:

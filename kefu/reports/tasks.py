@@ -14,9 +14,9 @@ def monthly_supervision_report() -> str:
     return str(report) if report else ""
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@db_periodic_task(crontab(minute="*/10"))
 def refresh_cockpit_counts() -> int:
-    """Every five minutes: the cockpit's pre-aggregated counts (read instead of a million rows)."""
+    """Every ten minutes: the cockpit's pre-aggregated counts (read instead of a million rows)."""
     from kefu.reports.services import refresh_cockpit
 
     return refresh_cockpit()
