@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kefu.channels",
     "kefu.visits",
     "kefu.surveys",
+    "kefu.reports",
     "kefu.api",
 ]
 

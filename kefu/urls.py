@@ -37,6 +37,7 @@ for _app, _prefix in [
     ("channels", "channels/"),
     ("visits", "visits/"),
     ("surveys", "surveys/"),
+    ("reports", "reports/"),
 ]:
     if optional_module(f"kefu.{_app}.urls") is not None:
         urlpatterns.append(path(_prefix, include(f"kefu.{_app}.urls")))

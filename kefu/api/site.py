@@ -42,6 +42,7 @@ ROUTERS = {
     "channels": "/channels/",
     "visits": "/visits/",
     "surveys": "/surveys/",
+    "reports": "/reports/",
 }
 
 

@@ -237,6 +237,20 @@ PAGES: dict[str, Route] = {
     "surveys:results": Route(perm="surveys.view_satisfaction_reports"),
     "surveys:rate": Route(record="rating_token", public=True),
     "surveys:respond": Route(record="survey", perm="surveys.add_surveyresponse", post=True),
+    # --- reports (issue 15)
+    "reports:cockpit": Route(perm="reports.view_cockpit"),
+    "reports:scorecards": Route(perm="reports.view_scorecard"),
+    "reports:scorecards_export": Route(perm="reports.view_scorecard"),
+    "reports:scorecards_compute": Route(perm="reports.rate_scorecard", get=False, post=True),
+    "reports:scorecard_detail": Route(record="scorecard", perm="reports.view_scorecard"),
+    "reports:scorecard_rate": Route(record="scorecard", perm="reports.rate_scorecard", post=True),
+    "reports:scorecard_sign": Route(record="scorecard_sign", perm="reports.view_scorecard", post=True),
+    "reports:archive": Route(perm="reports.view_supervisionreport"),
+    "reports:archive_generate": Route(perm="reports.add_supervisionreport", get=False, post=True),
+    "reports:archive_download": Route(record="supervision_report", perm="reports.view_supervisionreport"),
+    "reports:weekly": Route(perm="reports.view_weeklyreport"),
+    "reports:weekly_draft": Route(perm="reports.add_weeklyreport", get=False, post=True),
+    "reports:weekly_detail": Route(record="weekly_report", perm="reports.view_weeklyreport", post=True),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -351,6 +365,19 @@ API: dict[tuple[str, str], Route] = {
     ("GET", f"{V1}/surveys/evaluation-rate"): Route(perm="surveys.view_satisfaction_reports"),
     ("GET", f"{V1}/surveys/results"): Route(perm="surveys.view_satisfaction_reports"),
     ("POST", f"{V1}/surveys/responses"): Route(perm="surveys.add_surveyresponse"),
+    # --- reports (issue 15)
+    ("GET", f"{V1}/reports/cockpit"): Route(perm="reports.view_cockpit"),
+    ("GET", f"{V1}/reports/scorecards"): Route(perm="reports.view_scorecard", extra={"period": "2026-11"}),
+    ("GET", f"{V1}/reports/scorecards/{{card_id}}"): Route(record="scorecard", perm="reports.view_scorecard"),
+    ("POST", f"{V1}/reports/scorecards/compute"): Route(perm="reports.rate_scorecard"),
+    ("POST", f"{V1}/reports/scorecards/{{card_id}}/rating"): Route(
+        record="scorecard", perm="reports.rate_scorecard"
+    ),
+    ("POST", f"{V1}/reports/scorecards/{{card_id}}/sign-off"): Route(
+        record="scorecard_sign", perm="reports.view_scorecard"
+    ),
+    ("GET", f"{V1}/reports/archive"): Route(perm="reports.view_supervisionreport"),
+    ("GET", f"{V1}/reports/weekly"): Route(perm="reports.view_weeklyreport"),
 }
 
 
@@ -496,6 +523,7 @@ def _pick(side: str, wangmin_staff) -> dict:
         "carrier": Carrier.objects.order_by("pk").first(),
         "notice_model": Notice,
         **_pick_relations(office, complaint),  # issue 11
+        **_pick_reports(side, office, wangmin_staff),
     }
 
 
@@ -512,6 +540,30 @@ def _pick_relations(office, complaint) -> dict:
         "rule": VisitRule.objects.order_by("pk").first(),
         "rating_token": rating_token(issue_rating(complaint)),
     }
+
+
+def _pick_reports(side: str, office, wangmin_staff) -> dict:
+    """Reports (issue 15): a scorecard and a weekly report of the side's centre, an archived report."""
+    from datetime import date
+
+    from kefu.reports.models import Scorecard, SupervisionReport, WeeklyReport
+
+    cards = Scorecard.objects.filter(sales_office=office).order_by("staff_id")
+    card = (cards.filter(staff=wangmin_staff) if side == "own" else cards.exclude(staff=None)).first()
+    card = card or cards.first()
+    weekly = WeeklyReport.objects.filter(sales_office=office).order_by("pk").first()
+    if weekly is None:
+        weekly = WeeklyReport.objects.create(
+            week_start=date(2026, 11, 30), staff=card.staff or wangmin_staff, sales_office=office
+        )
+    report, _created = SupervisionReport.objects.get_or_create(
+        period_start=date(2020, 1 if side == "own" else 2, 1),
+        defaults={
+            "period_end": date(2020, 1, 31),
+            "file": default_storage.save(f"matrix/{side}.pdf", ContentFile(b"%PDF-1.4")),
+        },
+    )
+    return {"scorecard": card, "scorecard_sign": card, "weekly_report": weekly, "supervision_report": report}
 
 
 def _url_kwargs(kind: str, objs: dict, user) -> dict:
@@ -596,6 +648,7 @@ def world(django_db_setup, django_db_blocker):
             outer.__exit__(None, None, None)
             for side in ("own", "other"):
                 default_storage.delete(f"matrix/{side}.txt")
+                default_storage.delete(f"matrix/{side}.pdf")
             for name in files:
                 default_storage.delete(name)
 
@@ -672,6 +725,10 @@ SCOPED_RECORD = {
     "reception": "reception",
     "reception_step": "reception",
     "question": "reception",
+    # --- reports (issue 15)
+    "scorecard": "scorecard",
+    "scorecard_sign": "scorecard",
+    "weekly_report": "weekly_report",
 }
 
 
@@ -695,6 +752,11 @@ def _expected(route: Route, user, side: str, objs: dict) -> set[int]:
         visible = _may_see(user, objs[owner_kind])
     if route.record in ("notice", "token", "export") and side == "other":
         visible = False
+    if route.record in ("scorecard_sign", "weekly_report") and visible and allowed:
+        # Only the appraised person signs a card, only the author submits a weekly report.
+        record = objs[route.record]
+        if getattr(record.staff, "user_id", None) != user.pk:
+            return {200, 302, 400, 403, 409}
     if not visible:
         return {404} if allowed else {403, 404}
     if not allowed:
@@ -802,6 +864,8 @@ API_PARAMS = {
     "kind": lambda objs: "product-type",
     "visit_id": lambda objs: objs["visit"].pk,  # issue 11
     "reception_id": lambda objs: objs["reception"].pk,
+    # --- reports (issue 15)
+    "card_id": lambda objs: objs["scorecard"].pk,
 }
 
 

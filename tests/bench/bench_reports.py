@@ -1,0 +1,63 @@
+"""Management report benchmarks (server time through the Django test client, median ms).
+
+Make the data first (see bench_notifications), e.g. on SQLite:
+    KEFU_VAR_DIR=/tmp/bench-var .venv/bin/python manage.py generate --notifications 1000000 \
+        --complaints 200000 --batch 10000
+    KEFU_VAR_DIR=/tmp/bench-var .venv/bin/python -m tests.bench.bench_reports
+Prints JSON lines: the cockpit (company-wide and one centre), a month's scorecards, the PDF.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.bench.common import client_for, database_label, measure, setup_django
+
+
+def _once(name: str, func, **meta) -> None:
+    started = time.perf_counter()
+    result = func()
+    print(
+        json.dumps(
+            {"case": name, "seconds": round(time.perf_counter() - started, 2), "result": str(result), **meta},
+            ensure_ascii=False,
+        )
+    )
+
+
+def main() -> None:
+    setup_django()
+    from kefu.complaints.models import Complaint
+    from kefu.reports import services
+    from kefu.tickets.models import Notification
+
+    meta = {
+        "db": database_label(),
+        "notifications": Notification.objects.count(),
+        "complaints": Complaint.objects.count(),
+    }
+    print(json.dumps({"bench": "reports", **meta}))
+    manager = client_for("manager")
+    supervisor = client_for("supervisor")
+    measure("cockpit: last 30 days, company-wide (manager)", lambda: manager.get("/reports/"), reps=7, **meta)
+    measure(
+        "cockpit: last 30 days, centres 4002+4003 (supervisor)",
+        lambda: supervisor.get("/reports/"),
+        reps=7,
+        **meta,
+    )
+    measure(
+        "cockpit API: last 30 days (manager)", lambda: manager.get("/api/v1/reports/cockpit"), reps=7, **meta
+    )
+    period = services.previous_month()
+    _once("scorecards: one month, every person and centre", lambda: services.compute_period(period), **meta)
+    _once(
+        "supervision report PDF: one month",
+        lambda: services.generate_supervision_report(period, replace=True).size,
+        **meta,
+    )
+
+
+if __name__ == "__main__":
+    main()
