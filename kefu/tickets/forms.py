@@ -19,6 +19,7 @@ HEADER_FIELDS = [
     "reporter",
     "reference_document",
     "reference_date",
+    "notification_date",
     "required_start",
     "required_end",
     "work_centre",
@@ -49,7 +50,12 @@ class NotificationForm(WriteOnlyPersonalData, ModelForm):
     class Meta:
         model = Notification
         fields = HEADER_FIELDS
-        widgets = {"reference_date": DATE, "required_start": DATE, "required_end": DATE}
+        widgets = {
+            "reference_date": DATE,
+            "notification_date": DATE,
+            "required_start": DATE,
+            "required_end": DATE,
+        }
 
     def __init__(self, *args, user=None, editing: bool = False, masked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -89,6 +89,13 @@ NEED_TO_KNOW_ROUTES = {
     "tickets:add_text",
     "tickets:add_item",
     "tickets:upload",
+    # field (issue 12): the technician app's today list and job page, and its API
+    "field:today",
+    "field:job",
+    "field:appointment",
+    "api /api/v1/field/today",
+    "api /api/v1/field/jobs/{notification_id}",
+    "api /api/v1/field/jobs/{notification_id}/steps",
 }
 
 
@@ -213,6 +220,12 @@ PAGES: dict[str, Route] = {
     "channels:notices_read_all": Route(get=False, post=True),
     "channels:outbox": Route(),
     "channels:mail_retry": Route(record="mail", get=False, post=True),
+    # --- field (issue 12)
+    "field:today": Route(perm="field.add_fieldstep"),
+    "field:manifest": Route(public=True),
+    "field:sw": Route(public=True),
+    "field:job": Route(record=N, perm="field.add_fieldstep"),
+    "field:appointment": Route(record=N, perm="field.change_appointment", get=False, post=True),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -306,6 +319,13 @@ API: dict[tuple[str, str], Route] = {
     ("GET", f"{V1}/channels/notices"): Route(),
     ("POST", f"{V1}/channels/notices/read"): Route(),
     ("GET", f"{V1}/channels/mail"): Route(),
+    # --- field (issue 12)
+    ("GET", f"{V1}/field/today"): Route(perm="field.add_fieldstep"),
+    ("GET", f"{V1}/field/jobs/{{notification_id}}"): Route(record=N, perm="field.add_fieldstep"),
+    ("POST", f"{V1}/field/jobs/{{notification_id}}/steps"): Route(record=N, perm="field.add_fieldstep"),
+    ("PUT", f"{V1}/field/jobs/{{notification_id}}/appointment"): Route(
+        record=N, perm="field.change_appointment"
+    ),
 }
 
 

@@ -1,0 +1,11 @@
+from django.utils.translation import gettext_lazy as _
+
+NAV_ITEMS = [
+    {
+        "label": _("My jobs today"),
+        "url": "field:today",
+        "icon": "phone",
+        "perm": "field.add_fieldstep",
+        "order": 15,
+    },
+]
