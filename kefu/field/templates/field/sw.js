@@ -20,10 +20,11 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   const urls = (event.data && event.data.cache) || [];
   const own = urls.filter((u) => typeof u === "string" && u.startsWith("/field/"));
+  // One page after the other: the phone's link is slow, and the server sees one request at a time.
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      Promise.all(own.map((u) => fetch(u, { credentials: "same-origin" })
-        .then((r) => (r.ok && !r.redirected ? cache.put(u, r) : null)).catch(() => null))))
+      own.reduce((done, u) => done.then(() => fetch(u, { credentials: "same-origin" })
+        .then((r) => (r.ok && !r.redirected ? cache.put(u, r) : null)).catch(() => null)), Promise.resolve()))
   );
 });
 
