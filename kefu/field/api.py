@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from kefu.api.schemas import InputSchema
@@ -198,5 +199,115 @@ def put_appointment(request, notification_id: int, payload: AppointmentIn):
         slot=payload.slot,
         note=payload.note,
         expected_version=payload.version,
+    )
+    return _appointment(a)
+
+
+class ProposalOut(Schema):
+    technician: str
+    technician_id: int
+    score: float
+    reasons: list[str]
+
+
+class BoardLineOut(Schema):
+    id: int
+    number: str
+    description: str
+    customer: str
+    responsible: str
+    urgent: bool
+    appointment: AppointmentOut | None
+    district: str
+    proposals: list[ProposalOut]
+
+
+class TechnicianOut(Schema):
+    id: int
+    name: str
+    capacity: int
+    load: int
+    skills: list[str]
+    district: str
+
+
+class BoardOut(Schema):
+    work_centre: str
+    day: dt.date
+    lines: list[BoardLineOut]
+    technicians: list[TechnicianOut]
+
+
+class DispatchIn(InputSchema):
+    notification: int
+    technician: int
+    day: dt.date
+    slot: str = Field(..., description=" / ".join(Slot.values))
+
+
+def _centre(user, code: str):
+    from kefu.core.errors import ValidationFailed
+    from kefu.org.scope import usable_work_centres
+
+    centre = usable_work_centres(user).filter(code=(code or "").strip()).first()
+    if centre is None:
+        raise ValidationFailed(fields={"work_centre": [_("Unknown work centre.")]})
+    return centre
+
+
+@router.get("/dispatch", response=BoardOut, summary="Dispatch board of a work centre and day, with proposals")
+def get_board(request, work_centre: str, day: dt.date | None = None):
+    require_perm(request.user, "tickets.assign_notification")
+    centre = _centre(request.user, work_centre)
+    day = day or timezone.localdate()
+    lines, technicians = queries.dispatch_board(request.user, centre, day)
+    return {
+        "work_centre": centre.code,
+        "day": day,
+        "lines": [
+            {
+                "id": line.row.id,
+                "number": line.row.number,
+                "description": line.row.description,
+                "customer": line.row.customer,
+                "responsible": line.row.responsible,
+                "urgent": line.row.urgent,
+                "appointment": _appointment(line.appointment),
+                "district": line.district,
+                "proposals": [
+                    {
+                        "technician": str(p.technician.staff),
+                        "technician_id": p.technician.staff.pk,
+                        "score": p.score,
+                        "reasons": p.reasons,
+                    }
+                    for p in line.proposals
+                ],
+            }
+            for line in lines
+        ],
+        "technicians": [
+            {
+                "id": t.staff.pk,
+                "name": str(t.staff),
+                "capacity": t.capacity,
+                "load": t.load,
+                "skills": t.skill_names,
+                "district": t.district,
+            }
+            for t in technicians
+        ],
+    }
+
+
+@router.post("/dispatch/assign", response=AppointmentOut, summary="Dispatch one notification to a technician")
+def post_dispatch(request, payload: DispatchIn):
+    from kefu.org.models import Staff
+
+    require_perm(request.user, "tickets.assign_notification")
+    n = access_notification(request.user, payload.notification)
+    technician = Staff.objects.filter(pk=payload.technician).first()
+    a = services.dispatch(
+        actor=request.user, notification=n, technician=technician, day=payload.day, slot=payload.slot
     )
     return _appointment(a)

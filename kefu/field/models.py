@@ -95,3 +95,48 @@ class FieldStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_id} {self.kind}"
+
+
+class TechnicianProfile(models.Model):
+    """What dispatch 派工 knows of a technician: product types he services, jobs per day, his base."""
+
+    staff = models.OneToOneField(
+        "org.Staff", verbose_name=_("technician"), on_delete=models.CASCADE, related_name="field_profile"
+    )
+    skills = models.ManyToManyField(
+        "catalog.ProductType", verbose_name=_("product types serviced"), blank=True, related_name="+"
+    )
+    daily_capacity = models.PositiveSmallIntegerField(_("jobs per day"), default=6)
+    district = models.CharField(
+        _("base district code"), max_length=6, blank=True, help_text=_("GB/T 2260 code, e.g. 110105")
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("technician profile")
+        verbose_name_plural = _("technician profiles")
+
+    def __str__(self) -> str:
+        return str(self.staff)
+
+
+class AddressLocation(models.Model):
+    """Where a service address lies, for dispatch distances (kept here; no map service at run time)."""
+
+    address = models.OneToOneField(
+        "customers.ServiceAddress",
+        verbose_name=_("service address"),
+        on_delete=models.CASCADE,
+        related_name="location",
+    )
+    district = models.CharField(_("district code"), max_length=6, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("address location")
+        verbose_name_plural = _("address locations")
+
+    def __str__(self) -> str:
+        return self.district

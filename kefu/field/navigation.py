@@ -8,4 +8,11 @@ NAV_ITEMS = [
         "perm": "field.add_fieldstep",
         "order": 15,
     },
+    {
+        "label": _("Dispatch"),
+        "url": "field:dispatch",
+        "icon": "diagram-3",
+        "perm": "tickets.assign_notification",
+        "order": 26,
+    },
 ]

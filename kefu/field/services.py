@@ -273,3 +273,38 @@ def _sign(actor, notification: Notification, signer: str, at: dt.datetime, image
         data={"signer": signer, "signed_at": timezone.localtime(at), "attachment": attachment.pk},
     )
     return attachment
+
+
+def dispatch(*, actor, notification: Notification, technician, day: dt.date, slot: str) -> Appointment:
+    """Dispatch 派工: make `technician` responsible and agree the visit window, in one transaction."""
+    from kefu.tickets.services import assign
+
+    require_perm(actor, "tickets.assign_notification")
+    if technician is None:
+        raise ValidationFailed(fields={"technician": [_("This field is required.")]})
+    with transaction.atomic():
+        assign(actor=actor, notifications=[notification], responsible=technician)
+        notification.refresh_from_db(fields=["responsible", "version"])
+        return set_appointment(actor=actor, notification=notification, date=day, slot=slot)
+
+
+def slot_for_load(load: int) -> str:
+    """The next free window of a technician's day by how many visits he has: three a half-day."""
+    return Slot.MORNING if load < 3 else Slot.AFTERNOON if load < 6 else Slot.EVENING
+
+
+def accept_proposals(*, actor, user_lines, day: dt.date) -> int:
+    """ "Propose all" accepted: each line goes to its best technician with room that day, loads
+    counted as they fill. `user_lines` come from queries.dispatch_board for the same actor."""
+    require_perm(actor, "tickets.assign_notification")
+    made = 0
+    for line in user_lines:
+        choice = next((p for p in line.proposals if p.technician.free > 0), None)
+        if choice is None:
+            continue
+        tech = choice.technician
+        n = Notification.objects.get(pk=line.row.id)
+        dispatch(actor=actor, notification=n, technician=tech.staff, day=day, slot=slot_for_load(tech.load))
+        tech.load += 1
+        made += 1
+    return made

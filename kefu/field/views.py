@@ -125,3 +125,73 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(
         back if back in (f"/field/jobs/{n.pk}/", f"/notifications/{n.pk}/") else f"/notifications/{n.pk}/"
     )
+
+
+def _error_text(exc: KefuError) -> str:
+    return " ".join([str(exc.message), *[str(m) for v in exc.fields.values() for m in v]])
+
+
+def _centre_and_day(request: HttpRequest):
+    from kefu.org.scope import usable_work_centres
+
+    centres = list(usable_work_centres(request.user).order_by("code"))
+    code = (request.POST.get("work_centre") or request.GET.get("work_centre") or "").strip()
+    centre = next((c for c in centres if c.code == code), centres[0] if centres else None)
+    raw = request.POST.get("day") or request.GET.get("day") or ""
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        day = timezone.localdate()
+    return centres, centre, day
+
+
+@login_required
+@permission_required("tickets.assign_notification", raise_exception=True)
+def dispatch_board(request: HttpRequest) -> HttpResponse:
+    """Dispatch board 派工台 of one work centre and day: open work beside the technicians, with
+    ranked proposals and why."""
+    centres, centre, day = _centre_and_day(request)
+    lines, technicians = queries.dispatch_board(request.user, centre, day) if centre else ([], [])
+    context = {
+        "centres": centres,
+        "centre": centre,
+        "day": day,
+        "lines": lines,
+        "technicians": technicians,
+        "slots": Slot.choices,
+    }
+    return render(request, "field/dispatch.html", context)
+
+
+@login_required
+@require_POST
+@permission_required("tickets.assign_notification", raise_exception=True)
+def dispatch_assign(request: HttpRequest) -> HttpResponse:
+    """Assign by click (one line), or accept every proposal of the board (`all`)."""
+    from kefu.org.models import Staff
+
+    _centres, centre, day = _centre_and_day(request)
+    back = f"/field/dispatch/?work_centre={centre.code if centre else ''}&day={day.isoformat()}"
+    try:
+        if request.POST.get("all") and centre is not None:
+            lines, _techs = queries.dispatch_board(request.user, centre, day)
+            made = services.accept_proposals(actor=request.user, user_lines=lines, day=day)
+            messages.success(request, _("%(n)d notifications dispatched.") % {"n": made})
+        else:
+            pk = request.POST.get("notification", "")
+            n = access_notification(request.user, int(pk) if pk.isdigit() else 0)
+            tech_id = request.POST.get("technician", "")
+            technician = Staff.objects.filter(pk=int(tech_id)).first() if tech_id.isdigit() else None
+            services.dispatch(
+                actor=request.user,
+                notification=n,
+                technician=technician,
+                day=day,
+                slot=request.POST.get("slot", "") or Slot.MORNING,
+            )
+            messages.success(request, _("Dispatched."))
+    except KefuError as exc:
+        messages.error(
+            request, " ".join([str(exc.message), *[str(m) for v in exc.fields.values() for m in v]])
+        )
+    return redirect(back)

@@ -226,6 +226,8 @@ PAGES: dict[str, Route] = {
     "field:sw": Route(public=True),
     "field:job": Route(record=N, perm="field.add_fieldstep"),
     "field:appointment": Route(record=N, perm="field.change_appointment", get=False, post=True),
+    "field:dispatch": Route(perm="tickets.assign_notification"),
+    "field:dispatch_assign": Route(perm="tickets.assign_notification", get=False, post=True),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -326,6 +328,10 @@ API: dict[tuple[str, str], Route] = {
     ("PUT", f"{V1}/field/jobs/{{notification_id}}/appointment"): Route(
         record=N, perm="field.change_appointment"
     ),
+    ("GET", f"{V1}/field/dispatch"): Route(
+        perm="tickets.assign_notification", extra={"work_centre": "S4002"}
+    ),
+    ("POST", f"{V1}/field/dispatch/assign"): Route(perm="tickets.assign_notification"),
 }
 
 
