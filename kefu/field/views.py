@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.core.errors import KefuError, NotFound
+from kefu.core.errors import KefuError, NotFound, ValidationFailed
 from kefu.field import queries, services
 from kefu.field.choices import Slot, StepKind
 from kefu.tickets.services import access_notification as _access
@@ -179,7 +179,9 @@ def dispatch_assign(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(n)d notifications dispatched.") % {"n": made})
         else:
             pk = request.POST.get("notification", "")
-            n = access_notification(request.user, int(pk) if pk.isdigit() else 0)
+            if not pk.isdigit():
+                raise ValidationFailed(fields={"notification": [_("This field is required.")]})
+            n = access_notification(request.user, int(pk))
             tech_id = request.POST.get("technician", "")
             technician = Staff.objects.filter(pk=int(tech_id)).first() if tech_id.isdigit() else None
             services.dispatch(
