@@ -94,6 +94,12 @@ def test_offline_step_is_queued_and_synced(phone, desk):
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_until(page, EMPTY_QUEUE)
+    # The narrowest phones we support: 360 px wide, still no horizontal scrolling.
+    page.set_viewport_size({"width": 360, "height": 740})
+    for url in (f"{page.base_url}/field/jobs/{n.pk}/", f"{page.base_url}/field/"):
+        page.goto(url)
+        page.locator("details").evaluate_all("ds => ds.forEach(d => d.open = true)")
+        assert no_horizontal_scroll(page), url
     steps = list(FieldStep.objects.filter(notification=n).order_by("pk").values_list("kind", flat=True))
     assert steps == ["arrive", "report"]
     n.refresh_from_db()
