@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kefu.visits",
     "kefu.surveys",
     "kefu.reports",
+    "kefu.field",
     "kefu.api",
 ]
 

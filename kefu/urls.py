@@ -38,6 +38,7 @@ for _app, _prefix in [
     ("visits", "visits/"),
     ("surveys", "surveys/"),
     ("reports", "reports/"),
+    ("field", "field/"),
 ]:
     if optional_module(f"kefu.{_app}.urls") is not None:
         urlpatterns.append(path(_prefix, include(f"kefu.{_app}.urls")))

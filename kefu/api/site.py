@@ -43,6 +43,7 @@ ROUTERS = {
     "visits": "/visits/",
     "surveys": "/surveys/",
     "reports": "/reports/",
+    "field": "/field/",
 }
 
 

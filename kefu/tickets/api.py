@@ -52,6 +52,7 @@ class HeaderIn(InputSchema):
     reporter: str | None = Field(None, max_length=50)
     reference_document: str | None = Field(None, max_length=20)
     reference_date: dt.date | None = None
+    notification_date: dt.date | None = None
     required_start: dt.date | None = None
     required_end: dt.date | None = None
     work_centre: str | None = None
@@ -147,6 +148,7 @@ class DetailOut(RowOut):
     long_text: str
     reporter: str
     reference_date: dt.date | None
+    notification_date: dt.date
     sales_area: str
     sales_group: str | None
     business_area: str | None
@@ -186,6 +188,7 @@ def _detail(request, n) -> dict:
         "long_text": n.long_text,
         "reporter": n.reporter,
         "reference_date": n.reference_date,
+        "notification_date": n.notification_date,
         "sales_area": f"{n.sales_organization.code}/{n.distribution_channel.code}/{n.division.code}",
         "sales_group": n.sales_group.code if n.sales_group_id else None,
         "business_area": n.business_area.code if n.business_area_id else None,

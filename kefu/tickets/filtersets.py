@@ -24,6 +24,13 @@ class NotificationFilter(filters.FilterSet):
     type = filters.CharFilter(label=_("Notification type"), method="filter_type")
     created_from = day_filter(field_name="created_at", label=_("Created from"))
     created_to = day_filter(field_name="created_at", until=True, label=_("Created to"))
+    notification_date = filters.DateFilter(label=_("Notification date"), field_name="notification_date")
+    notified_from = filters.DateFilter(
+        label=_("Notification date from"), field_name="notification_date", lookup_expr="gte"
+    )
+    notified_to = filters.DateFilter(
+        label=_("Notification date to"), field_name="notification_date", lookup_expr="lte"
+    )
     due_to = filters.DateFilter(label=_("Required end by"), field_name="required_end", lookup_expr="lte")
     customer = filters.CharFilter(label=_("Customer"), method="filter_customer")
     work_centre = filters.CharFilter(label=_("Main work centre"), field_name="work_centre__code")

@@ -19,6 +19,7 @@ HEADER_FIELDS = [
     "reporter",
     "reference_document",
     "reference_date",
+    "notification_date",
     "required_start",
     "required_end",
     "work_centre",
@@ -49,7 +50,18 @@ class NotificationForm(WriteOnlyPersonalData, ModelForm):
     class Meta:
         model = Notification
         fields = HEADER_FIELDS
-        widgets = {"reference_date": DATE, "required_start": DATE, "required_end": DATE}
+        widgets = {
+            "reference_date": DATE,
+            "notification_date": DATE,
+            "required_start": DATE,
+            "required_end": DATE,
+        }
+
+    def clean_notification_date(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data.get("notification_date")
+        return value or self.instance.notification_date or timezone.localdate()
 
     def __init__(self, *args, user=None, editing: bool = False, masked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +90,8 @@ class NotificationForm(WriteOnlyPersonalData, ModelForm):
         self.fields["sales_office"].queryset = usable_offices(user)
         self.fields["sales_group"].queryset = usable_sales_groups(user)
         self.fields["type"].required = False
+        # 通知日期: today unless the call is entered later; left empty keeps the stored (or today's) date.
+        self.fields["notification_date"].required = False
         self.fields["type"].help_text = _(
             "Left empty: proposed from the payment status (Z1 paid, Z2 not paid)."
         )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.models import TimeStampedModel, VersionedModel
@@ -108,6 +109,8 @@ class Notification(VersionedModel):
     reporter = models.CharField(_("reported by"), max_length=50, blank=True)
     reference_document = models.CharField(_("reference document"), max_length=20, blank=True)
     reference_date = models.DateField(_("reference document date"), null=True, blank=True)
+    # 通知日期: the day the customer called, today unless the call is entered later.
+    notification_date = models.DateField(_("notification date"), default=timezone.localdate)
     required_start = models.DateField(_("required start"), null=True, blank=True)
     required_end = models.DateField(_("required end"), null=True, blank=True)
     # Organisation 组织数据.
@@ -195,6 +198,7 @@ class Notification(VersionedModel):
                 name="tk_overdue",
             ),
             models.Index(fields=["reference_document"], name="tk_refdoc"),
+            models.Index(fields=["notification_date", "type", "stage"], name="tk_notif_date"),
             # PostgreSQL only (others skip covering indexes): a keyword's thousands of matches are
             # scoped and sorted from this index alone; only the page's rows are then read.
             models.Index(

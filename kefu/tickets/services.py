@@ -46,6 +46,7 @@ EDITABLE_FIELDS = [
     "reporter",
     "reference_document",
     "reference_date",
+    "notification_date",
     "required_start",
     "required_end",
     "work_centre",

@@ -450,12 +450,14 @@ def work_plan(request: HttpRequest) -> HttpResponse:
             ids=ids,
         )
     from kefu.billing.queries import reports_for
+    from kefu.field.queries import appointments_for
 
     reports = reports_for(n.pk for n in rows) if rows else {}
+    appointments = appointments_for(n.pk for n in rows)
     presented = queries.present_for_work(rows, request.user, where="work_plan")
     context = {
         "rows": presented,
-        "lines": [(row, reports.get(row.id, [])) for row in presented],
+        "lines": [(row, reports.get(row.id, []), appointments.get(row.id)) for row in presented],
         "work_centre": work_centre,
         "technician": technician,
         "date_from": date_from,

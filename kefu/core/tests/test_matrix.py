@@ -89,6 +89,13 @@ NEED_TO_KNOW_ROUTES = {
     "tickets:add_text",
     "tickets:add_item",
     "tickets:upload",
+    # field (issue 12): the technician app's today list and job page, and its API
+    "field:today",
+    "field:job",
+    "field:appointment",
+    "api /api/v1/field/today",
+    "api /api/v1/field/jobs/{notification_id}",
+    "api /api/v1/field/jobs/{notification_id}/steps",
 }
 
 
@@ -251,6 +258,14 @@ PAGES: dict[str, Route] = {
     "reports:weekly": Route(perm="reports.view_weeklyreport"),
     "reports:weekly_draft": Route(perm="reports.add_weeklyreport", get=False, post=True),
     "reports:weekly_detail": Route(record="weekly_report", perm="reports.view_weeklyreport", post=True),
+    # --- field (issue 12)
+    "field:today": Route(perm="field.add_fieldstep"),
+    "field:manifest": Route(public=True),
+    "field:sw": Route(public=True),
+    "field:job": Route(record=N, perm="field.add_fieldstep"),
+    "field:appointment": Route(record=N, perm="field.change_appointment", get=False, post=True),
+    "field:dispatch": Route(perm="tickets.assign_notification"),
+    "field:dispatch_assign": Route(perm="tickets.assign_notification", get=False, post=True),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -378,6 +393,17 @@ API: dict[tuple[str, str], Route] = {
     ),
     ("GET", f"{V1}/reports/archive"): Route(perm="reports.view_supervisionreport"),
     ("GET", f"{V1}/reports/weekly"): Route(perm="reports.view_weeklyreport"),
+    # --- field (issue 12)
+    ("GET", f"{V1}/field/today"): Route(perm="field.add_fieldstep"),
+    ("GET", f"{V1}/field/jobs/{{notification_id}}"): Route(record=N, perm="field.add_fieldstep"),
+    ("POST", f"{V1}/field/jobs/{{notification_id}}/steps"): Route(record=N, perm="field.add_fieldstep"),
+    ("PUT", f"{V1}/field/jobs/{{notification_id}}/appointment"): Route(
+        record=N, perm="field.change_appointment"
+    ),
+    ("GET", f"{V1}/field/dispatch"): Route(
+        perm="tickets.assign_notification", extra={"work_centre": "S4002"}
+    ),
+    ("POST", f"{V1}/field/dispatch/assign"): Route(perm="tickets.assign_notification"),
 }
 
 

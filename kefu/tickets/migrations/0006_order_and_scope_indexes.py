@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('customers', '0006_access_action_search'),
         ('org', '0001_initial'),
-        ('tickets', '0004_keyword_cover_index'),
+        ('tickets', '0005_field_notification_date'),
         ('workflow', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
