@@ -22,7 +22,15 @@ class NoticeAdmin(admin.ModelAdmin):
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
-    list_display = ["name", "address", "department", "default_kind", "is_active", "last_polled_at", "last_error"]
+    list_display = [
+        "name",
+        "address",
+        "department",
+        "default_kind",
+        "is_active",
+        "last_polled_at",
+        "last_error",
+    ]
     list_filter = ["is_active", "default_kind"]
     readonly_fields = ["uid_validity", "last_uid", "last_polled_at", "last_error"]
 

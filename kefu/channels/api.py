@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
-
 from ninja import Field, Router, Schema, Status
 
 from kefu.api.pagination import LIMIT, OFFSET, Page, page
@@ -129,13 +128,13 @@ class InboundDetailOut(InboundOut):
     skipped_attachments: list[dict]
 
 
-def _inbound(m) -> dict:
+def _inbound(m, user) -> dict:
     return {
         "id": m.pk,
         "mailbox": m.mailbox_id,
         "mailbox_label": m.mailbox.name,
         "message_id": m.message_id,
-        "from_address": m.from_address,
+        "from_address": queries.shown_sender(user, m),
         "from_name": m.from_name,
         "subject": m.subject,
         "status": m.status,
@@ -152,26 +151,26 @@ def _inbound_mail(request, mail_id: int):
     from kefu.channels.models import InboundMail
 
     require_perm(request.user, "channels.view_inboundmail")
-    return access(InboundMail.objects.select_related("mailbox", "content_type"), request.user, mail_id)
+    return access(
+        InboundMail.objects.select_related("mailbox", "content_type", "customer"), request.user, mail_id
+    )
 
 
 @router.get("/inbound", response=Page[InboundOut], summary="Incoming mail (scoped by mailbox)")
-def list_inbound(
-    request, status: InboundFilter = "", limit: int = LIMIT, offset: int = OFFSET
-):
+def list_inbound(request, status: InboundFilter = "", limit: int = LIMIT, offset: int = OFFSET):
     require_perm(request.user, "channels.view_inboundmail")
     return page(
         queries.inbound(request.user, status=status),
         limit=limit,
         offset=offset,
-        present=lambda rows: [_inbound(m) for m in rows],
+        present=lambda rows: [_inbound(m, request.user) for m in rows],
     )
 
 
 @router.get("/inbound/{int:mail_id}", response=InboundDetailOut, summary="One incoming mail")
 def get_inbound(request, mail_id: int):
     mail = _inbound_mail(request, mail_id)
-    data = _inbound(mail)
+    data = _inbound(mail, request.user)
     data.update(
         text=mail.text,
         html=mail.html,
@@ -188,12 +187,14 @@ class DismissIn(InputSchema):
     note: str = Field(default="", max_length=500)
 
 
-@router.post("/inbound/{int:mail_id}/dismiss", response=InboundOut, summary="Mark a waiting mail as dealt with")
+@router.post(
+    "/inbound/{int:mail_id}/dismiss", response=InboundOut, summary="Mark a waiting mail as dealt with"
+)
 def dismiss_inbound(request, mail_id: int, payload: DismissIn):
     from kefu.channels.services import mailin
 
     mail = _inbound_mail(request, mail_id)
-    return _inbound(mailin.dismiss(actor=request.user, mail=mail, note=payload.note))
+    return _inbound(mailin.dismiss(actor=request.user, mail=mail, note=payload.note), request.user)
 
 
 class TemplateOut(Schema):
@@ -207,7 +208,8 @@ class TemplateOut(Schema):
 def list_templates(request):
     require_perm(request.user, "channels.view_inboundmail")
     return [
-        {"id": t.pk, "name": t.name, "subject": t.subject, "body": t.body} for t in queries.reply_templates()[:200]
+        {"id": t.pk, "name": t.name, "subject": t.subject, "body": t.body}
+        for t in queries.reply_templates()[:200]
     ]
 
 
@@ -217,7 +219,11 @@ class ReplyIn(InputSchema):
     to: list[Annotated[str, Field(max_length=254)]] = Field(default_factory=list, max_length=20)
 
 
-@router.post("/inbound/{int:mail_id}/reply", response={201: MailOut}, summary="Reply to a mail's record with a template")
+@router.post(
+    "/inbound/{int:mail_id}/reply",
+    response={201: MailOut},
+    summary="Reply to a mail's record with a template",
+)
 def reply_inbound(request, mail_id: int, payload: ReplyIn):
     from kefu.channels.models import ReplyTemplate
     from kefu.channels.services import mailin
@@ -288,7 +294,9 @@ class BindCodeOut(Schema):
     expires_at: datetime
 
 
-@router.post("/wechat/bind-codes", response={201: BindCodeOut}, summary="A one-time WeChat binding code for a contact")
+@router.post(
+    "/wechat/bind-codes", response={201: BindCodeOut}, summary="A one-time WeChat binding code for a contact"
+)
 def create_bind_code(request, payload: BindCodeIn):
     from kefu.channels.services.wechat import issue_bind_code
     from kefu.customers.models import Contact

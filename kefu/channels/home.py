@@ -16,12 +16,13 @@ def home_cards(user) -> list[dict]:
                 "order": 6,
             }
         )
-    return cards + [
+    return [
+        *cards,
         {
             "label": _("Unread notices"),
             "value": unread_count(user),
             "icon": "bell",
             "href": reverse("channels:notices"),
             "order": 5,
-        }
+        },
     ]

@@ -195,10 +195,12 @@ def parse(raw: bytes, *, max_attachment_bytes: int | None = None) -> ParsedMail:
         except Exception:  # a header too broken to read: keep the part as an attachment
             ctype, disposition, filename = "application/octet-stream", "attachment", None
         try:
-            payload = part.get_payload(decode=True)
+            decoded = part.get_payload(decode=True)
         except Exception:
-            payload = None
-        if payload is None:
+            decoded = None
+        if isinstance(decoded, bytes):
+            payload = decoded
+        else:
             raw_payload = part.get_payload()
             payload = raw_payload.encode("utf-8", "surrogateescape") if isinstance(raw_payload, str) else b""
         if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:

@@ -189,7 +189,9 @@ class InboundMail(models.Model):
     stores nothing twice. A mail that cannot be read keeps its raw bytes for a person.
     """
 
-    mailbox = models.ForeignKey(Mailbox, verbose_name=_("mailbox"), on_delete=models.PROTECT, related_name="mails")
+    mailbox = models.ForeignKey(
+        Mailbox, verbose_name=_("mailbox"), on_delete=models.PROTECT, related_name="mails"
+    )
     uid = models.BigIntegerField(_("UID"), null=True, blank=True)
     uid_validity = models.BigIntegerField(null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
@@ -364,4 +366,9 @@ class WeChatMessage(models.Model):
     target = GenericForeignKey("content_type", "object_id")
 
     class Meta:
+        verbose_name = _("WeChat message")
+        verbose_name_plural = _("WeChat messages")
         constraints = [models.UniqueConstraint(fields=["account", "msg_id"], name="channels_wechat_msg_once")]
+
+    def __str__(self) -> str:
+        return f"{self.openid}: {self.content[:40]}"

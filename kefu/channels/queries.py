@@ -90,4 +90,23 @@ def mails_about(target) -> QuerySet:
     from kefu.channels.models import InboundMail
 
     ct = ContentType.objects.get_for_model(target, for_concrete_model=True)
-    return InboundMail.objects.filter(content_type=ct, object_id=target.pk).defer("raw").order_by("received_at")
+    return (
+        InboundMail.objects.filter(content_type=ct, object_id=target.pk).defer("raw").order_by("received_at")
+    )
+
+
+def shown_sender(user, mail) -> str:
+    """The sender's address as `user` may see it (the one masking rule for e-mail addresses)."""
+    from kefu.core.privacy import mask_value
+    from kefu.customers.queries import can_see_personal_data
+
+    if not mail.from_address or can_see_personal_data(user, mail.customer):
+        return mail.from_address
+    return mask_value("email", mail.from_address)
+
+
+def with_shown_senders(user, mails) -> list:
+    rows = list(mails)
+    for mail in rows:
+        mail.shown_from = shown_sender(user, mail)
+    return rows

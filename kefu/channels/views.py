@@ -115,6 +115,7 @@ def inbound(request: HttpRequest) -> HttpResponse:
     if status not in {"", "waiting", *InboundStatus.values}:
         status = "waiting"
     page = BoundedPage(queries.inbound(request.user, status=status), request.GET.get("page"))
+    page.object_list = queries.with_shown_senders(request.user, page.object_list)
     context = {
         "page": page,
         "status": status,
@@ -139,6 +140,7 @@ def inbound_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from kefu.core.errors import NotFound
 
     mail = _inbound_mail(request, pk)
+    mail.shown_from = queries.shown_sender(request.user, mail)
     target = mail.target
     target_url = ""
     if target is not None:
@@ -174,8 +176,13 @@ def inbound_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpRe
 
 @login_required
 def inbound_raw(request: HttpRequest, pk: int) -> HttpResponse:
-    """The mail exactly as received (.eml), for a person to open in a mail program."""
+    """The mail exactly as received (.eml), for a person to open in a mail program (it carries the
+    sender's address unmasked, so only for readers who may see personal data)."""
+    from kefu.customers.queries import can_see_personal_data
+
     mail = _inbound_mail(request, pk)
+    if not can_see_personal_data(request.user, mail.customer):
+        raise PermissionDenied
     response = HttpResponse(bytes(mail.raw or b""), content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="mail-{mail.pk}.eml"'
     return response

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from email.utils import make_msgid
 from datetime import timedelta
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType

@@ -9,6 +9,7 @@ mailbox's intake user, so their rules, numbering, history and scope apply unchan
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> PollResult:
                 data = fetched.get(uid, {})
                 raw = data.get(b"BODY[]") or b""
                 result.fetched += 1
-                mail, created = ingest(mailbox, raw, uid=uid, uid_validity=validity)
+                _mail, created = ingest(mailbox, raw, uid=uid, uid_validity=validity)
                 result.stored += int(created)
         Mailbox.objects.filter(pk=mailbox.pk).update(last_error="", last_polled_at=timezone.now())
     except Exception as exc:
@@ -88,10 +89,8 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> PollResult:
         result.error = f"{type(exc).__name__}: {exc}"[:1000]
         Mailbox.objects.filter(pk=mailbox.pk).update(last_error=result.error, last_polled_at=timezone.now())
     finally:
-        try:
+        with contextlib.suppress(Exception):
             client.logout()
-        except Exception:
-            pass
     return result
 
 
@@ -178,10 +177,14 @@ def _ingest(mailbox: Mailbox, raw: bytes, *, uid, uid_validity) -> tuple[Inbound
         raw=raw,
     )
     if parsed.defects:
-        mail.note = _("Repaired while reading: %(defects)s") % {"defects": ", ".join(sorted(set(parsed.defects)))}
+        mail.note = _("Repaired while reading: %(defects)s") % {
+            "defects": ", ".join(sorted(set(parsed.defects)))
+        }
     if parsed.is_automatic:
         mail.status = InboundStatus.LOOP
-        mail.note = _("Automatic mail (%(reason)s): kept, not answered.") % {"reason": parsed.automatic_reason}
+        mail.note = _("Automatic mail (%(reason)s): kept, not answered.") % {
+            "reason": parsed.automatic_reason
+        }
         mail.save()
         _keep_attachments(mail, parsed)
         return mail, True
@@ -197,7 +200,9 @@ def _ingest(mailbox: Mailbox, raw: bytes, *, uid, uid_validity) -> tuple[Inbound
         _append_to_record(mail, target, actor)
         return mail, True
     if customer is None:
-        mail.note = _("No customer or contact has the address %(address)s.") % {"address": parsed.from_address}
+        mail.note = _("No customer or contact has the address %(address)s.") % {
+            "address": parsed.from_address
+        }
         mail.save()
         _keep_attachments(mail, parsed)
         return mail, True
@@ -237,7 +242,9 @@ def _keep_attachments(mail: InboundMail, parsed: mailparse.ParsedMail) -> None:
         if position >= MAX_ATTACHMENTS or size > MAX_ATTACHMENT_BYTES:
             skipped.append({"name": attachment.name, "size": size})
             continue
-        kept = InboundAttachment(mail=mail, name=attachment.name, content_type=attachment.content_type[:100], size=size)
+        kept = InboundAttachment(
+            mail=mail, name=attachment.name, content_type=attachment.content_type[:100], size=size
+        )
         kept.file.save(_storage_name(attachment.name), ContentFile(attachment.content), save=False)
         kept.save()
     if skipped:
@@ -299,9 +306,7 @@ def thread_target(parsed: mailparse.ParsedMail, customer) -> models.Model | None
     if ids:
         for model in (OutboundMail, InboundMail):
             found = (
-                model.objects.filter(message_id__in=ids, content_type__isnull=False)
-                .order_by("-id")
-                .first()
+                model.objects.filter(message_id__in=ids, content_type__isnull=False).order_by("-id").first()
             )
             if found is not None and found.target is not None:
                 return found.target
@@ -352,7 +357,8 @@ def _append_to_record(mail: InboundMail, target: models.Model, actor) -> None:
     from kefu.tickets.models import Notification
     from kefu.tickets.services import MAX_TEXT_ENTRY, add_text
 
-    text = f"{_('E-mail from')} {mail.from_name or mail.from_address} <{mail.from_address}>: {mail.subject}\n\n{mail.text}"
+    sender = f"{mail.from_name or mail.from_address} <{mail.from_address}>"
+    text = f"{_('E-mail from')} {sender}: {mail.subject}\n\n{mail.text}"
     try:
         with transaction.atomic():
             if isinstance(target, Notification):
@@ -376,8 +382,8 @@ def render(text: str, values: dict[str, str]) -> str:
 
 
 def record_kind(target: models.Model) -> str:
-    Notification, Complaint = _record_models()
-    if isinstance(target, Complaint):
+    _notification, complaint = _record_models()
+    if isinstance(target, complaint):
         return _("complaint")
     return _("service notification")
 
@@ -385,7 +391,11 @@ def record_kind(target: models.Model) -> str:
 def placeholders(target: models.Model, *, contact=None, mail: InboundMail | None = None, actor=None) -> dict:
     """The values a template may use, written from the record (no personal data of third parties)."""
     customer = getattr(target, "customer", None)
-    name = (contact.name if contact else "") or (mail.from_name if mail else "") or (customer.name if customer else "")
+    name = (
+        (contact.name if contact else "")
+        or (mail.from_name if mail else "")
+        or (customer.name if customer else "")
+    )
     status = getattr(target, "status", None)
     mailbox = mail.mailbox if mail is not None else None
     return {
@@ -394,7 +404,9 @@ def placeholders(target: models.Model, *, contact=None, mail: InboundMail | None
         "customer": customer.name if customer else "",
         "contact": name,
         "salutation": _("Dear %(name)s") % {"name": name} if name else _("Dear customer"),
-        "subject": mail.subject if mail else (getattr(target, "subject", "") or getattr(target, "description", "")),
+        "subject": mail.subject
+        if mail
+        else (getattr(target, "subject", "") or getattr(target, "description", "")),
         "status": status.display_name if status is not None else "",
         "date": timezone.localdate().isoformat(),
         "signature": signature(actor=actor, mailbox=mailbox),
@@ -404,7 +416,11 @@ def placeholders(target: models.Model, *, contact=None, mail: InboundMail | None
 def signature(*, actor=None, mailbox: Mailbox | None = None) -> str:
     """The sender's signature 落款: who writes (name, title, department), then the mailbox's own."""
     lines = []
-    staff = getattr(actor, "staff", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
+    staff = (
+        getattr(actor, "staff", None)
+        if actor is not None and getattr(actor, "is_authenticated", False)
+        else None
+    )
     if staff is not None and (mailbox is None or actor != mailbox.intake_user):
         lines.append(" ".join(p for p in (staff.name, staff.title) if p))
         if staff.department_id:
@@ -493,7 +509,10 @@ def dismiss(*, actor, mail: InboundMail, note: str = "") -> InboundMail:
 
     require_perm(actor, "channels.change_inboundmail")
     if mail.status not in InboundStatus.needs_person():
-        raise ValidationFailed(_("Only mail waiting for a person can be dismissed."), fields={"status": [_("Only mail waiting for a person can be dismissed.")]})
+        raise ValidationFailed(
+            _("Only mail waiting for a person can be dismissed."),
+            fields={"status": [_("Only mail waiting for a person can be dismissed.")]},
+        )
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     who = getattr(getattr(actor, "staff", None), "name", "") or actor.get_username()
     mail.status = InboundStatus.DISMISSED

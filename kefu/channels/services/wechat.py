@@ -13,6 +13,7 @@ import logging
 import re
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -133,7 +134,10 @@ def handle_message(account: WeChatAccount, message) -> str:
     try:
         with transaction.atomic():
             log_row = WeChatMessage.objects.create(
-                account=account, msg_id=key, openid=openid, kind=getattr(message, "event", message.type)[:20],
+                account=account,
+                msg_id=key,
+                openid=openid,
+                kind=getattr(message, "event", message.type)[:20],
                 content=content[:2000],
             )
             reply, target = _answer(account, message, openid, content.strip())
@@ -182,7 +186,7 @@ def _answer(account: WeChatAccount, message, openid: str, content: str):
 
 
 def _welcome(follower: WeChatFollower) -> str:
-    if follower.contact_id:
+    if follower.contact is not None:
         return _(
             "Welcome back, %(name)s. Send your request as a message, or 查询 and a number for its status."
         ) % {"name": follower.contact.name}
@@ -258,13 +262,19 @@ def status_text(follower: WeChatFollower, number: str) -> str:
     status = target.status.display_name if getattr(target, "status", None) else ""
     updated = getattr(target, "updated_at", None)
     when = timezone.localtime(updated).strftime("%Y-%m-%d %H:%M") if updated else ""
-    return _("%(number)s: %(status)s (as of %(when)s)") % {"number": target.number, "status": status, "when": when}
+    return _("%(number)s: %(status)s (as of %(when)s)") % {
+        "number": target.number,
+        "status": status,
+        "when": when,
+    }
 
 
 def _create_request(account: WeChatAccount, follower: WeChatFollower, content: str):
     from kefu.tickets import services as tickets
 
     contact = follower.contact
+    if contact is None:
+        return _welcome(follower), None
     try:
         with transaction.atomic():
             notification = tickets.create_notification(
@@ -276,7 +286,9 @@ def _create_request(account: WeChatAccount, follower: WeChatFollower, content: s
                 contact_name=contact.name[:50],
                 contact_phone=contact.mobile or contact.phone or contact.customer.phone,
             )
-            record(notification, WECHAT_RECEIVED.code, actor=account.intake_user, data={"content": content[:500]})
+            record(
+                notification, WECHAT_RECEIVED.code, actor=account.intake_user, data={"content": content[:500]}
+            )
     except (KefuError, PermissionDenied) as exc:
         log.warning("WeChat request of %s not recorded: %s", follower.openid, exc)
         return _("Sorry, your request could not be recorded. Please call the service hotline."), None
@@ -324,7 +336,7 @@ def send_status_template(follower_id: int, content_type_id: int, object_id: int)
     if follower is None:
         return None
     model = ContentType.objects.get_for_id(content_type_id).model_class()
-    target = model._default_manager.filter(pk=object_id).first() if model else None
+    target: Any = model._default_manager.filter(pk=object_id).first() if model else None
     if target is None:
         return None
     status = target.status.display_name if getattr(target, "status", None) else ""

@@ -147,7 +147,9 @@ def start() -> Dovecot:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log = (root / "dovecot.log").read_text() if (root / "dovecot.log").exists() else ""
-            raise RuntimeError(f"dovecot exited: {process.stderr.read().decode() if process.stderr else ''}{log}")
+            raise RuntimeError(
+                f"dovecot exited: {process.stderr.read().decode() if process.stderr else ''}{log}"
+            )
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
                 if conn.recv(100).startswith(b"* OK"):

@@ -69,7 +69,9 @@ class FakeWeChat:
                 length = int(self.headers.get("Content-Length") or 0)
                 payload = json.loads(self.rfile.read(length) or b"{}")
                 if query.get("access_token") not in fake.tokens:
-                    return self._json({"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"})
+                    return self._json(
+                        {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"}
+                    )
                 if url.path != "/cgi-bin/message/template/send":
                     return self._json({"errcode": 48001, "errmsg": "api unauthorized"})
                 if payload.get("template_id") not in fake.templates:

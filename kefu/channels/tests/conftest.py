@@ -21,7 +21,9 @@ def imap_server():
 def desk(org, staff_factory):
     """The desk of centre A: the mailbox's intake account and a colleague who reads its mail."""
     return {
-        "intake": staff_factory(roles=["assistant", "complaint_specialist"], offices=[org.office_a], name="邮件受理"),
+        "intake": staff_factory(
+            roles=["assistant", "complaint_specialist"], offices=[org.office_a], name="邮件受理"
+        ),
         "agent": staff_factory(roles=["assistant"], offices=[org.office_a], name="陈静"),
         "outsider": staff_factory(roles=["assistant"], offices=[org.office_b], name="吴倩"),
         "manager": staff_factory(roles=["manager"], name="李建国"),

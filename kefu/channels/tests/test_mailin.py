@@ -110,7 +110,8 @@ def test_a_stranger_cannot_write_into_a_record_by_its_number(mailbox, customer):
     mailin.ingest(mailbox, build())
     notification = _notifications().get()
     mail, _ = mailin.ingest(
-        mailbox, build(sender="x@evil.example.com", subject=f"[{notification.number}] 改地址", text="改到别处")
+        mailbox,
+        build(sender="x@evil.example.com", subject=f"[{notification.number}] 改地址", text="改到别处"),
     )
     notification.refresh_from_db()
     assert mail.status == InboundStatus.UNMATCHED and mail.target is None
@@ -178,7 +179,8 @@ def test_gbk_gb18030_and_big5_mail_is_read(mailbox, customer):
         + b"\r\n"
     )
     undeclared = (  # 8-bit GB18030 in headers and body, no charset anywhere
-        "From: 王丽 <wangli@shenqi.example.cn>\r\nSubject: 门把手松了\r\nMessage-ID: <raw-1@shenqi.example.cn>\r\n\r\n"
+        "From: 王丽 <wangli@shenqi.example.cn>\r\nSubject: 门把手松了\r\n"
+        "Message-ID: <raw-1@shenqi.example.cn>\r\n\r\n"
         "门把手松了，请派人。\r\n"
     ).encode("gb18030")
     a, _ = mailin.ingest(mailbox, gbk)
@@ -256,7 +258,8 @@ def test_canned_reply_is_written_from_the_record_with_the_writers_signature(
     template = ReplyTemplate.objects.create(
         name="上门安排",
         subject="关于{kind}的上门安排",
-        body="{salutation}：\n\n您的{kind} {number}（{customer}）当前状态：{status}。{unknown}\n\n{signature}",
+        body="{salutation}：\n\n您的{kind} {number}（{customer}）当前状态：{status}。{unknown}"
+        "\n\n{signature}",
     )
     with django_capture_on_commit_callbacks(execute=True):
         out = mailin.reply_with_template(actor=desk["agent"].user, target=notification, template=template)

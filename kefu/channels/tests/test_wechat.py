@@ -110,7 +110,9 @@ def test_a_follower_cannot_query_another_customers_record(client, account, custo
     from kefu.customers.models import Contact, Customer
     from kefu.tickets.services import create_notification
 
-    other = Customer.objects.create(number="2110050099", name="别家公司", phone="13900000000", sales_office=org.office_a)
+    other = Customer.objects.create(
+        number="2110050099", name="别家公司", phone="13900000000", sales_office=org.office_a
+    )
     theirs = create_notification(actor=desk["agent"].user, customer=other, description="别家的单")
     WeChatFollower.objects.create(account=account, openid="oFollower0001", contact=customer.contacts.get())
     answer = _reply_text(_post(client, account, _text(f"查询 {theirs.number}")))
@@ -132,37 +134,51 @@ def test_encrypted_mode(client, account, customer):
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
     signed = _signed()
     encrypted = crypto.encrypt_message(_text("沙发塌了").decode(), signed["nonce"], signed["timestamp"])
-    from wechatpy.utils import to_text
     import xmltodict
+    from wechatpy.utils import to_text
 
     msg_signature = xmltodict.parse(to_text(encrypted))["xml"]["MsgSignature"]
     from urllib.parse import urlencode
 
     query = urlencode({**signed, "encrypt_type": "aes", "msg_signature": msg_signature})
-    response = client.post(f"/channels/wechat/{account.pk}/callback/?{query}", encrypted, content_type="text/xml")
+    response = client.post(
+        f"/channels/wechat/{account.pk}/callback/?{query}", encrypted, content_type="text/xml"
+    )
     assert response.status_code == 200 and b"<Encrypt>" in response.content
     parsed = xmltodict.parse(response.content.decode())["xml"]
-    plain = crypto.decrypt_message(response.content.decode(), parsed["MsgSignature"], parsed["TimeStamp"], parsed["Nonce"])
+    plain = crypto.decrypt_message(
+        response.content.decode(), parsed["MsgSignature"], parsed["TimeStamp"], parsed["Nonce"]
+    )
     from kefu.tickets.models import Notification
 
     number = Notification.objects.get().number
     assert number in plain
     # A body encrypted with another key is refused.
-    stranger = WeChatCrypto(TOKEN, "B" * 43, APP_ID).encrypt_message(_text("x").decode(), "1", signed["timestamp"])
+    stranger = WeChatCrypto(TOKEN, "B" * 43, APP_ID).encrypt_message(
+        _text("x").decode(), "1", signed["timestamp"]
+    )
     sig = xmltodict.parse(to_text(stranger))["xml"]["MsgSignature"]
     query = urlencode({**signed, "nonce": "1", "encrypt_type": "aes", "msg_signature": sig})
-    refused = client.post(f"/channels/wechat/{account.pk}/callback/?{query}", stranger, content_type="text/xml")
+    refused = client.post(
+        f"/channels/wechat/{account.pk}/callback/?{query}", stranger, content_type="text/xml"
+    )
     assert refused.status_code in (403,)
 
 
-def test_a_status_change_sends_a_template_message(account, customer, desk, fake_wechat, django_capture_on_commit_callbacks):
+def test_a_status_change_sends_a_template_message(
+    account, customer, desk, fake_wechat, django_capture_on_commit_callbacks
+):
     from kefu.tickets.services import change_status, create_notification
 
     WeChatFollower.objects.create(account=account, openid="oFollower0001", contact=customer.contacts.get())
-    WeChatFollower.objects.create(account=account, openid="oGone", contact=customer.contacts.get(), subscribed=False)
+    WeChatFollower.objects.create(
+        account=account, openid="oGone", contact=customer.contacts.get(), subscribed=False
+    )
     notification = create_notification(actor=desk["agent"].user, customer=customer, description="柜门坏了")
     with django_capture_on_commit_callbacks(execute=True):
-        change_status(actor=desk["agent"].user, notification=notification, to="TCCL", inputs={"reason": "客户出差"})
+        change_status(
+            actor=desk["agent"].user, notification=notification, to="TCCL", inputs={"reason": "客户出差"}
+        )
     notification.refresh_from_db()
     assert len(fake_wechat.sent) == 1
     sent = fake_wechat.sent[0]
@@ -177,7 +193,9 @@ def test_a_refused_template_message_is_on_the_history(account, customer, desk, f
     from kefu.tickets.services import create_notification
 
     WeChatAccount.objects.filter(pk=account.pk).update(status_template_id="TPL-UNKNOWN")
-    follower = WeChatFollower.objects.create(account=account, openid="oFollower0001", contact=customer.contacts.get())
+    follower = WeChatFollower.objects.create(
+        account=account, openid="oFollower0001", contact=customer.contacts.get()
+    )
     notification = create_notification(actor=desk["agent"].user, customer=customer, description="柜门坏了")
     from django.contrib.contenttypes.models import ContentType
 
