@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -273,10 +274,20 @@ def sender_customer(address: str):
 
     if not address:
         return None, None
-    contact = Contact.objects.filter(email__iexact=address).select_related("customer").order_by("id").first()
+    address = address.strip().lower()
+    # LOWER(email) = … uses the case-insensitive address indexes of both tables.
+    contact = (
+        Contact.objects.annotate(email_ci=Lower("email"))
+        .filter(email_ci=address)
+        .select_related("customer")
+        .order_by("id")
+        .first()
+    )
     if contact is not None:
         return contact.customer, contact
-    customer = Customer.objects.filter(email__iexact=address).order_by("id").first()
+    customer = (
+        Customer.objects.annotate(email_ci=Lower("email")).filter(email_ci=address).order_by("id").first()
+    )
     return customer, None
 
 
