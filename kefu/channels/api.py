@@ -263,7 +263,9 @@ def list_mailboxes(request):
     require_perm(request.user, "channels.view_inboundmail")
     rows = Mailbox.objects.visible_to(request.user).select_related("department").order_by("name")[:200]
     waiting = {}
-    for row in queries.inbound(request.user, status="waiting").values("mailbox").annotate(n=Count("id")):
+    for row in (
+        queries.inbound(request.user, status="waiting").order_by().values("mailbox").annotate(n=Count("id"))
+    ):
         waiting[row["mailbox"]] = row["n"]
     return [
         {

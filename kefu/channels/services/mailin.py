@@ -201,9 +201,7 @@ def _ingest(mailbox: Mailbox, raw: bytes, *, uid, uid_validity) -> tuple[Inbound
         _append_to_record(mail, target, actor)
         return mail, True
     if customer is None:
-        mail.note = _("No customer or contact has the address %(address)s.") % {
-            "address": parsed.from_address
-        }
+        mail.note = _("No customer or contact has the sender's address.")
         mail.save()
         _keep_attachments(mail, parsed)
         return mail, True

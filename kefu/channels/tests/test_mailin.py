@@ -124,7 +124,7 @@ def test_keywords_make_a_complaint_and_unknown_senders_wait_for_a_person(mailbox
     assert mail.target.__class__.__name__ == "Complaint"
     assert mail.target.received_via == "email" and mail.target.customer == customer
     unknown, _ = mailin.ingest(mailbox, build(sender="someone@unknown.example.com"))
-    assert unknown.status == InboundStatus.UNMATCHED and "someone@unknown.example.com" in unknown.note
+    assert unknown.status == InboundStatus.UNMATCHED and unknown.note
     assert _notifications().count() == 0
 
 
