@@ -197,15 +197,23 @@ def _welcome(follower: WeChatFollower) -> str:
 
 
 def issue_bind_code(*, actor, contact) -> WeChatBindCode:
-    """A one-time code for a contact to bind their WeChat (shown by the desk or the portal)."""
+    """A one-time code for a contact to bind their WeChat, issued by the desk for a customer in scope."""
+    from kefu.core.errors import NotFound
     from kefu.core.scoping import require_perm
     from kefu.customers.models import Customer
 
     require_perm(actor, "channels.add_wechatbindcode")
     if not Customer.objects.visible_to(actor).filter(pk=contact.customer_id).exists():
-        from kefu.core.errors import NotFound
-
         raise NotFound()
+    return _new_code(contact, actor=actor)
+
+
+def issue_own_bind_code(*, contact) -> WeChatBindCode:
+    """The code a signed-in customer contact asks for themselves (the portal has checked who they are)."""
+    return _new_code(contact, actor=None)
+
+
+def _new_code(contact, *, actor) -> WeChatBindCode:
     for _attempt in range(10):
         code = f"{secrets.randbelow(1_000_000):06d}"
         try:

@@ -203,3 +203,20 @@ def test_a_refused_template_message_is_on_the_history(account, customer, desk, f
     assert wechat.send_status_template(follower.pk, ct.pk, notification.pk) is None
     event = next(e for e in events_for(notification) if e.event_type == "wechat.sent")
     assert "40037" in event.data["error"]
+
+
+def test_a_contact_gets_their_own_code_and_an_expired_code_binds_nobody(client, account, customer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kefu.channels.models import WeChatBindCode
+
+    contact = customer.contacts.get()
+    own = wechat.issue_own_bind_code(contact=contact)
+    WeChatBindCode.objects.filter(pk=own.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    answer = _reply_text(_post(client, account, _text(f"绑定 {own.code}")))
+    assert "过期" in answer and WeChatFollower.objects.get(openid="oFollower0001").contact is None
+    fresh = wechat.issue_own_bind_code(contact=contact)
+    _reply_text(_post(client, account, _text(f"绑定 {fresh.code}")))
+    assert WeChatFollower.objects.get(openid="oFollower0001").contact == contact
