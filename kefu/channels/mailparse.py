@@ -76,6 +76,11 @@ class ParsedMail:
         return match.group(1).upper() if match else ""
 
 
+def clean(text: str) -> str:
+    """Text any database stores: undecodable leftovers (lone surrogates) replaced, NUL dropped."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+
+
 def decode_bytes(data: bytes, charset: str | None) -> str:
     """Bytes to text by the declared charset (read as its superset), else by trying the usual ones."""
     tried = []
@@ -86,7 +91,7 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     for name in tried:
         try:
             return data.decode(name)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeDecodeError, ValueError, TypeError):
             continue
     return data.decode("gb18030", errors="replace")
 
@@ -152,8 +157,18 @@ def automatic_reason(headers: dict[str, str], from_address: str, content_type: s
     return ""
 
 
-def parse(raw: bytes, *, max_attachment_bytes: int | None = None) -> ParsedMail:
-    """Read one RFC 5322 message. Raises Unreadable when there is no message to speak of."""
+def parse(raw: bytes) -> ParsedMail:
+    """Read one RFC 5322 message. Raises Unreadable when there is no message to speak of, and for
+    anything the standard library cannot cope with, so the mail goes to a person, never lost."""
+    try:
+        return _parse(raw)
+    except Unreadable:
+        raise
+    except Exception as exc:
+        raise Unreadable(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _parse(raw: bytes) -> ParsedMail:
     if not raw or not raw.strip():
         raise Unreadable("empty message")
     try:
@@ -211,24 +226,24 @@ def parse(raw: bytes, *, max_attachment_bytes: int | None = None) -> ParsedMail:
             continue
         name = decode_header_value(filename) if filename else ""
         name = (name or f"attachment-{len(attachments) + 1}").replace("/", "_").replace("\\", "_")[:200]
-        attachments.append(Attachment(name=name, content_type=ctype, content=payload))
+        attachments.append(Attachment(name=clean(name), content_type=clean(ctype)[:100], content=payload))
     html = sanitise_html("\n".join(htmls)) if htmls else ""
     text = "\n\n".join(t.strip() for t in texts if t.strip()) or (html_to_text(html) if html else "")
     content_type = message.get_content_type()
     reason = automatic_reason(headers, from_address, content_type)
     in_reply = _message_ids(headers.get("in-reply-to", ""))
     return ParsedMail(
-        message_id=message_id[:255],
-        from_address=from_address.strip().lower()[:254],
-        from_name=from_name[:200],
-        subject=decode_header_value(headers.get("subject", ""))[:255],
-        text=text,
-        html=html,
+        message_id=clean(message_id)[:255],
+        from_address=clean(from_address).strip().lower()[:254],
+        from_name=clean(from_name)[:200],
+        subject=clean(decode_header_value(headers.get("subject", "")))[:255],
+        text=clean(text),
+        html=clean(html),
         sent_at=sent_at,
-        in_reply_to=in_reply[0][:255] if in_reply else "",
-        references=[r[:255] for r in _message_ids(headers.get("references", ""))][-20:],
+        in_reply_to=clean(in_reply[0])[:255] if in_reply else "",
+        references=[clean(r)[:255] for r in _message_ids(headers.get("references", ""))][-20:],
         is_automatic=bool(reason),
-        automatic_reason=reason,
+        automatic_reason=clean(reason),
         attachments=attachments,
         defects=defects,
     )

@@ -145,7 +145,7 @@ def _quarantine(mailbox: Mailbox, raw: bytes, reason: str, *, uid, uid_validity)
         uid_validity=uid_validity,
         message_id=message_id,
         status=InboundStatus.QUARANTINED,
-        note=reason[:2000],
+        note=mailparse.clean(reason)[:2000],
         raw=(raw or b"")[:MAX_RAW_BYTES],
         subject=_("(unreadable mail)"),
     ), True
