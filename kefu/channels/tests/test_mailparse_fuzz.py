@@ -34,9 +34,11 @@ def test_a_damaged_mail_is_read_or_refused_never_raises(flips):
     for position, value in flips:
         raw[position] = value
     try:
-        mailparse.parse(bytes(raw))
-    except mailparse.Unreadable:
-        pass
+        parsed = mailparse.parse(bytes(raw))
+    except mailparse.Unreadable as exc:
+        assert str(exc)  # a reason a person can read
+    else:
+        assert parsed.message_id and "\x00" not in parsed.text
 
 
 @pytest.mark.django_db
