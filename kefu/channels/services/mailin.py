@@ -82,7 +82,11 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> PollResult:
                 data = fetched.get(uid, {})
                 raw = data.get(b"BODY[]") or b""
                 result.fetched += 1
-                _mail, created = ingest(mailbox, raw, uid=uid, uid_validity=validity)
+                try:
+                    _mail, created = ingest(mailbox, raw, uid=uid, uid_validity=validity)
+                except Exception as exc:  # a poison mail must not block the mailbox: keep it aside
+                    log.exception("taking in UID %s of %s failed", uid, mailbox)
+                    _mail, created = quarantine_failed(mailbox, raw, exc, uid=uid, uid_validity=validity)
                 result.stored += int(created)
         Mailbox.objects.filter(pk=mailbox.pk).update(last_error="", last_polled_at=timezone.now())
     except Exception as exc:
@@ -129,6 +133,21 @@ def ingest(
         if found is None:
             raise
         return found, False
+
+
+def quarantine_failed(
+    mailbox: Mailbox, raw: bytes, exc: Exception, *, uid: int | None, uid_validity: int | None
+) -> tuple[InboundMail, bool]:
+    """Keep a mail whose intake failed unexpectedly for a person, and move past it."""
+    reason = _("Intake failed: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
+    with transaction.atomic():
+        found = InboundMail.objects.filter(mailbox=mailbox, uid_validity=uid_validity, uid=uid).first()
+        if found is None:
+            found, created = _quarantine(mailbox, raw, reason, uid=uid, uid_validity=uid_validity)
+        else:
+            created = False
+        _advance(mailbox, uid, uid_validity)
+    return found, created
 
 
 def _quarantine(mailbox: Mailbox, raw: bytes, reason: str, *, uid, uid_validity) -> tuple[InboundMail, bool]:

@@ -4,6 +4,7 @@ import base64
 
 import pytest
 
+from kefu.channels import mailparse
 from kefu.channels.choices import InboundStatus
 from kefu.channels.models import InboundMail, Mailbox, OutboundMail, ReplyTemplate
 from kefu.channels.services import mailin
@@ -278,3 +279,31 @@ def test_the_filter_literal_lists_every_status():
     from kefu.channels.api import InboundFilter
 
     assert set(get_args(InboundFilter)) == {"", "waiting", *InboundStatus.values}
+
+
+def test_a_mail_whose_intake_fails_is_kept_aside_and_does_not_block_the_mailbox(
+    imap_box, customer, monkeypatch
+):
+    imap_box.deliver(build(subject="好的一封"), build(subject="出错的一封"), build(subject="后面一封"))
+    real = mailin._create_record
+
+    def fails_on_one(mailbox, mail, *args, **kwargs):
+        if mail.subject == "出错的一封":
+            raise RuntimeError("database hiccup")
+        return real(mailbox, mail, *args, **kwargs)
+
+    monkeypatch.setattr(mailin, "_create_record", fails_on_one)
+    result = mailin.poll_mailbox(imap_box)
+    assert result.error == "" and result.fetched == 3 and result.stored == 3
+    failed = InboundMail.objects.get(status=InboundStatus.QUARANTINED)
+    assert "database hiccup" in failed.note
+    assert mailparse.parse(bytes(failed.raw)).subject == "出错的一封"  # the original is kept
+    assert sorted(
+        InboundMail.objects.filter(status=InboundStatus.CREATED).values_list("subject", flat=True)
+    ) == [
+        "后面一封",
+        "好的一封",
+    ]
+    imap_box.refresh_from_db()
+    assert imap_box.last_uid == 3
+    assert mailin.poll_mailbox(imap_box).fetched == 0  # not read again
