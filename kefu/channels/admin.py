@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kefu.channels.models import Notice, OutboundMail
+from kefu.channels.models import Mailbox, Notice, OutboundMail, ReplyTemplate, WeChatAccount, WeChatFollower
 
 
 @admin.register(OutboundMail)
@@ -18,3 +18,35 @@ class OutboundMailAdmin(admin.ModelAdmin):
 class NoticeAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "message", "read_at"]
     list_filter = ["urgent"]
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "address",
+        "department",
+        "default_kind",
+        "is_active",
+        "last_polled_at",
+        "last_error",
+    ]
+    list_filter = ["is_active", "default_kind"]
+    readonly_fields = ["uid_validity", "last_uid", "last_polled_at", "last_error"]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "subject", "is_active"]
+    list_filter = ["is_active"]
+
+
+@admin.register(WeChatAccount)
+class WeChatAccountAdmin(admin.ModelAdmin):
+    list_display = ["name", "app_id", "api_base_url", "is_active"]
+
+
+@admin.register(WeChatFollower)
+class WeChatFollowerAdmin(admin.ModelAdmin):
+    list_display = ["openid", "account", "contact", "bound_at", "subscribed"]
+    raw_id_fields = ["contact"]

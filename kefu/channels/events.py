@@ -27,3 +27,27 @@ NOTICE_SENT = register(
     describe=lambda d: f"{d.get('recipient', '')}: {d.get('message', '')}",
     icon="bell",
 )
+MAIL_RECEIVED = register(
+    "mail.received",
+    gettext_lazy("Mail received"),
+    describe=lambda d: f"{d.get('from', '')}: {d.get('subject', '')}",
+    icon="envelope-arrow-down",
+)
+WECHAT_RECEIVED = register(
+    "wechat.received",
+    gettext_lazy("WeChat message received"),
+    describe=lambda d: d.get("content", ""),
+    icon="wechat",
+)
+WECHAT_SENT = register(
+    "wechat.sent",
+    gettext_lazy("WeChat message sent"),
+    describe=lambda d: d.get("text", "") + (f" · {d['error']}" if d.get("error") else ""),
+    icon="wechat",
+)
+WECHAT_CODE_ISSUED = register(
+    "wechat.code_issued",
+    gettext_lazy("WeChat binding code issued"),
+    describe=lambda d: d.get("contact", ""),
+    icon="wechat",
+)

@@ -45,3 +45,13 @@ def mail_department(record, transition, inputs: dict, actor) -> None:
     send_mail(
         actor=actor, target=record, to=[department.mailbox], subject=subject, body=body, department=department
     )
+
+
+@register_followup
+def wechat_status(record, transition, inputs: dict, actor) -> None:
+    """Tell the customer's bound WeChat followers about the new status (a template message)."""
+    if getattr(record, "customer_id", None) is None or not getattr(record, "number", None):
+        return
+    from kefu.channels.services.wechat import announce_status
+
+    announce_status(record)

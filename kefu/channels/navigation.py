@@ -9,6 +9,13 @@ NAV_ITEMS = [
         "perm": "channels.view_outboundmail",
         "order": 85,
     },
+    {
+        "label": _("Incoming mail"),
+        "url": "channels:inbound",
+        "icon": "envelope-arrow-down",
+        "perm": "channels.view_inboundmail",
+        "order": 86,
+    },
 ]
 
 # The unread-notice bell in the navbar, refreshed every minute (see kefu.core.navigation.navbar_widgets).

@@ -53,3 +53,60 @@ def mails_for(target) -> QuerySet[OutboundMail]:
 
     ct = ContentType.objects.get_for_model(target, for_concrete_model=True)
     return OutboundMail.objects.filter(content_type=ct, object_id=target.pk).select_related("department")
+
+
+def inbound(user, *, status: str = "", mailbox: int | None = None) -> QuerySet:
+    """Incoming mail the user may see: scoped by the mailbox's responsibility centre."""
+    from kefu.channels.models import InboundMail
+
+    if not user.has_perm("channels.view_inboundmail"):
+        return InboundMail.objects.none()
+    qs = (
+        InboundMail.objects.visible_to(user)
+        .select_related("mailbox", "customer", "content_type")
+        .defer("raw", "html", "text")
+    )
+    if status == "waiting":
+        qs = qs.filter(status__in=["unmatched", "quarantined"])
+    elif status:
+        qs = qs.filter(status=status)
+    if mailbox:
+        qs = qs.filter(mailbox_id=mailbox)
+    return qs.order_by("-received_at", "-id")
+
+
+def waiting_count(user) -> int:
+    """Mail waiting for a person (unknown sender, unreadable), at most 100 counted."""
+    return inbound(user, status="waiting")[:100].count() if getattr(user, "is_authenticated", False) else 0
+
+
+def reply_templates() -> QuerySet:
+    from kefu.channels.models import ReplyTemplate
+
+    return ReplyTemplate.objects.filter(is_active=True).order_by("name")
+
+
+def mails_about(target) -> QuerySet:
+    from kefu.channels.models import InboundMail
+
+    ct = ContentType.objects.get_for_model(target, for_concrete_model=True)
+    return (
+        InboundMail.objects.filter(content_type=ct, object_id=target.pk).defer("raw").order_by("received_at")
+    )
+
+
+def shown_sender(user, mail) -> str:
+    """The sender's address as `user` may see it (the one masking rule for e-mail addresses)."""
+    from kefu.core.privacy import mask_value
+    from kefu.customers.queries import can_see_personal_data
+
+    if not mail.from_address or can_see_personal_data(user, mail.customer):
+        return mail.from_address
+    return mask_value("email", mail.from_address)
+
+
+def with_shown_senders(user, mails) -> list:
+    rows = list(mails)
+    for mail in rows:
+        mail.shown_from = shown_sender(user, mail)
+    return rows

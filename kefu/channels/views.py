@@ -1,13 +1,22 @@
-"""Pages: my notices (the bell), the outbox with failed mail and "send again"."""
+"""Pages: my notices (the bell), the outbox, incoming mail waiting for a person; the WeChat callback."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from kefu.channels import queries, services
@@ -77,3 +86,195 @@ def mail_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 __all__ = ["OutboundMail"]
+
+
+# --- e-mail in ------------------------------------------------------------------------------------
+
+
+def _inbound_mail(request: HttpRequest, pk: int):
+    from kefu.channels.models import InboundMail
+    from kefu.core.errors import NotFound
+    from kefu.core.scoping import access
+
+    if not request.user.has_perm("channels.view_inboundmail"):
+        raise PermissionDenied
+    try:
+        return access(InboundMail.objects.select_related("mailbox", "customer"), request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def inbound(request: HttpRequest) -> HttpResponse:
+    """Incoming mail, by default what waits for a person (unknown senders, unreadable mail)."""
+    from kefu.channels.choices import InboundStatus
+
+    if not request.user.has_perm("channels.view_inboundmail"):
+        raise PermissionDenied
+    status = request.GET.get("status", "waiting")
+    if status not in {"", "waiting", *InboundStatus.values}:
+        status = "waiting"
+    page = BoundedPage(queries.inbound(request.user, status=status), request.GET.get("page"))
+    page.object_list = queries.with_shown_senders(request.user, page.object_list)
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": InboundStatus.choices,
+        "query": query_without_page(request),
+    }
+    return render_page(request, "channels/inbound.html", "channels/partials/inbound_table.html", context)
+
+
+def _record_url(target) -> str:
+    label = target._meta.label_lower
+    if label == "tickets.notification":
+        return reverse("tickets:detail", args=[target.pk])
+    if label == "complaints.complaint":
+        return reverse("complaints:complaint_detail", args=[target.pk])
+    return ""
+
+
+@login_required
+def inbound_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from kefu.channels.choices import InboundStatus
+    from kefu.core.errors import NotFound
+
+    mail = _inbound_mail(request, pk)
+    mail.shown_from = queries.shown_sender(request.user, mail)
+    target = mail.target
+    target_url = ""
+    if target is not None:
+        try:
+            from kefu.core.scoping import access
+
+            target = access(type(target), request.user, target.pk)
+            target_url = _record_url(target)
+        except NotFound:
+            target = None
+    context = {
+        "mail": mail,
+        "target": target,
+        "target_url": target_url,
+        "attachments": list(mail.attachments.all()),
+        "can_dismiss": mail.status in InboundStatus.needs_person()
+        and request.user.has_perm("channels.change_inboundmail"),
+        "templates": list(queries.reply_templates()) if target is not None else [],
+    }
+    return render(request, "channels/inbound_detail.html", context)
+
+
+@login_required
+def inbound_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+    from django.http import FileResponse
+
+    mail = _inbound_mail(request, pk)
+    found = mail.attachments.filter(pk=attachment).first()
+    if found is None:
+        raise Http404
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
+
+
+@login_required
+def inbound_raw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mail exactly as received (.eml), for a person to open in a mail program (it carries the
+    sender's address unmasked, so only for readers who may see personal data)."""
+    from kefu.customers.queries import can_see_personal_data
+
+    mail = _inbound_mail(request, pk)
+    if not can_see_personal_data(request.user, mail.customer):
+        raise PermissionDenied
+    response = HttpResponse(bytes(mail.raw or b""), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="mail-{mail.pk}.eml"'
+    return response
+
+
+@login_required
+@require_POST
+def inbound_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    from kefu.channels.services import mailin
+    from kefu.core.errors import KefuError
+
+    mail = _inbound_mail(request, pk)
+    if not request.user.has_perm("channels.change_inboundmail"):
+        raise PermissionDenied
+    try:
+        mailin.dismiss(actor=request.user, mail=mail, note=request.POST.get("note", "")[:500])
+        messages.success(request, _("The mail is marked as dealt with."))
+    except KefuError as exc:
+        messages.error(request, str(exc))
+    return redirect("channels:inbound_detail", pk=mail.pk)
+
+
+@login_required
+@require_POST
+def inbound_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer the record of a mail with a canned reply template (and an optional note)."""
+    from kefu.channels.models import ReplyTemplate
+    from kefu.channels.services import mailin
+    from kefu.core.errors import KefuError, NotFound
+    from kefu.core.scoping import access
+
+    mail = _inbound_mail(request, pk)
+    if mail.target is None:
+        raise Http404
+    try:
+        target = access(type(mail.target), request.user, mail.object_id)
+    except NotFound:
+        raise Http404 from None
+    perm = f"{target._meta.app_label}.change_{target._meta.model_name}"
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+    template = ReplyTemplate.objects.filter(pk=request.POST.get("template") or 0, is_active=True).first()
+    if template is None:
+        messages.error(request, _("Template: choose a reply template."))
+        return redirect("channels:inbound_detail", pk=mail.pk)
+    try:
+        sent = mailin.reply_with_template(
+            actor=request.user, target=target, template=template, note=request.POST.get("note", "")[:5000]
+        )
+        messages.success(request, _("The reply is queued to %(to)s.") % {"to": ", ".join(sent.to)})
+    except KefuError as exc:
+        messages.error(request, str(exc))
+    return redirect("channels:inbound_detail", pk=mail.pk)
+
+
+# --- WeChat -----------------------------------------------------------------------------------------
+
+MAX_WECHAT_BODY = 64 * 1024
+
+
+@csrf_exempt
+def wechat_callback(request: HttpRequest, pk: int) -> HttpResponse:
+    """WeChat's server calls this: GET to verify the URL (echostr), POST with messages."""
+    from kefu.channels.models import WeChatAccount
+    from kefu.channels.services import wechat
+
+    account = WeChatAccount.objects.filter(pk=pk, is_active=True).select_related("intake_user").first()
+    if account is None:
+        raise Http404
+    signed = {
+        "signature": request.GET.get("signature", ""),
+        "timestamp": request.GET.get("timestamp", ""),
+        "nonce": request.GET.get("nonce", ""),
+    }
+    if request.method == "GET":
+        try:
+            wechat.verify(account, **signed)
+        except wechat.BadSignature:
+            return HttpResponseForbidden("bad signature")
+        return HttpResponse(request.GET.get("echostr", ""), content_type="text/plain")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if len(request.body) > MAX_WECHAT_BODY:
+        return HttpResponseBadRequest("too large")
+    try:
+        reply = wechat.handle_callback(
+            account,
+            request.body,
+            encrypt_type=request.GET.get("encrypt_type", ""),
+            msg_signature=request.GET.get("msg_signature", ""),
+            **signed,
+        )
+    except wechat.BadSignature:
+        return HttpResponseForbidden("bad signature")
+    return HttpResponse(reply, content_type="application/xml" if reply.startswith("<") else "text/plain")

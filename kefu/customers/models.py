@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.models import Digits, TimeStampedModel, VersionedModel
@@ -220,6 +221,8 @@ class Customer(VersionedModel):
         # Worklist orders are by number; each filter axis gets (axis, number) so a filtered
         # first page is an index range scan, not a sort of a million rows.
         indexes = [
+            # Incoming mail finds its sender's customer by address (kefu.channels mail intake).
+            models.Index(Lower("email"), name="customers_customer_email_ci"),
             models.Index(fields=["sales_office", "number"], name="cust_office_number"),
             models.Index(fields=["responsible", "number"], name="cust_resp_number"),
             models.Index(fields=["grade", "number"], name="cust_grade_number"),
@@ -264,6 +267,8 @@ class Contact(TimeStampedModel):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-is_primary", "name", "id"]
+        # Incoming mail finds its sender's contact by address (kefu.channels mail intake).
+        indexes = [models.Index(Lower("email"), name="customers_contact_email_ci")]
 
     def __str__(self) -> str:
         return self.name

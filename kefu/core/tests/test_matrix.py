@@ -104,13 +104,13 @@ class Route:
     """How the matrix exercises one route.
 
     record: which world record fills the URL (None: a route without a record);
-    perm: the permission the route needs (None: any signed-in staff member);
+    perm: the permission the route needs, or a tuple of all it needs (None: any signed-in staff member);
     get / post: whether to call it with GET / with an empty POST;
     public: answers without login (login page, health check).
     """
 
     record: str | None = None
-    perm: str | None = None
+    perm: str | tuple[str, ...] | None = None
     get: bool = True
     post: bool = False
     public: bool = False
@@ -266,6 +266,28 @@ PAGES: dict[str, Route] = {
     "field:appointment": Route(record=N, perm="field.change_appointment", get=False, post=True),
     "field:dispatch": Route(perm="tickets.assign_notification"),
     "field:dispatch_assign": Route(perm="tickets.assign_notification", get=False, post=True),
+    # --- channels: e-mail in, WeChat (issue 13)
+    "channels:inbound": Route(perm="channels.view_inboundmail"),
+    "channels:inbound_detail": Route(record="inbound", perm="channels.view_inboundmail"),
+    "channels:inbound_raw": Route(
+        record="inbound", perm=("channels.view_inboundmail", "customers.view_personal_data")
+    ),
+    "channels:inbound_attachment": Route(record="inbound_attachment", perm="channels.view_inboundmail"),
+    "channels:inbound_dismiss": Route(
+        record="inbound",
+        perm=("channels.view_inboundmail", "channels.change_inboundmail"),
+        get=False,
+        post=True,
+    ),
+    "channels:inbound_reply": Route(
+        record="inbound",
+        perm=("channels.view_inboundmail", "tickets.change_notification"),
+        get=False,
+        post=True,
+    ),
+    # Called by WeChat's servers, signed with the account's token: unsigned calls answer 403
+    # (kefu/channels/tests/test_wechat.py), so the matrix does not call it.
+    "channels:wechat_callback": Route(record="wechat_account", get=False, post=False, public=True),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -404,6 +426,18 @@ API: dict[tuple[str, str], Route] = {
         perm="tickets.assign_notification", extra={"work_centre": "S4002"}
     ),
     ("POST", f"{V1}/field/dispatch/assign"): Route(perm="tickets.assign_notification"),
+    # --- channels: e-mail in, WeChat (issue 13)
+    ("GET", f"{V1}/channels/inbound"): Route(perm="channels.view_inboundmail"),
+    ("GET", f"{V1}/channels/inbound/{{mail_id}}"): Route(record="inbound", perm="channels.view_inboundmail"),
+    ("POST", f"{V1}/channels/inbound/{{mail_id}}/dismiss"): Route(
+        record="inbound", perm=("channels.view_inboundmail", "channels.change_inboundmail")
+    ),
+    ("POST", f"{V1}/channels/inbound/{{mail_id}}/reply"): Route(
+        record="inbound", perm=("channels.view_inboundmail", "tickets.change_notification")
+    ),
+    ("GET", f"{V1}/channels/reply-templates"): Route(perm="channels.view_inboundmail"),
+    ("GET", f"{V1}/channels/mailboxes"): Route(perm="channels.view_inboundmail"),
+    ("POST", f"{V1}/channels/wechat/bind-codes"): Route(perm="channels.add_wechatbindcode"),
 }
 
 
@@ -550,6 +584,7 @@ def _pick(side: str, wangmin_staff) -> dict:
         "notice_model": Notice,
         **_pick_relations(office, complaint),  # issue 11
         **_pick_reports(side, office, wangmin_staff),
+        **_pick_inbound(side, office, customer, notification, attachment),
     }
 
 
@@ -590,6 +625,44 @@ def _pick_reports(side: str, office, wangmin_staff) -> dict:
         },
     )
     return {"scorecard": card, "scorecard_sign": card, "weekly_report": weekly, "supervision_report": report}
+
+
+def _pick_inbound(side: str, office, customer, notification, attachment) -> dict:
+    """A mailbox of the side's centre with one incoming mail about the side's notification; its
+    sender is the customer's canary address (masked for masked roles)."""
+    from kefu.channels.models import InboundAttachment, InboundMail, Mailbox, WeChatAccount
+
+    admin = get_user_model().objects.get(username="admin")
+    mailbox = Mailbox.objects.filter(sales_office=office).first() or Mailbox.objects.create(
+        name=f"matrix {side}",
+        address=f"matrix-{side}@example.com",
+        host="127.0.0.1",
+        username="matrix",
+        department=office.department,
+        sales_office=office,
+        intake_user=admin,
+    )
+    sender = CANARIES[side]["customer_email"][1]
+    inbound = InboundMail.objects.create(
+        mailbox=mailbox,
+        message_id=f"<matrix-{side}@canary.cn>",
+        from_address=sender,
+        from_name="矩阵",
+        subject="矩阵来信",
+        text="矩阵",
+        status="unmatched",
+        customer=customer,
+        content_type=ContentType.objects.get_for_model(notification),
+        object_id=notification.pk,
+        raw=f"From: {sender}\r\nSubject: matrix\r\n\r\nmatrix\r\n".encode(),
+    )
+    inbound_attachment = InboundAttachment.objects.create(
+        mail=inbound, name="photo.txt", content_type="text/plain", size=5, file=attachment.file.name
+    )
+    account = WeChatAccount.objects.order_by("pk").first() or WeChatAccount.objects.create(
+        name="matrix", app_id="wxmatrix", app_secret="s", token="t", intake_user=admin
+    )
+    return {"inbound": inbound, "inbound_attachment": inbound_attachment, "wechat_account": account}
 
 
 def _url_kwargs(kind: str, objs: dict, user) -> dict:
@@ -634,6 +707,8 @@ def _url_kwargs(kind: str, objs: dict, user) -> dict:
         return {"token": objs["rating_token"]}
     if kind == "survey":
         return {"code": "MYDC"}
+    if kind == "inbound_attachment":
+        return {"pk": objs["inbound"].pk, "attachment": objs["inbound_attachment"].pk}
     return {"pk": objs[kind].pk}
 
 
@@ -755,6 +830,8 @@ SCOPED_RECORD = {
     "scorecard": "scorecard",
     "scorecard_sign": "scorecard",
     "weekly_report": "weekly_report",
+    "inbound": "inbound",
+    "inbound_attachment": "inbound",
 }
 
 
@@ -762,7 +839,8 @@ def _expected(route: Route, user, side: str, objs: dict) -> set[int]:
     """What a route may answer `user` for a record of `side`: derived from the rules."""
     from kefu.tickets.models import Notification
 
-    allowed = route.perm is None or user.has_perm(route.perm)
+    perms = (route.perm,) if isinstance(route.perm, str) else (route.perm or ())
+    allowed = all(user.has_perm(p) for p in perms)
     visible = True
     if route.record == "quotation":
         visible = _may_see(user, objs["quotation"].notification)
@@ -892,6 +970,8 @@ API_PARAMS = {
     "reception_id": lambda objs: objs["reception"].pk,
     # --- reports (issue 15)
     "card_id": lambda objs: objs["scorecard"].pk,
+    # --- channels (issue 13)
+    "mail_id": lambda objs: objs["inbound"].pk,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -60,7 +61,15 @@ def check_recipients(actor, to: list[str], *, customer=None) -> None:
 
 
 def send_mail(
-    *, actor, target: models.Model, to: list[str], subject: str, body: str, department=None
+    *,
+    actor,
+    target: models.Model,
+    to: list[str],
+    subject: str,
+    body: str,
+    department=None,
+    in_reply_to: str = "",
+    auto_submitted: bool = False,
 ) -> OutboundMail:
     """Store a mail about `target` and send it after commit (SBWP).
 
@@ -97,10 +106,32 @@ def send_mail(
             body=body or "",
             department=department,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            message_id=new_message_id(),
+            in_reply_to=in_reply_to[:255],
+            auto_submitted=auto_submitted,
         )
         record(target, MAIL_QUEUED.code, actor=actor, data=_event_data(mail))
         transaction.on_commit(lambda: _enqueue(mail.pk))
     return mail
+
+
+def new_message_id() -> str:
+    """A Message-ID in the domain of our sender address, so replies can be threaded back."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "kefu.local"
+    return make_msgid(domain=domain)
+
+
+def mail_headers(mail: OutboundMail) -> dict[str, str]:
+    headers = {}
+    if mail.message_id:
+        headers["Message-ID"] = mail.message_id
+    if mail.in_reply_to:
+        headers["In-Reply-To"] = mail.in_reply_to
+        headers["References"] = mail.in_reply_to
+    if mail.auto_submitted:
+        headers["Auto-Submitted"] = "auto-replied"
+        headers["X-Auto-Response-Suppress"] = "All"
+    return headers
 
 
 def _enqueue(mail_id: int) -> None:
@@ -146,6 +177,7 @@ def deliver_mail(mail_id: int, *, force: bool = False, now=None) -> OutboundMail
             body=mail.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=list(mail.to),
+            headers=mail_headers(mail),
             connection=get_connection(fail_silently=False),
         )
         message.send(fail_silently=False)
