@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kefu.complaints",
     "kefu.worktime",
     "kefu.channels",
+    "kefu.contacts",
     "kefu.api",
 ]
 

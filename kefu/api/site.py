@@ -40,6 +40,7 @@ ROUTERS = {
     "complaints": "/complaints/",
     "worktime": "/worktime/",
     "channels": "/channels/",
+    "contacts": "/contacts/",
 }
 
 
