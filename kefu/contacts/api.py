@@ -14,7 +14,7 @@ from kefu.api.schemas import InputSchema
 from kefu.contacts import cti, queries, services
 from kefu.contacts.choices import AttemptOutcome, Classification, Resolution
 from kefu.contacts.models import CallTask
-from kefu.core.errors import NotFound, ValidationFailed
+from kefu.core.errors import ValidationFailed
 from kefu.core.scoping import access, require_perm
 
 router = Router(tags=["contacts"])
@@ -190,9 +190,9 @@ class AttemptIn(InputSchema):
     note: str = ""
 
 
-def _contact(request, contact_id: int):
+def _contact(request, record_id: int):
     require_perm(request.user, "contacts.view_contact")
-    return access(queries.contacts_for(request.user), request.user, contact_id)
+    return access(queries.contacts_for(request.user), request.user, record_id)
 
 
 def _staff_by_number(number: str, field: str):
@@ -218,16 +218,16 @@ def list_contacts(request, limit: int = LIMIT, offset: int = OFFSET, open: bool 
     )
 
 
-@router.get("/{int:contact_id}", response=ContactOut, summary="One contact record")
-def get_contact(request, contact_id: int):
-    return queries.present_contact(_contact(request, contact_id), request.user)
+@router.get("/{int:record_id}", response=ContactOut, summary="One contact record")
+def get_contact(request, record_id: int):
+    return queries.present_contact(_contact(request, record_id), request.user)
 
 
 @router.post(
-    "/{int:contact_id}/handovers", response={201: ContactOut}, summary="Hand over with a work liaison slip"
+    "/{int:record_id}/handovers", response={201: ContactOut}, summary="Hand over with a work liaison slip"
 )
-def hand_over(request, contact_id: int, payload: HandoverIn):
-    contact = _contact(request, contact_id)
+def hand_over(request, record_id: int, payload: HandoverIn):
+    contact = _contact(request, record_id)
     require_perm(request.user, "contacts.handover_contact")
     services.hand_over(
         contact,
@@ -237,15 +237,15 @@ def hand_over(request, contact_id: int, payload: HandoverIn):
         due_at=payload.due_at,
         expected_version=payload.version,
     )
-    return Status(201, queries.present_contact(_contact(request, contact_id), request.user))
+    return Status(201, queries.present_contact(_contact(request, record_id), request.user))
 
 
-@router.post("/{int:contact_id}/close", response=ContactOut, summary="Close a contact")
-def close_contact(request, contact_id: int, payload: VersionIn):
-    contact = _contact(request, contact_id)
+@router.post("/{int:record_id}/close", response=ContactOut, summary="Close a contact")
+def close_contact(request, record_id: int, payload: VersionIn):
+    contact = _contact(request, record_id)
     require_perm(request.user, "contacts.answer_call")
     services.close_contact(contact, actor=request.user, expected_version=payload.version)
-    return queries.present_contact(_contact(request, contact_id), request.user)
+    return queries.present_contact(_contact(request, record_id), request.user)
 
 
 @router.get("/calls", response=Page[CallOut], summary="The call log (scoped; newest first)")
@@ -325,9 +325,7 @@ def my_queue(request):
 )
 def record_attempt(request, task_id: int, payload: AttemptIn):
     require_perm(request.user, "contacts.answer_call")
-    task = CallTask.objects.filter(pk=task_id, agent=request.user).first()
-    if task is None:
-        raise NotFound()
+    task = access(CallTask, request.user, task_id)  # a colleague in scope may cover
     services.record_attempt(task, actor=request.user, outcome=payload.outcome, note=payload.note)
     task = CallTask.objects.select_related("call_list", "customer").get(pk=task.pk)
     return Status(201, _task_row(task))

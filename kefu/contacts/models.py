@@ -358,6 +358,10 @@ class CallList(VersionedModel):
         return self.name
 
 
+class CallTaskQuerySet(ScopedQuerySet):
+    scope_paths = ScopePaths(office="call_list__sales_office", owner_user="agent")
+
+
 class CallTask(TimeStampedModel):
     """One customer to call on a list, in one agent's queue."""
 
@@ -380,6 +384,8 @@ class CallTask(TimeStampedModel):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    objects = CallTaskQuerySet.as_manager()
+
     last_outcome = models.CharField(
         _("last outcome"), max_length=14, choices=AttemptOutcome.choices, blank=True
     )

@@ -158,7 +158,9 @@ def call_pick(request: HttpRequest, pk: int) -> HttpResponse:
     from kefu.customers.models import Customer
 
     call = _get(queries.calls_for(request.user), request, pk)
-    customer = _get(Customer, request, _int(request.POST.get("customer")) or 0)
+    if not _int(request.POST.get("customer")):
+        return HttpResponse(_("Choose the calling customer."), status=400)
+    customer = _get(Customer, request, _int(request.POST.get("customer")))
     services.pick_customer(call, actor=request.user, customer=customer)
     call.refresh_from_db()
     return render(request, "contacts/partials/call_card.html", queries.caller_card(call, request.user))
@@ -265,9 +267,7 @@ def call_lists(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("contacts.answer_call", raise_exception=True)
 def task_attempt(request: HttpRequest, pk: int) -> HttpResponse:
-    task = CallTask.objects.filter(pk=pk, agent=request.user).select_related("call_list", "customer").first()
-    if task is None:
-        raise Http404
+    task = _get(CallTask.objects.select_related("call_list", "customer"), request, pk)
     form = AttemptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -213,6 +213,22 @@ PAGES: dict[str, Route] = {
     "channels:notices_read_all": Route(get=False, post=True),
     "channels:outbox": Route(),
     "channels:mail_retry": Route(record="mail", get=False, post=True),
+    # --- contacts (issue 14)
+    "contacts:list": Route(perm="contacts.view_contact"),
+    "contacts:detail": Route(record="contact_record", perm="contacts.view_contact"),
+    "contacts:handover": Route(
+        record="contact_record", perm="contacts.handover_contact", get=False, post=True
+    ),
+    "contacts:close": Route(record="contact_record", perm="contacts.answer_call", get=False, post=True),
+    "contacts:call_list": Route(perm="contacts.view_call"),
+    "contacts:call_simulate": Route(perm="contacts.answer_call", get=False, post=True),
+    "contacts:pops": Route(perm="contacts.answer_call"),
+    "contacts:pop_widget": Route(perm="contacts.answer_call"),
+    "contacts:call_card": Route(record="call", perm="contacts.view_call"),
+    "contacts:call_pick": Route(record="call", perm="contacts.answer_call", get=False, post=True),
+    "contacts:call_wrapup": Route(record="call", perm="contacts.answer_call", post=True),
+    "contacts:call_lists": Route(perm="contacts.view_calllist"),
+    "contacts:task_attempt": Route(record="call_task", perm="contacts.answer_call", post=True),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -306,6 +322,24 @@ API: dict[tuple[str, str], Route] = {
     ("GET", f"{V1}/channels/notices"): Route(),
     ("POST", f"{V1}/channels/notices/read"): Route(),
     ("GET", f"{V1}/channels/mail"): Route(),
+    # --- contacts (issue 14)
+    ("POST", f"{V1}/contacts/cti/events"): Route(),  # signed by the PBX: 401 for every login
+    ("GET", f"{V1}/contacts/"): Route(perm="contacts.view_contact"),
+    ("GET", f"{V1}/contacts/{{record_id}}"): Route(record="contact_record", perm="contacts.view_contact"),
+    ("POST", f"{V1}/contacts/{{record_id}}/handovers"): Route(
+        record="contact_record", perm="contacts.handover_contact"
+    ),
+    ("POST", f"{V1}/contacts/{{record_id}}/close"): Route(
+        record="contact_record", perm="contacts.answer_call"
+    ),
+    ("GET", f"{V1}/contacts/calls"): Route(perm="contacts.view_call"),
+    ("GET", f"{V1}/contacts/calls/{{call_id}}"): Route(record="call", perm="contacts.view_call"),
+    ("POST", f"{V1}/contacts/calls/{{call_id}}/wrap-up"): Route(record="call", perm="contacts.answer_call"),
+    ("GET", f"{V1}/contacts/pops"): Route(perm="contacts.answer_call"),
+    ("GET", f"{V1}/contacts/queue"): Route(perm="contacts.answer_call"),
+    ("POST", f"{V1}/contacts/tasks/{{task_id}}/attempts"): Route(
+        record="call_task", perm="contacts.answer_call"
+    ),
 }
 
 
@@ -450,7 +484,26 @@ def _pick(side: str, wangmin_staff) -> dict:
         "mail": mail,
         "carrier": Carrier.objects.order_by("pk").first(),
         "notice_model": Notice,
+        **_pick_contacts(office, customer, contact),
     }
+
+
+# --- contacts (issue 14)
+def _pick_contacts(office, customer, person) -> dict:
+    """A contact record with its call and an outbound task in the side's centre."""
+    from django.contrib.auth import get_user_model
+
+    from kefu.contacts.models import Call, CallList, CallTask, Contact
+    from kefu.worktime import clock
+
+    record = Contact.objects.create(
+        channel="phone", received_at=clock.now(), customer=customer, person=person, sales_office=office
+    )
+    call = Call.objects.create(contact=record, number=customer.mobile or customer.phone, ring_at=clock.now())
+    call_list = CallList.objects.create(name="矩阵回访", sales_office=office)
+    agent = get_user_model().objects.get(username="assistant")
+    task = CallTask.objects.create(call_list=call_list, customer=customer, agent=agent)
+    return {"contact_record": record, "call": call, "call_task": task}
 
 
 def _url_kwargs(kind: str, objs: dict, user) -> dict:
@@ -575,6 +628,10 @@ SCOPED_RECORD = {
     "accident": "accident",
     "accident_step": "accident",
     "staff": "staff",
+    # --- contacts (issue 14)
+    "contact_record": "contact_record",
+    "call": "call",
+    "call_task": "call_task",
 }
 
 
@@ -703,6 +760,10 @@ API_PARAMS = {
     "accident_id": lambda objs: objs["accident"].pk,
     "staff_id": lambda objs: objs["staff"].pk,
     "kind": lambda objs: "product-type",
+    # --- contacts (issue 14)
+    "record_id": lambda objs: objs["contact_record"].pk,
+    "call_id": lambda objs: objs["call"].pk,
+    "task_id": lambda objs: objs["call_task"].pk,
 }
 
 
