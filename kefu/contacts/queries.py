@@ -50,6 +50,14 @@ def show_phone(user, value: str, customer=None) -> str:
     return value if unmasked_for(user, customer) else mask_phone(value)
 
 
+def display_number(call: Call) -> str:
+    """The caller's number as people dial it at home: 13812345678, 02158881234."""
+    national = call.national_number
+    if not national:
+        return call.number
+    return national if national.startswith("1") else "0" + national
+
+
 def pops_after(user, after: int) -> list[dict]:
     """The screen pops for `user` newer than the browser's cursor (and not older than the window)."""
     since = timezone.now() - POP_WINDOW
@@ -111,7 +119,7 @@ def present_call(call: Call, user) -> dict:
         "external_id": call.external_id or "",
         "direction": call.direction,
         "direction_label": str(call.get_direction_display()),
-        "number": show_phone(user, call.number, contact.customer),
+        "number": show_phone(user, display_number(call), contact.customer),
         "customer_id": contact.customer_id,
         "customer": contact.customer.name if contact.customer_id else "",
         "candidates": len(call.candidates),
@@ -144,7 +152,7 @@ def caller_card(call: Call, user) -> dict:
     card: dict = {
         "call": call,
         "contact": contact,
-        "number": show_phone(user, call.number, customer),
+        "number": show_phone(user, display_number(call), customer),
         "customer": customer,
         "candidates": candidates if customer is None else [],
         "warnings": [],
@@ -158,7 +166,7 @@ def caller_card(call: Call, user) -> dict:
     if contact.person_id:
         params["contact_name"] = contact.person.name
     if unmasked_for(user, customer) and call.number:
-        params["contact_phone"] = call.number
+        params["contact_phone"] = display_number(call)
     card["new_notification"] = reverse("tickets:create") + "?" + urlencode(params)
     card["new_complaint"] = reverse("complaints:complaint_create") + "?" + urlencode(params)
     card["notifications"] = list(

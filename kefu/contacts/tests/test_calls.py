@@ -255,3 +255,18 @@ def test_outbound_attempts_retry_then_give_up(org, customer, people, frozen_cloc
     services.record_attempt(task, actor=manager.user, outcome="busy")
     task.refresh_from_db()
     assert task.status == "failed" and task.attempts == 2
+
+
+@pytest.mark.django_db
+def test_reference_pbx_script_is_accepted(source, customer, people, live_server, monkeypatch):
+    import runpy
+    from pathlib import Path
+
+    script = runpy.run_path(str(Path(__file__).resolve().parents[3] / "scripts" / "pbx_post.py"))
+    monkeypatch.setenv("KEFU_URL", live_server.url)
+    monkeypatch.setenv("KEFU_CTI_KEY", "pbx1")
+    monkeypatch.setenv("KEFU_CTI_SECRET", "s3cret")
+    answer = script["post"]("ring", "pbx-42", "+86 21 5888 1234", people["agent"].user.username)
+    assert answer["new"] is True and answer["outcome"] == "ringing"
+    assert script["post"]("ring", "pbx-42", "+86 21 5888 1234")["new"] is False
+    assert Call.objects.get(external_id="pbx-42").contact.customer == customer
