@@ -194,3 +194,34 @@ def caller_card(call: Call, user) -> dict:
         warnings.append(_("%(n)d open complaint(s)") % {"n": len(card["complaints"])})
     card["warnings"] = warnings
     return card
+
+
+SIMILAR_DAYS = 30
+
+
+def similar_notifications(user, *, customer_number: str, description: str, days: int = SIMILAR_DAYS) -> list:
+    """Notifications of the same customer in the last `days` whose description is like this one:
+    the hint 相似通知单 that lets the desk link instead of creating a duplicate. Reads the
+    customer's recent rows through the (customer, created_at) index, then compares the texts."""
+    from difflib import SequenceMatcher
+
+    from kefu.tickets.models import Notification
+
+    text = "".join((description or "").split())
+    if not customer_number or len(text) < 2:
+        return []
+    since = timezone.now() - timedelta(days=days)
+    rows = list(
+        Notification.objects.visible_to(user)
+        .filter(customer__number=customer_number.strip(), created_at__gte=since)
+        .order_by("-created_at")
+        .only("id", "number", "description", "created_at", "stage")[:200]
+    )
+    scored = []
+    for row in rows:
+        other = "".join(row.description.split())
+        ratio = SequenceMatcher(None, text, other).ratio()
+        if ratio >= 0.5 or (len(text) >= 3 and (text in other or other in text)):
+            scored.append((ratio, row))
+    scored.sort(key=lambda pair: -pair[0])
+    return [row for _ratio, row in scored[:5]]

@@ -16,5 +16,6 @@ urlpatterns = [
     path("calls/<int:pk>/pick/", views.call_pick, name="call_pick"),
     path("calls/<int:pk>/wrap-up/", views.call_wrapup, name="call_wrapup"),
     path("lists/", views.call_lists, name="call_lists"),
+    path("similar/", views.similar, name="similar"),
     path("tasks/<int:pk>/attempt/", views.task_attempt, name="task_attempt"),
 ]

@@ -280,3 +280,15 @@ def task_attempt(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Attempt recorded."))
             return redirect("contacts:call_lists")
     return render(request, "contacts/attempt.html", {"task": task, "form": form})
+
+
+@login_required
+@permission_required("tickets.add_notification", raise_exception=True)
+def similar(request: HttpRequest) -> HttpResponse:
+    """The similar-notification hint on the create form (an htmx fragment)."""
+    rows = queries.similar_notifications(
+        request.user,
+        customer_number=request.GET.get("customer", "")[:20],
+        description=request.GET.get("description", "")[:200],
+    )
+    return render(request, "contacts/partials/similar.html", {"rows": rows, "days": queries.SIMILAR_DAYS})

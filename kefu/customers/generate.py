@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from kefu.core import search
+from kefu.core.pinyin import initials
 from kefu.customers.models import Customer
 
 ORDER = 20
@@ -88,7 +89,10 @@ def run(options: dict, ctx: dict) -> int:
             )
         with transaction.atomic():
             Customer.objects.bulk_create(rows, batch_size=1000)
-            search.index_documents("customers", [(c.pk, [c.number, c.name, c.phone, c.mobile]) for c in rows])
+            search.index_documents(
+                "customers",
+                [(c.pk, [c.number, c.name, c.phone, c.mobile, initials(c.name)]) for c in rows],
+            )
         made += size
         if made % 100_000 < size:
             ctx["stdout"].write(f"    customers: {made}/{total} ({time.perf_counter() - started:.0f}s)")

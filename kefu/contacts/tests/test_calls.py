@@ -270,3 +270,41 @@ def test_reference_pbx_script_is_accepted(source, customer, people, live_server,
     assert answer["new"] is True and answer["outcome"] == "ringing"
     assert script["post"]("ring", "pbx-42", "+86 21 5888 1234")["new"] is False
     assert Call.objects.get(external_id="pbx-42").contact.customer == customer
+
+
+@pytest.mark.django_db
+def test_pinyin_initials_find_the_customer(customer, people):
+    from kefu.customers.models import Customer
+    from kefu.customers.queries import search_customers
+
+    found = search_customers(Customer.objects.all(), "sqbj", user=people["agent"].user)
+    assert list(found) == [customer]
+    assert not search_customers(Customer.objects.all(), "sqbx", user=people["agent"].user).exists()
+    client = Client()
+    client.force_login(people["agent"].user)
+    assert "2110050007" in client.get("/customers/autocomplete/?q=sqbj").content.decode()
+
+
+@pytest.mark.django_db
+def test_similar_notification_hint_links_instead_of_duplicating(org, staff_factory):
+    from kefu.tickets.tests.factories import create_z, make_desk
+
+    desk = make_desk(org, staff_factory)
+    existing = create_z(desk, "Z1", description="活动柜锁坏")
+    create_z(desk, "Z1", description="办公桌面开裂")
+    client = Client()
+    client.force_login(desk.assistant.user)
+    html = client.get(
+        "/contacts/similar/", {"customer": "2110050007", "description": "活动柜的锁坏了"}
+    ).content
+    assert existing.number in html.decode() and "办公桌面开裂" not in html.decode()
+    assert (
+        client.get("/contacts/similar/", {"customer": "2110050007", "description": "发票"}).content.strip()
+        == b""
+    )
+    client.force_login(desk.outsider.user)  # another centre: sees nothing of this customer
+    html = client.get("/contacts/similar/", {"customer": "2110050007", "description": "活动柜锁坏"}).content
+    assert existing.number not in html.decode()
+    form = Client()
+    form.force_login(desk.assistant.user)
+    assert 'id="similar-hint"' in form.get("/notifications/new/").content.decode()

@@ -229,6 +229,9 @@ PAGES: dict[str, Route] = {
     "contacts:call_wrapup": Route(record="call", perm="contacts.answer_call", post=True),
     "contacts:call_lists": Route(perm="contacts.view_calllist"),
     "contacts:task_attempt": Route(record="call_task", perm="contacts.answer_call", post=True),
+    "contacts:similar": Route(
+        perm="tickets.add_notification", extra={"customer": "2110050007", "description": "锁"}
+    ),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
