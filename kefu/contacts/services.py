@@ -187,6 +187,8 @@ def hand_over(
         errors["to_staff"] = [_("This person already owns the contact.")]
     if not (reason or "").strip():
         errors["reason"] = [_("Say why it is handed over.")]
+    if due_at is not None and timezone.is_naive(due_at):
+        due_at = timezone.make_aware(due_at)
     if due_at is None or due_at <= clock.now():
         errors["due_at"] = [_("Enter a time in the future.")]
     if errors:
