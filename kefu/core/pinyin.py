@@ -14,6 +14,6 @@ def initials(text: str | None) -> str:
     """Lower-case initials of the Chinese characters of `text`; Latin letters and digits kept."""
     if not text:
         return ""
-    letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
+    letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")
     out = "".join(part for part in letters if part.isalnum()).casefold()
     return out if out != "".join(ch for ch in text.casefold() if ch.isalnum()) else ""
