@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kefu.surveys",
     "kefu.reports",
     "kefu.field",
+    "kefu.contacts",
     "kefu.api",
 ]
 

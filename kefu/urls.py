@@ -39,6 +39,7 @@ for _app, _prefix in [
     ("surveys", "surveys/"),
     ("reports", "reports/"),
     ("field", "field/"),
+    ("contacts", "contacts/"),
 ]:
     if optional_module(f"kefu.{_app}.urls") is not None:
         urlpatterns.append(path(_prefix, include(f"kefu.{_app}.urls")))

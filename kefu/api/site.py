@@ -44,6 +44,7 @@ ROUTERS = {
     "surveys": "/surveys/",
     "reports": "/reports/",
     "field": "/field/",
+    "contacts": "/contacts/",
 }
 
 

@@ -78,7 +78,10 @@ def complaint_export(request):
 @login_required
 @permission_required("complaints.add_complaint", raise_exception=True)
 def complaint_create(request):
-    form = ComplaintCreateForm(request.POST or None, user=request.user)
+    # Prefilled from a call's screen pop (kefu.contacts): customer, contact person, number.
+    prefill = ("customer", "contact_name", "contact_phone")
+    initial = {k: request.GET[k][:50] for k in prefill if request.GET.get(k)}
+    form = ComplaintCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

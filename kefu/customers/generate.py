@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.core import search
+from kefu.core.pinyin import initials
 from kefu.customers.models import Customer
 
 ORDER = 20
@@ -143,7 +144,7 @@ def run(options: dict, ctx: dict) -> int:
             history_rows.append(
                 (content_type, pk, created_event, now, json.dumps({"number": number, "name": name}))
             )
-            docs.append((pk, [f for f in (number, name, phone, mobile) if f]))
+            docs.append((pk, [f for f in (number, name, phone, mobile, initials(name)) if f]))
         clock.lap("values")
         with transaction.atomic():
             write(customers, rows)

@@ -19,7 +19,7 @@ from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import search
+from kefu.core import pinyin, search
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
@@ -152,8 +152,9 @@ def _check_office(actor, office) -> None:
 
 
 def search_fields(customer: Customer, contacts: Iterable[Contact] | None = None) -> list[str]:
-    """What the search box finds a customer by: number, name, phones, contact names and phones."""
-    fields = [customer.number, customer.name, customer.phone, customer.mobile]
+    """What the search box finds a customer by: number, name (and its pinyin initials), phones,
+    contact names and phones."""
+    fields = [customer.number, customer.name, customer.phone, customer.mobile, pinyin.initials(customer.name)]
     for contact in customer.contacts.all() if contacts is None else contacts:
         fields += [contact.name, contact.phone, contact.mobile]
     return [f for f in fields if f]

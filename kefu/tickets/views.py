@@ -213,6 +213,10 @@ def _initial(request) -> dict:
     initial = {}
     if request.GET.get("customer"):
         initial["customer"] = request.GET["customer"]
+    # Prefilled from a call's screen pop (kefu.contacts): who called, and on which number.
+    for name in ("contact_name", "contact_phone"):
+        if request.GET.get(name):
+            initial[name] = request.GET[name][:50]
     return initial
 
 

@@ -288,6 +288,25 @@ PAGES: dict[str, Route] = {
     # Called by WeChat's servers, signed with the account's token: unsigned calls answer 403
     # (kefu/channels/tests/test_wechat.py), so the matrix does not call it.
     "channels:wechat_callback": Route(record="wechat_account", get=False, post=False, public=True),
+    # --- contacts (issue 14)
+    "contacts:list": Route(perm="contacts.view_contact"),
+    "contacts:detail": Route(record="contact_record", perm="contacts.view_contact"),
+    "contacts:handover": Route(
+        record="contact_record", perm="contacts.handover_contact", get=False, post=True
+    ),
+    "contacts:close": Route(record="contact_record", perm="contacts.answer_call", get=False, post=True),
+    "contacts:call_list": Route(perm="contacts.view_call"),
+    "contacts:call_simulate": Route(perm="contacts.answer_call", get=False, post=True),
+    "contacts:pops": Route(perm="contacts.answer_call"),
+    "contacts:pop_widget": Route(perm="contacts.answer_call"),
+    "contacts:call_card": Route(record="call", perm="contacts.view_call"),
+    "contacts:call_pick": Route(record="call", perm="contacts.answer_call", get=False, post=True),
+    "contacts:call_wrapup": Route(record="call", perm="contacts.answer_call", post=True),
+    "contacts:call_lists": Route(perm="contacts.view_calllist"),
+    "contacts:task_attempt": Route(record="call_task", perm="contacts.answer_call", post=True),
+    "contacts:similar": Route(
+        perm="tickets.add_notification", extra={"customer": "2110050007", "description": "锁"}
+    ),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -438,6 +457,24 @@ API: dict[tuple[str, str], Route] = {
     ("GET", f"{V1}/channels/reply-templates"): Route(perm="channels.view_inboundmail"),
     ("GET", f"{V1}/channels/mailboxes"): Route(perm="channels.view_inboundmail"),
     ("POST", f"{V1}/channels/wechat/bind-codes"): Route(perm="channels.add_wechatbindcode"),
+    # --- contacts (issue 14)
+    ("POST", f"{V1}/contacts/cti/events"): Route(),  # signed by the PBX: 401 for every login
+    ("GET", f"{V1}/contacts/"): Route(perm="contacts.view_contact"),
+    ("GET", f"{V1}/contacts/{{record_id}}"): Route(record="contact_record", perm="contacts.view_contact"),
+    ("POST", f"{V1}/contacts/{{record_id}}/handovers"): Route(
+        record="contact_record", perm="contacts.handover_contact"
+    ),
+    ("POST", f"{V1}/contacts/{{record_id}}/close"): Route(
+        record="contact_record", perm="contacts.answer_call"
+    ),
+    ("GET", f"{V1}/contacts/calls"): Route(perm="contacts.view_call"),
+    ("GET", f"{V1}/contacts/calls/{{call_id}}"): Route(record="call", perm="contacts.view_call"),
+    ("POST", f"{V1}/contacts/calls/{{call_id}}/wrap-up"): Route(record="call", perm="contacts.answer_call"),
+    ("GET", f"{V1}/contacts/pops"): Route(perm="contacts.answer_call"),
+    ("GET", f"{V1}/contacts/queue"): Route(perm="contacts.answer_call"),
+    ("POST", f"{V1}/contacts/tasks/{{task_id}}/attempts"): Route(
+        record="call_task", perm="contacts.answer_call"
+    ),
 }
 
 
@@ -585,6 +622,7 @@ def _pick(side: str, wangmin_staff) -> dict:
         **_pick_relations(office, complaint),  # issue 11
         **_pick_reports(side, office, wangmin_staff),
         **_pick_inbound(side, office, customer, notification, attachment),
+        **_pick_contacts(office, customer, contact),
     }
 
 
@@ -663,6 +701,24 @@ def _pick_inbound(side: str, office, customer, notification, attachment) -> dict
         name="matrix", app_id="wxmatrix", app_secret="s", token="t", intake_user=admin
     )
     return {"inbound": inbound, "inbound_attachment": inbound_attachment, "wechat_account": account}
+
+
+# --- contacts (issue 14)
+def _pick_contacts(office, customer, person) -> dict:
+    """A contact record with its call and an outbound task in the side's centre."""
+    from django.contrib.auth import get_user_model
+
+    from kefu.contacts.models import Call, CallList, CallTask, Contact
+    from kefu.worktime import clock
+
+    record = Contact.objects.create(
+        channel="phone", received_at=clock.now(), customer=customer, person=person, sales_office=office
+    )
+    call = Call.objects.create(contact=record, number=customer.mobile or customer.phone, ring_at=clock.now())
+    call_list = CallList.objects.create(name="矩阵回访", sales_office=office)
+    agent = get_user_model().objects.get(username="assistant")
+    task = CallTask.objects.create(call_list=call_list, customer=customer, agent=agent)
+    return {"contact_record": record, "call": call, "call_task": task}
 
 
 def _url_kwargs(kind: str, objs: dict, user) -> dict:
@@ -832,6 +888,10 @@ SCOPED_RECORD = {
     "weekly_report": "weekly_report",
     "inbound": "inbound",
     "inbound_attachment": "inbound",
+    # --- contacts (issue 14)
+    "contact_record": "contact_record",
+    "call": "call",
+    "call_task": "call_task",
 }
 
 
@@ -972,6 +1032,10 @@ API_PARAMS = {
     "card_id": lambda objs: objs["scorecard"].pk,
     # --- channels (issue 13)
     "mail_id": lambda objs: objs["inbound"].pk,
+    # --- contacts (issue 14)
+    "record_id": lambda objs: objs["contact_record"].pk,
+    "call_id": lambda objs: objs["call"].pk,
+    "task_id": lambda objs: objs["call_task"].pk,
 }
 
 

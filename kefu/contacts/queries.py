@@ -1,0 +1,227 @@
+"""Read side of contacts and calls: scoped lists, the caller card 来电弹屏 and the pop cursor."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.contacts.models import Call, CallList, CallTask, Contact, ScreenPop
+from kefu.core.masking import mask_phone
+
+POP_WINDOW = timedelta(minutes=10)  # a browser that reconnects later still gets these pops
+
+
+def contacts_for(user) -> QuerySet[Contact]:
+    return Contact.objects.visible_to(user).select_related(
+        "customer", "person", "first_responsible", "owner", "sales_office"
+    )
+
+
+def calls_for(user) -> QuerySet[Call]:
+    return Call.objects.visible_to(user).select_related(
+        "contact__customer", "contact__first_responsible", "contact__owner", "agent"
+    )
+
+
+def call_lists_for(user) -> QuerySet[CallList]:
+    return CallList.objects.visible_to(user).select_related("sales_office", "created_by")
+
+
+def my_queue(user) -> QuerySet[CallTask]:
+    return (
+        CallTask.objects.filter(agent=user, call_list__is_open=True, status__in=["pending", "retry"])
+        .select_related("call_list", "customer")
+        .order_by("next_attempt_at", "id")
+    )
+
+
+def unmasked_for(user, customer=None) -> bool:
+    from kefu.customers.queries import can_see_personal_data
+
+    return can_see_personal_data(user, customer)
+
+
+def show_phone(user, value: str, customer=None) -> str:
+    return value if unmasked_for(user, customer) else mask_phone(value)
+
+
+def display_number(call: Call) -> str:
+    """The caller's number as people dial it at home: 13812345678, 02158881234."""
+    national = call.national_number
+    if not national:
+        return call.number
+    return national if national.startswith("1") else "0" + national
+
+
+def pops_after(user, after: int) -> list[dict]:
+    """The screen pops for `user` newer than the browser's cursor (and not older than the window)."""
+    since = timezone.now() - POP_WINDOW
+    rows = (
+        ScreenPop.objects.filter(user=user, id__gt=max(after, 0), created_at__gte=since)
+        .order_by("id")
+        .values("id", "call_id")[:10]
+    )
+    return [
+        {"id": r["id"], "call": r["call_id"], "card": reverse("contacts:call_card", args=[r["call_id"]])}
+        for r in rows
+    ]
+
+
+def latest_pop_id(user) -> int:
+    row = ScreenPop.objects.filter(user=user).order_by("-id").values_list("id", flat=True).first()
+    return row or 0
+
+
+def present_contact(contact: Contact, user) -> dict:
+    customer = contact.customer
+    return {
+        "id": contact.pk,
+        "channel": contact.channel,
+        "channel_label": str(contact.get_channel_display()),
+        "direction": contact.direction,
+        "direction_label": str(contact.get_direction_display()),
+        "received_at": contact.received_at,
+        "customer_id": contact.customer_id,
+        "customer_number": customer.number if customer else "",
+        "customer": customer.name if customer else "",
+        "person": contact.person.name if contact.person_id else "",
+        "phone": show_phone(user, contact.phone, customer),
+        "subject": contact.subject,
+        "first_responsible": contact.first_responsible.name if contact.first_responsible_id else "",
+        "owner": contact.owner.name if contact.owner_id else "",
+        "is_open": contact.is_open,
+        "answered_at": contact.answered_at,
+        "closed_at": contact.closed_at,
+        "classification": contact.classification,
+        "classification_label": str(contact.get_classification_display()) if contact.classification else "",
+        "resolution": contact.resolution,
+        "resolution_label": str(contact.get_resolution_display()) if contact.resolution else "",
+        "note": contact.note,
+        "flag_unowned": contact.flag_unowned,
+        "flag_unanswered": contact.flag_unanswered,
+        "repeat_of": contact.repeat_of_id,
+        "notification_id": contact.notification_id,
+        "complaint_id": contact.complaint_id,
+        "version": contact.version,
+    }
+
+
+def present_call(call: Call, user) -> dict:
+    contact = call.contact
+    return {
+        "id": call.pk,
+        "contact_id": contact.pk,
+        "external_id": call.external_id or "",
+        "direction": call.direction,
+        "direction_label": str(call.get_direction_display()),
+        "number": show_phone(user, display_number(call), contact.customer),
+        "customer_id": contact.customer_id,
+        "customer": contact.customer.name if contact.customer_id else "",
+        "candidates": len(call.candidates),
+        "agent": call.agent.get_username() if call.agent_id else "",
+        "ring_at": call.ring_at,
+        "answer_at": call.answer_at,
+        "end_at": call.end_at,
+        "talk_seconds": call.talk_seconds,
+        "outcome": call.outcome,
+        "outcome_label": str(call.get_outcome_display()),
+        "wrapped_up": call.wrapped_up,
+    }
+
+
+def caller_card(call: Call, user) -> dict:
+    """Everything the agent needs while the phone rings, within the agent's scope and masking."""
+    from kefu.complaints.models import Complaint
+    from kefu.customers.choices import ANOMALY_BITS, AnomalyKind
+    from kefu.customers.models import Customer
+    from kefu.tickets.models import Notification
+    from kefu.workflow.choices import Stage
+
+    contact = call.contact
+    customer = contact.customer
+    visible = Customer.objects.visible_to(user)
+    if customer is not None and not visible.filter(pk=customer.pk).exists():
+        customer = None
+    candidate_ids = [c["customer"] for c in call.candidates]
+    candidates = list(visible.filter(pk__in=candidate_ids).only("id", "number", "name", "grade", "tier"))
+    card: dict = {
+        "call": call,
+        "contact": contact,
+        "number": show_phone(user, display_number(call), customer),
+        "customer": customer,
+        "candidates": candidates if customer is None else [],
+        "warnings": [],
+        "notifications": [],
+        "complaints": [],
+        "last_contacts": [],
+    }
+    if customer is None:
+        return card
+    params = {"customer": customer.number, "call": call.pk}
+    if contact.person_id:
+        params["contact_name"] = contact.person.name
+    if unmasked_for(user, customer) and call.number:
+        params["contact_phone"] = display_number(call)
+    card["new_notification"] = reverse("tickets:create") + "?" + urlencode(params)
+    card["new_complaint"] = reverse("complaints:complaint_create") + "?" + urlencode(params)
+    card["notifications"] = list(
+        Notification.objects.visible_to(user)
+        .filter(customer=customer)
+        .exclude(stage=Stage.COMPLETED)
+        .order_by("-id")
+        .only("id", "number", "description")[:5]
+    )
+    card["complaints"] = list(
+        Complaint.objects.visible_to(user)
+        .filter(customer=customer, is_open=True)
+        .order_by("-id")
+        .only("id", "number", "subject")[:5]
+    )
+    card["last_contacts"] = list(
+        contacts_for(user).filter(customer=customer).exclude(pk=contact.pk).order_by("-received_at")[:5]
+    )
+    warnings = [str(AnomalyKind(k).label) for k, bit in ANOMALY_BITS.items() if customer.anomaly_mask & bit]
+    if customer.is_key_account:
+        warnings.insert(0, _("Key account: priority handling"))
+    if contact.repeat_of_id:
+        warnings.append(_("Repeat contact on an open matter: do not make the customer explain twice"))
+    if card["complaints"]:
+        warnings.append(_("%(n)d open complaint(s)") % {"n": len(card["complaints"])})
+    card["warnings"] = warnings
+    return card
+
+
+SIMILAR_DAYS = 30
+
+
+def similar_notifications(user, *, customer_number: str, description: str, days: int = SIMILAR_DAYS) -> list:
+    """Notifications of the same customer in the last `days` whose description is like this one:
+    the hint 相似通知单 that lets the desk link instead of creating a duplicate. Reads the
+    customer's recent rows through the (customer, created_at) index, then compares the texts."""
+    from difflib import SequenceMatcher
+
+    from kefu.tickets.models import Notification
+
+    text = "".join((description or "").split())
+    if not customer_number or len(text) < 2:
+        return []
+    since = timezone.now() - timedelta(days=days)
+    rows = list(
+        Notification.objects.visible_to(user)
+        .filter(customer__number=customer_number.strip(), created_at__gte=since)
+        .order_by("-created_at")
+        .only("id", "number", "description", "created_at", "stage")[:200]
+    )
+    scored = []
+    for row in rows:
+        other = "".join(row.description.split())
+        ratio = SequenceMatcher(None, text, other).ratio()
+        if ratio >= 0.5 or (len(text) >= 3 and (text in other or other in text)):
+            scored.append((ratio, row))
+    scored.sort(key=lambda pair: -pair[0])
+    return [row for _ratio, row in scored[:5]]
