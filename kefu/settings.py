@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "kefu.complaints",
     "kefu.worktime",
     "kefu.channels",
+    "kefu.portal",
+    "kefu.knowledge",
     "kefu.api",
 ]
 
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kefu.core.middleware.CustomerBoundaryMiddleware",
     "kefu.core.middleware.SecurityHeadersMiddleware",
 ]
 

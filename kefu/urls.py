@@ -33,6 +33,8 @@ for _app, _prefix in [
     ("complaints", "complaints/"),
     ("worktime", "worktime/"),
     ("channels", "channels/"),
+    ("portal", "portal/"),
+    ("knowledge", "knowledge/"),
 ]:
     if optional_module(f"kefu.{_app}.urls") is not None:
         urlpatterns.append(path(_prefix, include(f"kefu.{_app}.urls")))

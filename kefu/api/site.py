@@ -40,6 +40,8 @@ ROUTERS = {
     "complaints": "/complaints/",
     "worktime": "/worktime/",
     "channels": "/channels/",
+    "portal": "/portal/",
+    "knowledge": "/knowledge/",
 }
 
 

@@ -80,3 +80,15 @@ class LoginForm(AuthenticationForm):
         label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
     )
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+
+    def confirm_login_allowed(self, user) -> None:
+        """Staff log in here; a customer's portal account logs in at the customer portal only."""
+        from kefu.org.scope import scope_for
+
+        super().confirm_login_allowed(user)
+        if scope_for(user).is_customer:
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )

@@ -1,0 +1,27 @@
+"""The knowledge panel on the desk's notification page: the solution used, and suggestions."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("knowledge/partials/notification_knowledge.html", takes_context=True)
+def knowledge_panel(context, notification) -> dict:
+    from kefu.knowledge.queries import solutions_for, suggest
+
+    perms = context.get("perms")
+    user = context.get("user")
+    may_read = bool(perms and perms["knowledge"]["view_article"])
+    solutions = solutions_for(notification) if may_read else []
+    suggestions = []
+    if may_read and not solutions and user is not None:
+        suggestions = suggest(user, f"{notification.description} {notification.long_text[:500]}", limit=3)
+    return {
+        "n": notification,
+        "may_read": may_read,
+        "solutions": solutions,
+        "articles": suggestions,
+        "article_url": "knowledge:detail",
+        "link_to": notification.pk if perms and perms["tickets"]["change_notification"] else None,
+        "csrf_token": context.get("csrf_token"),
+    }
