@@ -56,6 +56,20 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several photos in one field (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class RequestForm(Form):
     kind = forms.ChoiceField(label=_("What do you need?"), choices=RequestKind.choices)
     address = forms.TypedChoiceField(label=_("Service address"), coerce=int, required=False, empty_value=None)
@@ -66,10 +80,9 @@ class RequestForm(Form):
             attrs={"rows": 5, "placeholder": _("What happened? Which product? Since when?")}
         ),
     )
-    photos = forms.FileField(
+    photos = MultipleFileField(
         label=_("Photos"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/*", "multiple": True}),
         help_text=_("Up to 6 photos, at most 10 MB each."),
     )
 
@@ -87,9 +100,6 @@ class RequestForm(Form):
                 "hx-target": "#suggestions",
             }
         )
-
-    def clean_photos(self):
-        return self.files.getlist("photos") if self.files else []
 
 
 class MessageForm(Form):

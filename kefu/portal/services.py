@@ -194,6 +194,7 @@ def submit_request(
     """A customer's service request 服务请求: becomes a service notification of their customer,
     at one of their own service addresses, with their photos; the desk is told at once."""
     from kefu.customers.models import ServiceAddress
+    from kefu.tickets.errors import AttachmentRefused
     from kefu.tickets.models import NotificationType
     from kefu.tickets.services import add_attachment, create_notification
 
@@ -249,7 +250,11 @@ def submit_request(
         if notification.replayed:
             return notification
         for photo in photos:
-            add_attachment(actor=actor, notification=notification, upload=photo)
+            try:
+                add_attachment(actor=actor, notification=notification, upload=photo)
+            except AttachmentRefused as exc:  # the whole request is undone, the field named
+                message = f"{getattr(photo, 'name', '')}: {exc}"
+                raise ValidationFailed(message, fields={"photos": [message]}) from exc
         record(notification, events.SUBMITTED.code, actor=actor, data={"contact": account.contact.name})
         _tell_desk(notification, actor, _("New request from %(customer)s: %(text)s"), text)
     return notification

@@ -82,7 +82,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             if request.user.is_authenticated:
                 logout(request)
-            login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, account.user, backend="kefu.org.backends.BufferedModelBackend")
             messages.success(request, _("Welcome! Your portal account is ready."))
             return redirect("portal:home")
     return render(request, "portal/accept.html", {"form": form})
