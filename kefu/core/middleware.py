@@ -73,7 +73,7 @@ class ApiTrailingSlashMiddleware:
 
 
 # Page routes a customer user may reach outside the portal's own views (which are marked).
-CUSTOMER_OPEN_ROUTES = frozenset({"logout", "set_language", "healthz"})
+CUSTOMER_OPEN_ROUTES = frozenset({"login", "logout", "set_language", "healthz"})
 CUSTOMER_API_PREFIX = "/api/v1/portal/"
 
 

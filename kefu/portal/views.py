@@ -228,7 +228,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     for contact in contacts:
         account = getattr(contact, "portal_account", None)
         contact.shown_email = _email(request.user, account.email) if account else ""
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         contact = next((c for c in contacts if str(c.pk) == request.POST.get("contact")), None)
         if contact is None:

@@ -124,3 +124,13 @@ def test_a_closed_account_logs_in_no_more(portal):
     )
     assert response.status_code == 200 and "_auth_user_id" not in client.session
     assert PortalAccount.objects.get(pk=portal.account.pk).is_active is False
+
+
+def test_a_customer_users_token_opens_the_portal_api_only(portal):
+    from kefu.api.services import create_token
+
+    _token, key = create_token(actor=portal.user, name="erp")
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get("/api/v1/notifications/types").status_code == 403
+    assert client.get("/api/v1/me").status_code == 403
+    assert client.get("/api/v1/portal/requests").status_code == 200
