@@ -335,9 +335,7 @@ def remove_contact(contact: Contact, *, actor) -> None:
                 contact.delete()
         except ProtectedError:
             raise ValidationFailed(
-                _(
-                    "This contact is still in use (for example by a customer portal login) and cannot be removed."
-                ),
+                _("This contact is still in use (e.g. by a customer portal login) and cannot be removed."),
                 code="in_use",
             ) from None
         if was_primary:

@@ -47,7 +47,7 @@ _STOP = {
 
 def search(user, term: str = "", *, category: int | None = None) -> QuerySet:
     """Articles `user` may read containing `term` (any part of title, keywords, text)."""
-    qs = Article.objects.readable_by(user).select_related("category")
+    qs: QuerySet = Article.objects.readable_by(user).select_related("category")
     if category:
         qs = qs.filter(category_id=category)
     if term and normalize(term):

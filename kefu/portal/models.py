@@ -88,10 +88,6 @@ class MessageQuerySet(ScopedQuerySet):
         customer="notification__customer",
     )
 
-    def for_customers(self) -> MessageQuerySet:
-        """What the customer reads: their own messages and the desk's public replies."""
-        return self.filter(kind__in=[MessageKind.CUSTOMER, MessageKind.REPLY])
-
 
 class Message(models.Model):
     """One message on a notification between the customer and the desk 客户留言/公开回复.

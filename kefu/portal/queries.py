@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from django.db.models import Count, Max, Min, QuerySet
 
+from kefu.portal.choices import MessageKind
 from kefu.portal.models import Message
+
+# What the customer reads: their own messages and the desk's public replies.
+CUSTOMER_KINDS = [MessageKind.CUSTOMER, MessageKind.REPLY]
 
 
 def my_requests(user, *, open_only: bool = False) -> QuerySet:
@@ -41,7 +45,9 @@ def request_detail(notification, user) -> dict:
     from kefu.billing.choices import QuotationStatus
     from kefu.billing.models import Quotation
 
-    messages = list(Message.objects.visible_to(user).for_customers().filter(notification=notification))
+    messages = list(
+        Message.objects.visible_to(user).filter(notification=notification, kind__in=CUSTOMER_KINDS)
+    )
     photos = list(
         notification.attachments.filter(uploaded_by__portal_account__customer=notification.customer_id)
     )

@@ -224,7 +224,7 @@ def submit_request(
         code=REQUEST_TYPE_CODES[RequestKind(kind)], is_active=True
     ).first()
     title = f"{RequestKind(kind).label}:{text.splitlines()[0]}"[:100]
-    fields = {"reporter": account.contact.name[:50]}
+    fields: dict = {"reporter": account.contact.name[:50]}
     if address is not None:
         fields.update(
             functional_location=address.code,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.workflow.choices import Stage
 
@@ -83,15 +84,16 @@ class Status(models.Model):
             return self.customer_label_en
         if self.customer_label and not english:
             return self.customer_label
-        return str(CUSTOMER_STAGE_LABELS.get(self.stage, Stage(self.stage).label))
+        fallback = CUSTOMER_STAGE_LABELS.get(str(self.stage))
+        return str(fallback if fallback is not None else Stage(self.stage).label)
 
 
 # Customer-facing fallbacks per system stage, for statuses without a label of their own.
-CUSTOMER_STAGE_LABELS = {
-    Stage.OUTSTANDING: _("Received"),
-    Stage.IN_PROCESS: _("Being handled"),
-    Stage.POSTPONED: _("Waiting"),
-    Stage.COMPLETED: _("Completed"),
+CUSTOMER_STAGE_LABELS: dict[str, object] = {
+    Stage.OUTSTANDING: pgettext_lazy("customer status", "Received"),
+    Stage.IN_PROCESS: pgettext_lazy("customer status", "Being handled"),
+    Stage.POSTPONED: pgettext_lazy("customer status", "On hold"),
+    Stage.COMPLETED: pgettext_lazy("customer status", "Completed"),
 }
 
 

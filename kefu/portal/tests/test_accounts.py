@@ -134,3 +134,17 @@ def test_a_customer_users_token_opens_the_portal_api_only(portal):
     assert client.get("/api/v1/notifications/types").status_code == 403
     assert client.get("/api/v1/me").status_code == 403
     assert client.get("/api/v1/portal/requests").status_code == 200
+
+
+def test_the_portal_speaks_chinese_first(client, portal):
+    page = client.get(reverse("portal:login")).content.decode()
+    assert "请使用接收邀请的邮箱登录" in page and "客户自助服务" in page
+    from django.utils import translation
+
+    from kefu.workflow.models import Status
+
+    status = Status(code="X", name="内部", stage="in_process")
+    with translation.override("zh-hans"):
+        assert status.customer_display == "处理中"
+    with translation.override("en"):
+        assert status.customer_display == "Being handled"
