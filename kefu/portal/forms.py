@@ -96,7 +96,7 @@ class RequestForm(Form):
         self.fields["description"].widget.attrs.update(
             {
                 "hx-get": reverse("portal:kb_suggest"),
-                "hx-trigger": "keyup changed delay:400ms",
+                "hx-trigger": "input changed delay:400ms",
                 "hx-target": "#suggestions",
             }
         )
