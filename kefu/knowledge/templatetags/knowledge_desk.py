@@ -7,21 +7,17 @@ register = template.Library()
 
 @register.inclusion_tag("knowledge/partials/notification_knowledge.html", takes_context=True)
 def knowledge_panel(context, notification) -> dict:
-    from kefu.knowledge.queries import solutions_for, suggest
+    from kefu.knowledge.queries import solutions_for
 
     perms = context.get("perms")
-    user = context.get("user")
     may_read = bool(perms and perms["knowledge"]["view_article"])
     solutions = solutions_for(notification) if may_read else []
-    suggestions = []
-    if may_read and not solutions and user is not None:
-        suggestions = suggest(user, f"{notification.description} {notification.long_text[:500]}", limit=3)
+    # Suggestions load after the page (htmx), so the notification page pays one query here.
     return {
         "n": notification,
         "may_read": may_read,
         "solutions": solutions,
-        "articles": suggestions,
-        "article_url": "knowledge:detail",
+        "suggest_text": f"{notification.description} {notification.long_text[-500:]}",
         "link_to": notification.pk if perms and perms["tickets"]["change_notification"] else None,
         "csrf_token": context.get("csrf_token"),
     }

@@ -120,7 +120,14 @@ def test_the_solution_used_is_linked_on_the_notification(kb, portal):
     desk = Client(HTTP_HOST="127.0.0.1")
     desk.force_login(portal.desk.assistant.user)
     page = desk.get(reverse("tickets:detail", kwargs={"pk": n.pk})).content.decode()
-    assert 'id="knowledge"' in page and f'data-article="{kb["lock"].number}"' in page  # suggested
+    assert 'id="knowledge"' in page and 'id="kb-panel-suggestions"' in page  # suggestions load after
+    from urllib.parse import unquote
+
+    panel = page[page.index('id="kb-panel-suggestions"') :]
+    url = unquote(panel[panel.index('hx-get="') + 8 : panel.index('" hx-trigger')].replace("&amp;", "&"))
+    suggested = desk.get(url).content.decode()
+    assert f'data-article="{kb["lock"].number}"' in suggested
+    assert reverse("knowledge:link", kwargs={"pk": n.pk}) in suggested  # "use as the solution"
     response = desk.post(reverse("knowledge:link", kwargs={"pk": n.pk}), {"article": kb["lock"].pk})
     assert response.status_code == 302
     desk.post(reverse("knowledge:link", kwargs={"pk": n.pk}), {"article": kb["lock"].pk})  # twice: once
