@@ -112,11 +112,17 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """htmx: articles for the text being typed in a notification (all the desk may read)."""
     text = " ".join(request.GET.get(k, "") for k in ("description", "long_text", "q"))[:2000]
     target = request.GET.get("for", "")
-    link_to = int(target) if target.isdigit() and request.user.has_perm("tickets.change_notification") else None
+    link_to = (
+        int(target) if target.isdigit() and request.user.has_perm("tickets.change_notification") else None
+    )
     return render(
         request,
         "knowledge/partials/suggestions.html",
-        {"articles": queries.suggest(request.user, text), "article_url": "knowledge:detail", "link_to": link_to},
+        {
+            "articles": queries.suggest(request.user, text),
+            "article_url": "knowledge:detail",
+            "link_to": link_to,
+        },
     )
 
 

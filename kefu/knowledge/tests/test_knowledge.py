@@ -192,3 +192,23 @@ def test_staff_pages_and_api(kb, portal):
     assert bad.status_code == 400
     edit = desk.get(reverse("knowledge:edit", kwargs={"pk": kb["lock"].pk}))
     assert edit.status_code == 200
+
+
+def test_staff_get_suggestions_while_writing_a_notification(kb, portal):
+    desk = Client(HTTP_HOST="127.0.0.1")
+    desk.force_login(portal.desk.assistant.user)
+    form = desk.get(reverse("tickets:create")).content.decode()
+    assert (
+        f'hx-get="{reverse("knowledge:suggest")}"' in form
+        and 'hx-include="#id_description, #id_long_text"' in form
+    )
+    html = desk.get(
+        reverse("knowledge:suggest"), {"description": "活动柜锁", "long_text": "抽屉打不开了"}
+    ).content.decode()
+    assert kb["lock"].title in html
+    from kefu.core.testing.factories import make_staff
+
+    reader = Client(HTTP_HOST="127.0.0.1")
+    reader.force_login(make_staff(roles=["key_account"], offices=[portal.desk.org.office_a]).user)
+    html = reader.get(reverse("knowledge:suggest"), {"q": "抽屉打不开", "for": "1"}).content.decode()
+    assert kb["lock"].title in html and "knowledge/notifications/1/solution" not in html
