@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_LINK_MODE := copy
 
-.PHONY: run test install lint typecheck format messages e2e clean
+.PHONY: run test install lint typecheck format messages e2e bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -32,6 +32,11 @@ test: install
 
 e2e: install
 	$(PY) -m pytest tests/e2e --override-ini="addopts=-q -p no:cacheprovider"
+
+# What users get, on SQLite and PostgreSQL: pages, their SQL alone, exports, creates; one table.
+# BENCH_ROWS=20000 by default (a few minutes); BENCH_ROWS=1000000 for the full run.
+bench: install
+	$(PY) -m tests.bench.run
 
 lint: install
 	$(VENV)/bin/ruff check .

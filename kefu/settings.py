@@ -107,8 +107,18 @@ TEMPLATES = [
                 "kefu.core.middleware.csp_nonce",
             ],
         },
-    }
+    },
+    {  # hot row templates (`<app>/jinja2/`), see kefu.core.jinja
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "kefu.core.jinja.environment", "extensions": ["jinja2.ext.i18n"]},
+    },
 ]
+
+# Form widgets are rendered by Jinja2 (Django's own widget templates for it): 3–5× cheaper per field.
+FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 # --- Database: SQLite under var/ by default, PostgreSQL (or another) by DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kefu.sqlite3'}")

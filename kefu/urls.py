@@ -22,6 +22,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("org/", include("kefu.org.urls")),
     path("account/", include("kefu.api.urls")),
+    path("exports/<int:pk>/", core_views.export_status, name="export_status"),
+    path("exports/<int:pk>/file", core_views.export_download, name="export_download"),
 ]
 
 # Each domain app adds its pages here when it has a urls.py.

@@ -30,8 +30,10 @@ from kefu.complaints.forms import (
 )
 from kefu.complaints.models import Accident, Carrier, Complaint
 from kefu.core.errors import KefuError, NotFound
+from kefu.core.exports import export_response
 from kefu.core.forms import apply_error, bootstrap
 from kefu.core.htmx import render_page
+from kefu.core.jinja import render_rows
 from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.scoping import access
 from kefu.timeline.queries import events_for, present
@@ -57,7 +59,9 @@ def complaint_list(request):
     context = {
         "filter": filterset,
         "page": page,
-        "rows": queries.present_complaints(page.object_list, request.user),
+        "rows_html": render_rows(
+            "complaints/complaint_rows.html", rows=queries.present_complaints(page.object_list, request.user)
+        ),
         "query": query_without_page(request),
     }
     return render_page(
@@ -68,13 +72,7 @@ def complaint_list(request):
 @login_required
 @permission_required("complaints.view_complaint", raise_exception=True)
 def complaint_export(request):
-    filterset = ComplaintFilterSet(request.GET or None, queryset=queries.complaints_for(request.user))
-    rows = filterset.qs[: exports.EXPORT_LIMIT]
-    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d%H%M")
-    return exports.xlsx_response(
-        f"客诉清单_{stamp}.xlsx",
-        [exports.complaint_sheet(queries.present_complaints(rows.iterator(chunk_size=2000), request.user))],
-    )
+    return export_response(request, "complaints.complaints")
 
 
 @login_required
@@ -407,7 +405,9 @@ def accident_list(request):
     context = {
         "filter": filterset,
         "page": page,
-        "rows": queries.present_accidents(page.object_list),
+        "rows_html": render_rows(
+            "complaints/accident_rows.html", rows=queries.present_accidents(page.object_list)
+        ),
         "query": query_without_page(request),
     }
     return render_page(
@@ -418,13 +418,7 @@ def accident_list(request):
 @login_required
 @permission_required("complaints.view_accident", raise_exception=True)
 def accident_export(request):
-    filterset = AccidentFilterSet(request.GET or None, queryset=queries.accidents_for(request.user))
-    rows = filterset.qs[: exports.EXPORT_LIMIT]
-    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d%H%M")
-    return exports.xlsx_response(
-        f"服务事故清单_{stamp}.xlsx",
-        [exports.accident_sheet(queries.present_accidents(rows.iterator(chunk_size=2000)))],
-    )
+    return export_response(request, "complaints.accidents")
 
 
 @login_required

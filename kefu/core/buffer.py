@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -183,3 +183,50 @@ def by_code(model: type[models.Model], code: str, **filters) -> models.Model | N
     """The record of `model` with `code` (and `filters`), buffered; None when there is none."""
     key = f"{model._meta.label_lower}:{code}:{sorted(filters.items())}"
     return get(key, lambda: model._default_manager.filter(code=code, **filters).first())
+
+
+def table(model: type[models.Model]) -> dict[int, models.Model]:
+    """Every row of a small watched code table by primary key, buffered."""
+    if model not in _watched:
+        raise ValueError(f"{model._meta.label} is not watched by the buffer")
+    return get(f"table:{model._meta.label_lower}", lambda: model._default_manager.in_bulk())
+
+
+def attach(instances: list[models.Model], *fields: str) -> None:
+    """Set the foreign keys `fields` of `instances` to the buffered rows of their code tables,
+    instead of joining them: a row the buffer does not know yet (written in another process
+    within the last second) is left to load on access."""
+    if not instances:
+        return
+    meta = instances[0]._meta
+    for name in fields:
+        field = cast(models.ForeignKey, meta.get_field(name))
+        rows = table(field.related_model)
+        for obj in instances:
+            related = rows.get(getattr(obj, field.attname))
+            if related is not None:
+                field.set_cached_value(obj, related)
+
+
+class CodeTablesQuerySet(models.QuerySet):
+    """`with_code_tables(*fields)`: the rows come with these foreign keys set from the buffer
+    (see `attach`) rather than by joins or prefetch queries."""
+
+    _code_fields: tuple[str, ...] = ()
+
+    def with_code_tables(self, *fields: str):
+        clone = self._chain()  # type: ignore[attr-defined]
+        clone._code_fields = (*self._code_fields, *fields)
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()  # type: ignore[misc]
+        clone._code_fields = self._code_fields
+        return clone
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        rows = cast(list, self._result_cache)
+        if fresh and self._code_fields and rows and isinstance(rows[0], models.Model):
+            attach(rows, *self._code_fields)

@@ -92,3 +92,28 @@ class LoginForm(AuthenticationForm):
                 code="invalid_login",
                 params={"username": self.username_field.verbose_name},
             )
+
+
+def rendered_fields(key: str, forms_by_name: dict[str, forms.BaseForm]) -> dict[str, dict[str, str]]:
+    """Every field of `forms_by_name` rendered through `includes/field.html`, by form and field.
+
+    An empty (unbound) form renders the same for every page of a user in a language, so it is
+    kept in the buffer under `key` (which must name whatever the forms' choices depend on, e.g.
+    the user); a bound form (errors, entered values) is rendered afresh."""
+    from django.template.loader import render_to_string
+    from django.utils.translation import get_language
+
+    from kefu.core import buffer
+
+    def render() -> dict[str, dict[str, str]]:
+        return {
+            name: {
+                field: render_to_string("includes/field.html", {"field": form[field]})
+                for field in form.fields
+            }
+            for name, form in forms_by_name.items()
+        }
+
+    if any(form.is_bound for form in forms_by_name.values()):
+        return render()
+    return buffer.get(f"forms:{key}:{get_language()}", render)

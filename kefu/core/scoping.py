@@ -20,6 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 
+from kefu.core.buffer import CodeTablesQuerySet
 from kefu.core.errors import NotFound
 
 
@@ -56,7 +57,7 @@ class ScopePaths:
     many: bool = False
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(CodeTablesQuerySet):
     scope_paths = ScopePaths()
 
     def visible_to(self, user) -> ScopedQuerySet:

@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -60,3 +61,34 @@ def server_error(request):
     error = KefuError(_("An unexpected error occurred. It has been logged."), code="server_error")
     error.status = 500
     return _api_error(request, error) or render(request, "errors/500.html", status=500)
+
+
+def _own_export(request: HttpRequest, pk: int):
+    from django.http import Http404
+
+    from kefu.core.models import ExportJob
+
+    job = ExportJob.objects.filter(pk=pk, owner_id=request.user.pk).first()
+    if job is None:  # someone else's export does not exist for this user
+        raise Http404
+    return job
+
+
+@login_required
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """A big export's progress (the page polls itself until done), then its download link."""
+    from kefu.core.htmx import render_page
+
+    job = _own_export(request, pk)
+    context = {"job": job, "finished": job.status in (job.Status.DONE, job.Status.FAILED)}
+    return render_page(request, "core/export_status.html", "core/partials/export_progress.html", context)
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    from django.http import FileResponse, Http404
+
+    job = _own_export(request, pk)
+    if job.status != job.Status.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)

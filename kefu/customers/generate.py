@@ -1,16 +1,20 @@
 """Scale data: `manage.py generate --customers 1000000` (bulk inserts, deterministic seed).
 
-Generated customers skip the per-row timeline event (they are benchmark data, not history) but
-get their search index entries, so search works on them like on real ones. Numbers start at
+Each customer is shaped like what `services.create_customer` writes: the row, its "created"
+timeline event and its search index document (number, name, phones), so search, history and
+pages work on them like on real ones. Rows go in with `kefu.core.bulkload` (driver executemany
+on SQLite, COPY on PostgreSQL) in large batches. Numbers start at
 3000000000 so they never collide with real or demo numbers (21…).
 """
 
 from __future__ import annotations
 
+import json
 import time
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.utils import timezone
 
 from kefu.core import search
 from kefu.customers.models import Customer
@@ -35,64 +39,126 @@ def run(options: dict, ctx: dict) -> int:
     total = options.get("customers") or 0
     if not total:
         return 0
+    from django.contrib.contenttypes.models import ContentType
+
+    from kefu.core.bulkload import Laps, Table, analyze, next_ids, reset_sequences, stamp, write
+    from kefu.customers import events
+    from kefu.customers.queries import SEARCH_INDEX
     from kefu.org.models import SalesOffice, Staff
+    from kefu.timeline.models import TimelineEvent
 
     rng = ctx["rng"]
-    batch_size = ctx.get("batch", 5000)
-    offices = list(SalesOffice.objects.order_by("code"))
-    staff_by_office = {
-        o.pk: list(Staff.objects.filter(sales_offices=o).values_list("pk", flat=True)) for o in offices
-    }
+    random, choice, randrange = rng.random, rng.choice, rng.randrange
+    batch_size = max(ctx.get("batch", 50_000), 1)
+    offices = list(SalesOffice.objects.order_by("code").values_list("pk", "code"))
+    staff_by_office: dict[int, list[int]] = {}
+    for staff_id, office_id in Staff.objects.filter(sales_offices__isnull=False).values_list(
+        "pk", "sales_offices"
+    ):
+        staff_by_office.setdefault(office_id, []).append(staff_id)
     last = (
         Customer.objects.filter(number__gte=str(FIRST_NUMBER))
         .order_by("-number")
         .values_list("number", flat=True)
     )
     start = int(last[0]) + 1 if last else FIRST_NUMBER
+    next_id = next_ids(Customer, f"search_{SEARCH_INDEX}")
+    customers = Table(
+        Customer,
+        [
+            "id",
+            "number",
+            "name",
+            "nature",
+            "mobile",
+            "phone",
+            "address",
+            "region",
+            "sales_office",
+            "responsible",
+            "channel",
+            "relation",
+            "value_amount",
+            "value_previous",
+            "volume",
+            "satisfaction",
+            "loyalty",
+            "created_at",
+            "updated_at",
+        ],
+    )
+    history = Table(TimelineEvent, ["content_type", "object_id", "event_type", "occurred_at", "data"])
+    content_type = ContentType.objects.get_for_model(Customer).pk
+    created_event = events.CREATED.code
+    now = stamp(timezone.now())
+    factors = [Decimal(f) for f in ("0.5", "0.9", "1", "1.1", "1.2")]
+    # Per office: its city and the people who can be responsible.
+    places = [
+        (pk, CITY_BY_PREFIX.get(code[:2], "深圳市"), staff_by_office.get(pk) or [None])
+        for pk, code in offices
+    ]
+    clock = Laps()
     made = 0
     started = time.perf_counter()
     while made < total:
         size = min(batch_size, total - made)
-        rows = []
+        rows, docs, history_rows = [], [], []
         for i in range(size):
-            office = offices[rng.randrange(len(offices))]
-            city = CITY_BY_PREFIX.get(office.code[:2], "深圳市")
-            individual = rng.random() < 0.15
+            office_id, city, people = choice(places)
+            individual = random() < 0.15
             if individual:
-                name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
+                name = choice(SURNAMES) + "".join(choice(GIVEN) for _ in range(choice([1, 2])))
             else:
-                name = f"{city[:2]}{rng.choice(PARTS_A)}{rng.choice(PARTS_A)}{rng.choice(PARTS_B)}有限公司"
+                name = f"{city[:2]}{choice(PARTS_A)}{choice(PARTS_A)}{choice(PARTS_B)}有限公司"
             value = Decimal(int(rng.lognormvariate(10, 1.5)))
-            people = staff_by_office.get(office.pk) or [None]
+            number = str(start + made + i)
+            mobile = f"1{choice('38')}{randrange(10**9):09d}"
+            phone = "" if individual else f"0{randrange(10, 999)}-{randrange(2 * 10**7, 9 * 10**7)}"
+            pk = next_id
+            next_id += 1
             rows.append(
-                Customer(
-                    number=str(start + made + i),
-                    name=name,
-                    nature="individual" if individual else "organisation",
-                    mobile=f"1{rng.choice('38')}{rng.randrange(10**9):09d}",
-                    phone=""
-                    if individual
-                    else f"0{rng.randrange(10, 999)}-{rng.randrange(2 * 10**7, 9 * 10**7)}",
-                    address=f"{city}{rng.choice(PARTS_A)}{rng.choice(PARTS_A)}路{rng.randrange(1, 500)}号",
-                    region=city,
-                    sales_office_id=office.pk,
-                    responsible_id=rng.choice(people),
-                    channel=rng.choice(CHANNELS),
-                    relation=rng.choice(RELATIONS),
-                    value_amount=value,
-                    value_previous=value * Decimal(rng.choice(["0.5", "0.9", "1", "1.1", "1.2"])),
-                    volume=value * 3,
-                    satisfaction=rng.randrange(50, 101),
-                    loyalty=rng.randrange(30, 101),
+                (
+                    pk,
+                    number,
+                    name,
+                    "individual" if individual else "organisation",
+                    mobile,
+                    phone,
+                    f"{city}{choice(PARTS_A)}{choice(PARTS_A)}路{randrange(1, 500)}号",
+                    city,
+                    office_id,
+                    choice(people),
+                    choice(CHANNELS),
+                    choice(RELATIONS),
+                    str(value),
+                    str(value * choice(factors)),
+                    str(value * 3),
+                    randrange(50, 101),
+                    randrange(30, 101),
+                    now,
+                    now,
                 )
             )
+            # what services.create_customer records and indexes (no contacts yet)
+            history_rows.append(
+                (content_type, pk, created_event, now, json.dumps({"number": number, "name": name}))
+            )
+            docs.append((pk, [f for f in (number, name, phone, mobile) if f]))
+        clock.lap("values")
         with transaction.atomic():
-            Customer.objects.bulk_create(rows, batch_size=1000)
-            search.index_documents("customers", [(c.pk, [c.number, c.name, c.phone, c.mobile]) for c in rows])
+            write(customers, rows)
+            clock.lap("customers")
+            write(history, history_rows)
+            clock.lap("timeline events")
+            search.append_documents(SEARCH_INDEX, docs)
+            clock.lap("search index")
+        clock.lap("commits")
         made += size
-        if made % 100_000 < size:
+        if ctx.get("stdout") and made % 100_000 < size:
             ctx["stdout"].write(f"    customers: {made}/{total} ({time.perf_counter() - started:.0f}s)")
+    reset_sequences(Customer)
     # Fresh planner statistics: without them PostgreSQL misjudges the filters after a bulk load.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE customers_customer")
+    analyze("customers_customer", "timeline_timelineevent")
+    if ctx.get("stdout") and ctx.get("verbosity", 1) > 1:
+        ctx["stdout"].write(f"    customers, wall/CPU seconds by step: {clock}")
     return made

@@ -7,9 +7,11 @@ export, so masking 脱敏 cannot be forgotten by a template or an endpoint.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from kefu.core import search
 from kefu.core.masking import mask_address, mask_email, mask_id_number, mask_phone
@@ -68,8 +70,10 @@ def _staff_id(user) -> int | None:
 
 def customers_for(user) -> QuerySet[Customer]:
     """The customers `user` may see, with what a list row needs joined in."""
-    return Customer.objects.visible_to(user).select_related(
-        "sales_office", "responsible", "key_account_manager"
+    return (
+        Customer.objects.visible_to(user)
+        .select_related("responsible", "key_account_manager")
+        .with_code_tables("sales_office")
     )
 
 
@@ -131,8 +135,18 @@ class CustomerRow:
     masked: bool
 
 
+@functools.lru_cache(maxsize=8)
+def _labels(language: str) -> dict[str, dict[str, str]]:
+    """The choice labels a row shows, per language: fixed codes, translated once, not per row."""
+    fields = {name: Customer._meta.get_field(name).choices for name in ("nature", "channel", "tier")}
+    labels = {name: {value: str(label) for value, label in choices} for name, choices in fields.items()}
+    labels["anomaly"] = {value: str(label) for value, label in AnomalyKind.choices}
+    return labels
+
+
 def present_customer(customer: Customer, user, *, unmasked: bool | None = None) -> CustomerRow:
     """One list row / API item; personal data masked unless the user may see it."""
+    labels = _labels(get_language() or "")
     if unmasked is None:
         unmasked = can_see_personal_data(user, customer)
     show_phone = (lambda v: v) if unmasked else mask_phone
@@ -142,26 +156,26 @@ def present_customer(customer: Customer, user, *, unmasked: bool | None = None) 
         number=customer.number,
         name=customer.name,
         nature=customer.nature,
-        nature_label=str(customer.get_nature_display()),
+        nature_label=labels["nature"].get(customer.nature, customer.nature),
         phone=show_phone(customer.phone),
         mobile=show_phone(customer.mobile),
         email=customer.email if unmasked else mask_email(customer.email),
         address=customer.address if unmasked else mask_address(customer.address),
         region=customer.region,
         channel=customer.channel,
-        channel_label=str(customer.get_channel_display()),
+        channel_label=labels["channel"].get(customer.channel, customer.channel),
         relation=customer.relation,
         maturity=customer.maturity,
         grade=customer.grade,
         tier=customer.tier,
-        tier_label=str(customer.get_tier_display()) if customer.tier else "",
+        tier_label=labels["tier"].get(customer.tier, customer.tier) if customer.tier else "",
         value_amount=str(customer.value_amount),
         sales_office=customer.sales_office.code if customer.sales_office_id else "",
         responsible=customer.responsible.name if customer.responsible_id else "",
         is_key_account=customer.is_key_account,
         key_account_manager=customer.key_account_manager.name if customer.key_account_manager_id else "",
         anomalies=kinds,
-        anomaly_labels=[str(AnomalyKind(k).label) for k in kinds],
+        anomaly_labels=[labels["anomaly"].get(k, k) for k in kinds],
         is_active=customer.is_active,
         version=customer.version,
         masked=not unmasked,

@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
 from kefu.core.htmx import render_page, safe_next
+from kefu.core.jinja import render_rows
 from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.scoping import access
 from kefu.customers import services
@@ -66,7 +68,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "rows": present_rows(page.object_list, request.user),
+        "rows_html": render_rows(
+            "customers/rows.html",
+            rows=present_rows(page.object_list, request.user),
+            base_url=reverse("customers:list"),
+        ),
         "count": count,
         "count_capped": capped,
         "query": query_without_page(request),
@@ -327,16 +333,10 @@ def _raise404():
 
 @login_required
 @permission_required("customers.export_customer", raise_exception=True)
-def customer_export(request: HttpRequest) -> HttpResponse:
-    from kefu.customers.exporting import export_customers
+def customer_export(request: HttpRequest) -> HttpResponseBase:
+    from kefu.core.exports import export_response
 
-    name, out, _count = export_customers(request.user, request.GET)
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return export_response(request, "customers.customers")
 
 
 @login_required

@@ -19,17 +19,19 @@ class OrgConfig(AppConfig):
 
         from kefu.core import buffer
         from kefu.org.models import (
+            BusinessArea,
             DistributionChannel,
             Division,
             Role,
             SalesGroup,
             SalesOffice,
+            SalesOrganization,
             Staff,
             WorkCentre,
         )
 
         buffer.watch(DistributionChannel, Division, SalesGroup)  # defaults of every new document
-        buffer.watch(SalesOffice, WorkCentre)  # codes named on every list row
+        buffer.watch(SalesOffice, WorkCentre, SalesOrganization, BusinessArea)  # codes named on every row
         # Who may see and do what (scope_for, BufferedModelBackend) is buffered per user.
         buffer.watch(Role, Staff, Group, Permission)
         buffer.watch_many_to_many(get_user_model())

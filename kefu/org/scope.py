@@ -83,7 +83,7 @@ def role_codes(user) -> set[str]:
     """The user's role codes, read with the scope (once per request, buffered between them)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, _ROLES_ATTR, None)
+    cached: frozenset[str] | None = getattr(user, _ROLES_ATTR, None)
     if cached is None:
         if user.is_active:
             scope_for(user)
@@ -93,7 +93,7 @@ def role_codes(user) -> set[str]:
 
             cached = frozenset(Role.objects.filter(group__user=user).values_list("code", flat=True))
         setattr(user, _ROLES_ATTR, cached)
-    return set(cached)
+    return set(cached or ())
 
 
 # What an actor may USE when writing (offices, work centres, people), from the same scope as

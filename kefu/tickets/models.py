@@ -174,16 +174,17 @@ class Notification(VersionedModel):
             ("mail_notification", _("Can mail notifications to departments")),
             ("assign_notification", _("Can assign notifications")),
         ]
-        # Worklists show urgent first, newest first; each selection axis has its own index that
-        # ends in that order, so the first page is an index range scan, never a sort of 1M rows.
+        # Worklists show urgent first, newest first, then by id; each selection axis has its own
+        # index that ends in that order (id included: PostgreSQL's indexes do not end in the row
+        # id as SQLite's do), so any page is an index range scan, never a sort of 1M rows.
         indexes = [
             models.Index(
-                fields=["type", "stage", "work_centre", "urgent", "created_at"], name="tk_type_stage_wc"
+                fields=["type", "stage", "work_centre", "urgent", "created_at", "id"], name="tk_type_stage_wc"
             ),
-            models.Index(fields=["work_centre", "urgent", "created_at"], name="tk_wc_order"),
-            models.Index(fields=["sales_office", "urgent", "created_at"], name="tk_office_order"),
-            models.Index(fields=["responsible", "urgent", "created_at"], name="tk_resp_order"),
-            models.Index(fields=["stage", "urgent", "created_at"], name="tk_stage_order"),
+            models.Index(fields=["work_centre", "urgent", "created_at", "id"], name="tk_wc_order"),
+            models.Index(fields=["sales_office", "urgent", "created_at", "id"], name="tk_office_order"),
+            models.Index(fields=["responsible", "urgent", "created_at", "id"], name="tk_resp_order"),
+            models.Index(fields=["stage", "urgent", "created_at", "id"], name="tk_stage_order"),
             models.Index(fields=["customer", "created_at"], name="tk_customer"),
             models.Index(fields=["urgent", "created_at", "id"], name="tk_order"),
             models.Index(fields=["stage", "required_end"], name="tk_overdue"),

@@ -4,6 +4,7 @@ the one masked read model used by the UI, the API and the export alike."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from kefu.core.filtering import filter_error
 from kefu.core.masking import mask_address, mask_phone
+from kefu.tickets.choices import PaymentStatus, Priority
 from kefu.tickets.filtersets import NotificationFilter
 from kefu.tickets.models import Notification
 from kefu.workflow.choices import Stage
@@ -296,17 +298,34 @@ def read_rows(
     """Rows `start:stop` of a worklist query as the masked read model, from plain values: no
     model instances, three queries whatever the page size. `ids_first` sorts and cuts on ids
     alone (tk_keyword_cover), then reads those rows: a keyword can match thousands."""
-    from django.utils.translation import get_language
-
-    from kefu.customers.models import Customer
-    from kefu.org.models import Staff
-
     if ids_first:
         ids = list(qs.values_list("pk", flat=True)[start:stop])
         found = {v[0]: v for v in Notification.objects.filter(pk__in=ids).order_by().values_list(*ROW_FIELDS)}
         values = [found[pk] for pk in ids if pk in found]
     else:
         values = list(qs.values_list(*ROW_FIELDS)[start:stop])
+    return present_values(values, user)
+
+
+def iter_rows(qs: QuerySet, user, *, batch: int = 2000) -> Iterator[Row]:
+    """Every row of a worklist query, read in batches through one cursor (exports of any size)."""
+    chunk: list[tuple] = []
+    for values in qs.values_list(*ROW_FIELDS).iterator(chunk_size=batch):
+        chunk.append(values)
+        if len(chunk) == batch:
+            yield from present_values(chunk, user)
+            chunk = []
+    if chunk:
+        yield from present_values(chunk, user)
+
+
+def present_values(values: list[tuple], user) -> list[Row]:
+    """Rows of `ROW_FIELDS` values as the masked read model (names from the buffer or IN queries)."""
+    from django.utils.translation import get_language
+
+    from kefu.customers.models import Customer
+    from kefu.org.models import Staff
+
     if not values:
         return []
     codes = _codes()
@@ -327,10 +346,8 @@ def read_rows(
     today = timezone.localdate()
     open_stages = set(Stage.open_values())
     stage_labels = {value: str(label) for value, label in Stage.choices}
-    priority_labels = {value: str(label) for value, label in Notification._meta.get_field("priority").choices}
-    payment_labels = {
-        value: str(label) for value, label in Notification._meta.get_field("payment_status").choices
-    }
+    priority_labels = {value: str(label) for value, label in Priority.choices}
+    payment_labels = {value: str(label) for value, label in PaymentStatus.choices}
     rows = []
     for (
         pk, number, type_id, status_id, stage, description, customer_id, address, contact_name, phone,

@@ -815,21 +815,21 @@ def mail_to_department(
 def notification_with_relations():
     """A notification with what its page and API show.
 
-    The five small org code tables come by prefetch (one tiny query each) instead of joins: with
-    15 joined tables PostgreSQL spent ~16 ms planning a one-row lookup that runs in under 1 ms.
+    Code tables (type, status, org units) come from the buffer, not joins: with 15 joined tables
+    PostgreSQL spent ~16 ms planning a one-row lookup that runs in under 1 ms.
     """
     return Notification.objects.select_related(
+        "customer", "sold_to", "responsible", "reference_notification"
+    ).with_code_tables(
         "type",
-        "type__profile",
         "status",
-        "customer",
-        "sold_to",
         "work_centre",
-        "responsible",
         "sales_office",
-        "reference_notification",
-    ).prefetch_related(
-        "sales_organization", "distribution_channel", "division", "sales_group", "business_area"
+        "sales_organization",
+        "distribution_channel",
+        "division",
+        "sales_group",
+        "business_area",
     )
 
 

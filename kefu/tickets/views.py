@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import KefuError, NotFound, ValidationFailed
-from kefu.core.forms import apply_error
+from kefu.core.forms import apply_error, rendered_fields
 from kefu.core.htmx import render_page, safe_next
 from kefu.core.paging import BoundedPage
 from kefu.core.paging import page_number as page_number_of
@@ -180,13 +182,15 @@ def bulk(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("tickets.export_notification", raise_exception=True)
 def export(request: HttpRequest) -> HttpResponse:
-    """The worklist's selection as .xlsx (same filters as the page; at most 50,000 rows)."""
+    """The worklist's selection as .xlsx (same filters as the page), streamed; a big one is
+    written in the background with its progress shown (kefu.core.exports)."""
+    from kefu.core.exports import export_response
+
     try:
-        rows = queries.read_rows(queries.worklist(request.user, request.GET), request.user, 0, 50_000)
+        return export_response(request, "tickets.worklist")
     except ValidationFailed as exc:
         messages.error(request, str(exc.message))
         return redirect(f"{reverse('tickets:worklist')}?{request.GET.urlencode()}")
-    return worklist_xlsx(rows, request.user)
 
 
 @login_required
@@ -220,20 +224,47 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request, n, **forms) -> dict:
-    from kefu.catalog.models import ColourCode, Material, ProductType, ReasonCode
-
     context = queries.detail_context(n, request.user)
+    page_forms = {
+        "text_form": forms.get("text_form") or TextForm(),
+        "item_form": forms.get("item_form") or ItemForm(),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "mail_form": forms.get("mail_form") or MailForm(user=request.user),
+    }
     context.update(
-        text_form=forms.get("text_form") or TextForm(),
-        item_form=forms.get("item_form") or ItemForm(),
-        attachment_form=forms.get("attachment_form") or AttachmentForm(),
-        mail_form=forms.get("mail_form") or MailForm(user=request.user),
-        ptypes=ProductType.objects.filter(is_active=True),
-        colours=ColourCode.objects.filter(is_active=True),
-        materials=Material.objects.filter(is_active=True)[:500],
-        reasons=ReasonCode.objects.filter(is_active=True),
+        page_forms,
+        fields=rendered_fields(f"tickets.detail:{request.user.pk}", page_forms),
+        datalists=_catalogue_datalists(),
     )
     return context
+
+
+def _catalogue_datalists() -> SafeString:
+    """The code pickers of the item form (product types, colours, materials, reasons): catalogue
+    data, the same on every notification page, so built once and kept in the buffer."""
+    from kefu.catalog.models import ColourCode, Material, ProductType, ReasonCode
+    from kefu.core import buffer
+
+    def build() -> SafeString:
+        lists = [
+            ("dl-ptype", ProductType.objects.filter(is_active=True)),
+            ("dl-colour", ColourCode.objects.filter(is_active=True)),
+            ("dl-material", Material.objects.filter(is_active=True)[:500]),
+            ("dl-reason", ReasonCode.objects.filter(is_active=True)),
+        ]
+        return format_html_join(
+            "\n",
+            '<datalist id="{}">{}</datalist>',
+            (
+                (
+                    list_id,
+                    format_html_join("", '<option value="{}">{}</option>', ((x.code, x.name) for x in rows)),
+                )
+                for list_id, rows in lists
+            ),
+        )
+
+    return buffer.get("tickets.catalogue_datalists", build)
 
 
 @login_required

@@ -10,7 +10,7 @@ Prints one JSON line per case (median of repeated in-process runs); never assert
 
 from __future__ import annotations
 
-from tests.bench.common import client_for, database_label, measure, setup_django
+from tests.bench.common import client_for, database_label, measure, measure_export, measure_page, setup_django
 
 
 def main() -> None:
@@ -25,31 +25,36 @@ def main() -> None:
     some = (
         Complaint.objects.filter(number__startswith="KS").order_by("-id").values_list("pk", flat=True).first()
     )
-    measure(
+    measure_page(
         "complaint worklist (manager, company-wide, open, key accounts first)",
-        lambda: manager.get("/complaints/"),
+        manager,
+        "/complaints/",
         **extra,
     )
-    measure("complaint worklist (specialist, two centres)", lambda: specialist.get("/complaints/"), **extra)
-    measure("complaint worklist page 20", lambda: manager.get("/complaints/?page=20"), **extra)
-    measure("complaint worklist overdue only", lambda: manager.get("/complaints/?overdue=true"), **extra)
-    measure(
+    measure_page("complaint worklist (specialist, two centres)", specialist, "/complaints/", **extra)
+    measure_page("complaint worklist page 20", manager, "/complaints/?page=20", **extra)
+    measure_page("complaint worklist overdue only", manager, "/complaints/?overdue=true", **extra)
+    measure_page(
         "complaint search by customer name",
-        lambda: manager.get("/complaints/?q=%E5%85%AC%E5%8F%B8&open=all"),
+        manager,
+        "/complaints/?q=%E5%85%AC%E5%8F%B8&open=all",
         **extra,
     )
-    measure(
+    measure_page(
         "complaint list filtered by material",
-        lambda: manager.get("/complaints/?material=100100&open=all"),
+        manager,
+        "/complaints/?material=100100&open=all",
         **extra,
     )
-    measure("complaint detail", lambda: manager.get(f"/complaints/{some}/"), **extra)
-    measure("API complaint list", lambda: manager.get("/api/v1/complaints/?limit=50"), **extra)
+    measure_page("complaint detail", manager, f"/complaints/{some}/", **extra)
+    measure_page("API complaint list", manager, "/api/v1/complaints/?limit=50", **extra)
+    measure_export("xlsx export: open complaints", manager, "/complaints/export.xlsx", reps=3, **extra)
     measure("escalation sweep (nothing new due)", escalate_late, reps=5, **extra)
-    measure("exception summary (this month)", lambda: manager.get("/complaints/summary/"), reps=5, **extra)
-    measure(
+    measure_page("exception summary (this month)", manager, "/complaints/summary/", reps=5, **extra)
+    measure_page(
         "quality feedback (recurring materials, 12 months)",
-        lambda: manager.get("/complaints/quality/"),
+        manager,
+        "/complaints/quality/",
         reps=5,
         **extra,
     )

@@ -19,8 +19,9 @@ import json
 import os
 import tempfile
 import time
+from urllib.parse import quote
 
-from tests.bench.common import client_for, database_label, measure, setup_django
+from tests.bench.common import REPS, client_for, database_label, measure_export, measure_page, setup_django
 
 
 def _once(name: str, func, **extra) -> dict:
@@ -36,7 +37,7 @@ def _once(name: str, func, **extra) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--import-rows", type=int, default=100_000)
-    parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--reps", type=int, default=REPS)
     parser.add_argument("--from-scratch", action="store_true")
     args = parser.parse_args()
     setup_django()
@@ -67,40 +68,54 @@ def main() -> None:
     assistant = client_for("assistant")  # a centre-scoped, masked role
     manager = client_for("manager")  # company-wide
     common = {"db": db, "customers": total}
-    measure(
+    measure_page(
         "list first page, one filter (assistant, channel)",
-        lambda: assistant.get("/customers/?channel=dealer"),
+        assistant,
+        "/customers/?channel=dealer",
         reps=args.reps,
         **common,
     )
-    measure(
+    measure_page(
         "list first page, one filter (manager, grade)",
-        lambda: manager.get("/customers/?tier=small"),
+        manager,
+        "/customers/?tier=small",
         reps=args.reps,
         **common,
     )
-    measure(
+    measure_page(
         f"name fragment search {name_fragment}",
-        lambda: manager.get("/customers/", {"q": name_fragment}),
+        manager,
+        f"/customers/?q={quote(name_fragment)}",
         reps=args.reps,
         **common,
     )
-    measure(
+    measure_page(
         f"2-character name search {short_fragment}",
-        lambda: manager.get("/customers/", {"q": short_fragment}),
+        manager,
+        f"/customers/?q={quote(short_fragment)}",
         reps=args.reps,
         **common,
     )
-    measure(
+    measure_page(
         f"phone fragment search {phone_fragment}",
-        lambda: manager.get("/customers/", {"q": phone_fragment}),
+        manager,
+        f"/customers/?q={quote(phone_fragment)}",
         reps=args.reps,
         **common,
     )
-    measure(
+    measure_page(
         "API list, one filter",
-        lambda: manager.get("/api/v1/customers/?channel=online"),
+        manager,
+        "/api/v1/customers/?channel=online",
         reps=args.reps,
+        **common,
+    )
+
+    measure_export(
+        "xlsx export, one filter (manager, channel)",
+        manager,
+        "/customers/export.xlsx?channel=online",
+        reps=3,
         **common,
     )
 

@@ -13,7 +13,14 @@ from __future__ import annotations
 import itertools
 import json
 
-from tests.bench.common import client_for, database_label, measure, setup_django
+from tests.bench.common import (
+    client_for,
+    database_label,
+    measure_create,
+    measure_export,
+    measure_page,
+    setup_django,
+)
 
 
 def main() -> None:
@@ -25,25 +32,29 @@ def main() -> None:
     print(json.dumps({"bench": "notifications", **meta}))
     manager = client_for("manager")
     assistant = client_for("assistant")
-    measure(
+    measure_page(
         "worklist: outstanding Z1 of S4002, newest first (assistant of 4002)",
-        lambda: assistant.get("/notifications/?type=Z1&stage=outstanding&work_centre=S4002"),
+        assistant,
+        "/notifications/?type=Z1&stage=outstanding&work_centre=S4002",
         **meta,
     )
-    measure(
+    measure_page(
         "worklist: outstanding Z1 of S4002 (manager, company-wide)",
-        lambda: manager.get("/notifications/?type=Z1&stage=outstanding&work_centre=S4002"),
+        manager,
+        "/notifications/?type=Z1&stage=outstanding&work_centre=S4002",
         **meta,
     )
-    measure(
+    measure_page(
         "worklist: keyword 抽屉锁 (description or long text)",
-        lambda: manager.get("/notifications/?q=抽屉锁"),
+        manager,
+        "/notifications/?q=抽屉锁",
         **meta,
     )
-    measure("worklist: keyword 锁芯打不开", lambda: assistant.get("/notifications/?q=锁芯打不开"), **meta)
-    measure(
+    measure_page("worklist: keyword 锁芯打不开", assistant, "/notifications/?q=锁芯打不开", **meta)
+    measure_page(
         "API list: outstanding Z1 of S4002",
-        lambda: manager.get("/api/v1/notifications/?type=Z1&stage=outstanding&work_centre=S4002"),
+        manager,
+        "/api/v1/notifications/?type=Z1&stage=outstanding&work_centre=S4002",
         **meta,
     )
     latest = (
@@ -51,8 +62,21 @@ def main() -> None:
         .order_by("-id")
         .values_list("pk", flat=True)[:20]
     )
-    pages = itertools.cycle(list(latest))
-    measure("notification page", lambda: assistant.get(f"/notifications/{next(pages)}/"), **meta)
+    measure_page("notification page", assistant, f"/notifications/{latest[0]}/", **meta)
+    measure_export(
+        "xlsx export: outstanding Z1 of S4002",
+        manager,
+        "/notifications/export/?type=Z1&stage=outstanding&work_centre=S4002",
+        **meta,
+    )
+    form = {
+        "customer": "2110050007",
+        "long_text": "活动柜被反锁,抽屉打不开。",
+        "priority": "3",
+        "payment_status": "paid",
+        "reference_document": "30000075",
+        "reporter": "陈静",
+    }
     numbers = itertools.count(1)
     payload = {
         "customer": "2110050007",
@@ -61,15 +85,19 @@ def main() -> None:
         "payment_status": "paid",
         "items": [{"product_type": "06", "colour": "A", "material": "100056", "quantity": 1, "reason": "1"}],
     }
-    measure(
-        "API create notification",
+    measure_create(
+        "create notification (staff form)",
+        lambda: assistant.post("/notifications/new/", {**form, "description": "活动柜锁"}),
+        **meta,
+    )
+    measure_create(
+        "create notification (API)",
         lambda: assistant.post(
             "/api/v1/notifications/",
             payload,
             content_type="application/json",
             HTTP_IDEMPOTENCY_KEY=f"bench-{next(numbers)}-{total}",
         ),
-        reps=30,
         **meta,
     )
     ids = list(
@@ -78,9 +106,10 @@ def main() -> None:
         .values_list("pk", flat=True)[:200]
     )
     query = "&".join(f"id={pk}" for pk in ids)
-    measure(
+    measure_page(
         f"work plan of {len(ids)} notifications",
-        lambda: assistant.get(f"/notifications/work-plan/?{query}"),
+        assistant,
+        f"/notifications/work-plan/?{query}",
         **meta,
     )
 

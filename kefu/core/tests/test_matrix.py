@@ -128,6 +128,8 @@ PAGES: dict[str, Route] = {
     "org:staff_detail": Route(record="staff", perm="org.view_staff"),
     "api_tokens": Route(post=True),
     "api_token_revoke": Route(record="token", get=False, post=True),
+    "export_status": Route(record="export"),
+    "export_download": Route(record="export"),
     "customers:list": Route(perm="customers.view_customer"),
     "customers:create": Route(perm="customers.add_customer", post=True),
     "customers:export": Route(perm="customers.export_customer"),
@@ -542,6 +544,9 @@ def _url_kwargs(kind: str, objs: dict, user) -> dict:
     if kind == "token":
         token = objs["tokens"].get(user.username) if user else None
         return {"pk": token.pk if token else 0}
+    if kind == "export":
+        job = objs["exports"].get(user.username) if user else None
+        return {"pk": job.pk if job else 0}
     if kind == "notification":
         return {"pk": objs["notification"].pk}
     if kind == "invitation":
@@ -558,6 +563,7 @@ def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
+        objs: dict = {}
         try:
             call_command("demo", verbosity=0)
             users = {u.username: u for u in get_user_model().objects.filter(username__in=ROLE_USERS)}
@@ -569,7 +575,7 @@ def world(django_db_setup, django_db_blocker):
             # A notice and a token of each user on the own side; the other side holds another
             # user's, which must never open.
             for side, holder in (("own", None), ("other", "tj_tech")):
-                objs[side]["notices"], objs[side]["tokens"] = {}, {}
+                objs[side]["notices"], objs[side]["tokens"], objs[side]["exports"] = {}, {}, {}
                 for name, user in users.items():
                     owner = user if holder is None else get_user_model().objects.get(username=holder)
                     objs[side]["notices"][name] = Notice.objects.create(
@@ -577,12 +583,34 @@ def world(django_db_setup, django_db_blocker):
                     )
                     token, _key = create_token(actor=owner, name=f"matrix-{side}-{name}")
                     objs[side]["tokens"][name] = token
+                    objs[side]["exports"][name] = _export_of(owner, side)
             yield World(users=users, records=objs, canaries=CANARIES, visible={})
         finally:
+            files = [job.file.name for side in objs for job in objs[side].get("exports", {}).values()]
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
             for side in ("own", "other"):
                 default_storage.delete(f"matrix/{side}.txt")
+            for name in files:
+                default_storage.delete(name)
+
+
+def _export_of(owner, side: str):
+    """A finished export of `owner`: only its owner may open it (the other side's jobs belong to
+    someone else and must answer 404)."""
+    from kefu.core.models import ExportJob
+    from kefu.core.xlsx import XlsxWriter
+
+    sheet = XlsxWriter()
+    sheet.add_sheet("矩阵", ["编号"])
+    sheet.append([f"{side}-{owner.username}"])
+    content = io.BytesIO()
+    sheet.save(content)
+    job = ExportJob.objects.create(
+        owner=owner, kind="tickets.worklist", title="矩阵", filename="matrix.xlsx", status="done"
+    )
+    job.file.save(f"matrix-{side}.xlsx", ContentFile(content.getvalue()), save=True)
+    return job
 
 
 def _text(response) -> str:
@@ -662,7 +690,7 @@ def _expected(route: Route, user, side: str, objs: dict) -> set[int]:
     elif route.record in SCOPED_RECORD:
         owner_kind = SCOPED_RECORD[route.record]
         visible = _may_see(user, objs[owner_kind])
-    if route.record in ("notice", "token") and side == "other":
+    if route.record in ("notice", "token", "export") and side == "other":
         visible = False
     if not visible:
         return {404} if allowed else {403, 404}

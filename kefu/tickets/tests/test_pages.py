@@ -156,7 +156,7 @@ def test_worklist_filters_urgent_first_views_and_export(desk):
     export = client.get("/notifications/export/?type=Z1")
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(export.content)).active
+    sheet = load_workbook(io.BytesIO(export.getvalue())).active
     numbers = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert numbers == {old.number, urgent.number}
     assert "****" in str(next(iter(sheet.iter_rows(min_row=2, values_only=True)))[9])  # phone masked

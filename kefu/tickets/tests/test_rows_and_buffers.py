@@ -98,3 +98,41 @@ def test_an_anonymous_client_sees_no_cached_menu(desk):
     client_for(desk.assistant).get("/notifications/")
     response = Client(HTTP_HOST="127.0.0.1").get("/notifications/")
     assert response.status_code == 302 and desk.assistant.name not in response.content.decode()
+
+
+def test_a_form_with_errors_is_never_served_from_the_buffer(desk):
+    n = desk.z1()
+    client = client_for(desk.assistant)
+    empty = client.get(f"/notifications/{n.pk}/").content.decode()
+    assert 'id="dl-ptype"' in empty and "invalid-feedback" not in empty
+    failed = client.post(f"/notifications/{n.pk}/items/", {"product_type": "NOPE", "quantity": "1"})
+    assert failed.status_code == 400 and 'value="NOPE"' in failed.content.decode()
+    again = client.get(f"/notifications/{n.pk}/").content.decode()
+    assert 'value="NOPE"' not in again and "invalid-feedback" not in again
+
+
+def test_a_new_catalogue_code_is_offered_at_once(desk):
+    from kefu.catalog.models import ReasonCode
+
+    n = desk.z1()
+    client = client_for(desk.assistant)
+    assert "Z9TEST" not in client.get(f"/notifications/{n.pk}/").content.decode()
+    ReasonCode.objects.create(code="Z9TEST", name="测试原因")
+    assert "Z9TEST" in client.get(f"/notifications/{n.pk}/").content.decode()
+
+
+def test_renamed_codes_show_at_once_on_list_and_page(desk):
+    n = desk.z1()
+    client = client_for(desk.assistant)
+    client.get("/notifications/")
+    client.get(f"/notifications/{n.pk}/")  # both now read the code tables from the buffer
+    centre = n.work_centre
+    centre.code = "WCNEW1"
+    centre.save()
+    status = n.status
+    status.name = "通知已建立(改)"
+    status.save()
+    page = client.get(f"/notifications/{n.pk}/").content.decode()
+    listing = client.get("/notifications/").content.decode()
+    assert "WCNEW1" in page and "通知已建立(改)" in page
+    assert "WCNEW1" in listing and "通知已建立(改)" in listing

@@ -11,6 +11,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from kefu.core import bulkload
 from kefu.core.discovery import app_modules
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=7)
-        parser.add_argument("--batch", type=int, default=5000)
+        parser.add_argument("--batch", type=int, default=50_000)
         for module in _generators():
             module.add_arguments(parser)
 
@@ -34,7 +35,13 @@ class Command(BaseCommand):
 
         if not Staff.objects.exists():
             call_command("demo", stdout=self.stdout)
-        ctx = {"rng": random.Random(options["seed"]), "stdout": self.stdout, "batch": options["batch"]}
+        bulkload.prepare()
+        ctx = {
+            "rng": random.Random(options["seed"]),
+            "stdout": self.stdout,
+            "batch": options["batch"],
+            "verbosity": options["verbosity"],
+        }
         for module in _generators():
             started = time.perf_counter()
             made = module.run(options, ctx)
