@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "kefu.reports",
     "kefu.field",
     "kefu.contacts",
+    "kefu.portal",
+    "kefu.knowledge",
     "kefu.api",
 ]
 
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kefu.core.middleware.CustomerBoundaryMiddleware",
     "kefu.core.middleware.SecurityHeadersMiddleware",
 ]
 

@@ -40,6 +40,8 @@ for _app, _prefix in [
     ("reports", "reports/"),
     ("field", "field/"),
     ("contacts", "contacts/"),
+    ("portal", "portal/"),
+    ("knowledge", "knowledge/"),
 ]:
     if optional_module(f"kefu.{_app}.urls") is not None:
         urlpatterns.append(path(_prefix, include(f"kefu.{_app}.urls")))

@@ -45,6 +45,8 @@ ROUTERS = {
     "reports": "/reports/",
     "field": "/field/",
     "contacts": "/contacts/",
+    "portal": "/portal/",
+    "knowledge": "/knowledge/",
 }
 
 

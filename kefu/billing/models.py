@@ -23,6 +23,7 @@ class QuotationQuerySet(ScopedQuerySet):
         office="notification__sales_office",
         work_centre="notification__work_centre",
         owner_staff="notification__responsible",
+        customer="notification__customer",
     )
 
 

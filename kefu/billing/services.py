@@ -16,7 +16,7 @@ from kefu.billing.models import Invoice, Quotation, QuotationLine, ServiceReport
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
-from kefu.core.scoping import access
+from kefu.core.scoping import access, customer_of
 from kefu.core.validation import check_text, model_decimal
 from kefu.timeline.services import record
 from kefu.workflow.choices import Stage
@@ -145,8 +145,10 @@ def decide_quotation(
     reason: str = "",
     expected_version: int | None = None,
 ) -> Quotation:
-    """Record the customer's confirmation or refusal with who (customer and staff) and when."""
-    _require(actor, "billing.change_quotation")
+    """Record the customer's confirmation or refusal with who (customer and staff) and when.
+    A customer user (portal account) decides on their own customer's quotations themself."""
+    if customer_of(actor) is None:
+        _require(actor, "billing.change_quotation")
     access(Quotation, actor, quotation.pk)  # another centre's: NotFound
     check_text(customer_person=customer_person, reason=reason)
     if quotation.status != QuotationStatus.OFFERED:

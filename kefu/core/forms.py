@@ -81,6 +81,18 @@ class LoginForm(AuthenticationForm):
     )
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
 
+    def confirm_login_allowed(self, user) -> None:
+        """Staff log in here; a customer's portal account logs in at the customer portal only."""
+        from kefu.org.scope import scope_for
+
+        super().confirm_login_allowed(user)
+        if scope_for(user).is_customer:
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
 
 def rendered_fields(key: str, forms_by_name: dict[str, forms.BaseForm]) -> dict[str, dict[str, str]]:
     """Every field of `forms_by_name` rendered through `includes/field.html`, by form and field.

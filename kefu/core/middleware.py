@@ -70,3 +70,55 @@ class ApiTrailingSlashMiddleware:
                     request.path_info = path + "/"
                     request.path = request.path + "/"
         return self.get_response(request)
+
+
+# Page routes a customer user may reach outside the portal's own views (which are marked).
+CUSTOMER_OPEN_ROUTES = frozenset({"login", "logout", "set_language", "healthz"})
+CUSTOMER_API_PREFIX = "/api/v1/portal/"
+
+
+def customer_facing(view):
+    """Mark a page view as one a customer user (portal account) may reach; every other page
+    answers them 404, whatever its own checks say."""
+    view.customer_facing = True
+    return view
+
+
+class CustomerBoundaryMiddleware:
+    """Customer users (portal accounts) stay on the customer side: staff pages answer 404, the
+    staff API 403, before any view runs. Staff pages need no check of their own for this."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if path.startswith("/api/") and not path.startswith(CUSTOMER_API_PREFIX) and _is_customer(request):
+            from django.http import JsonResponse
+
+            from kefu.core.errors import PermissionDenied
+
+            error = PermissionDenied()
+            return JsonResponse(error.as_dict(), status=error.status)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/") or getattr(view_func, "customer_facing", False):
+            return None
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name in CUSTOMER_OPEN_ROUTES:
+            return None
+        if _is_customer(request):
+            from django.http import Http404
+
+            raise Http404
+        return None
+
+
+def _is_customer(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    from kefu.org.scope import scope_for
+
+    return scope_for(user).is_customer

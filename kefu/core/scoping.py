@@ -5,6 +5,10 @@ reaches a responsibility centre (sales office), a work centre and an owner. The 
 (company-wide, their centres, or only their own records) comes from their roles in `org`.
 Every list, detail, API endpoint, export and report starts from `visible_to`; `access()` is
 the single-record form and raises NotFound for missing and forbidden alike.
+
+Customer users (the contacts of a customer logged in to the portal, `kefu.portal`) are the same
+rule seen from outside: their scope names one customer, and a model shows them the records that
+its `customer` path leads to that customer — a model without that path shows them nothing.
 """
 
 from __future__ import annotations
@@ -27,10 +31,16 @@ class UserScope:
     office_ids: frozenset[int] = field(default_factory=frozenset)
     work_centre_ids: frozenset[int] = field(default_factory=frozenset)
     staff_id: int | None = None
+    # Set for a customer user (a portal account): the one customer whose records they may see.
+    customer_id: int | None = None
 
     @property
     def is_anonymous(self) -> bool:
         return self.user_id is None
+
+    @property
+    def is_customer(self) -> bool:
+        return self.customer_id is not None
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,8 @@ class ScopePaths:
     work_centre: str | None = None
     owner_user: str | None = None
     owner_staff: str | None = None
+    # The lookup to a Customer's pk: what a customer user (portal account) may see of this model.
+    customer: str | None = None
     # True when a path crosses a many-to-many relation: filter by a pk subquery, no duplicates.
     many: bool = False
 
@@ -54,6 +66,10 @@ class ScopedQuerySet(CodeTablesQuerySet):
         scope = scope_for(user)
         if scope.is_anonymous:
             return self.none()
+        if scope.is_customer:
+            if not self.scope_paths.customer:
+                return self.none()
+            return self.filter(**{self.scope_paths.customer: scope.customer_id})
         if scope.company_wide:
             return self.all()
         q = scope_q(self.scope_paths, scope)
@@ -88,6 +104,13 @@ def access(queryset_or_model: type[M] | models.QuerySet[M], user, pk) -> M:
         return cast(M, cast(ScopedQuerySet, qs).visible_to(user).get(pk=pk))
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def customer_of(user) -> int | None:
+    """The customer a customer user (portal account) speaks for; None for staff and anonymous."""
+    from kefu.org.scope import scope_for
+
+    return scope_for(user).customer_id
 
 
 def require_perm(user, perm: str) -> None:

@@ -83,7 +83,7 @@ def clean_phones(obj: models.Model, fields: dict[str, bool], errors: dict | None
 
 
 class CustomerQuerySet(ScopedQuerySet):
-    scope_paths = ScopePaths(office="sales_office", owner_staff="responsible")
+    scope_paths = ScopePaths(office="sales_office", owner_staff="responsible", customer="pk")
 
 
 class Customer(VersionedModel):

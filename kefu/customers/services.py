@@ -323,12 +323,22 @@ def update_contact(contact: Contact, /, *, actor, **changes) -> Contact:
 
 
 def remove_contact(contact: Contact, *, actor) -> None:
+    """Remove a contact; one still in use elsewhere (e.g. with a portal login) is refused."""
+    from django.db.models import ProtectedError
+
     _require(actor, "customers.delete_contact")
     customer = contact.customer
     with transaction.atomic():
         data = {"id": contact.pk, "name": contact.name, "old": snapshot(contact, CONTACT_FIELDS)}
         was_primary = contact.is_primary
-        contact.delete()
+        try:
+            with transaction.atomic():
+                contact.delete()
+        except ProtectedError:
+            raise ValidationFailed(
+                _("This contact is still in use (e.g. by a customer portal login) and cannot be removed."),
+                code="in_use",
+            ) from None
         if was_primary:
             nxt = customer.contacts.order_by("id").first()
             if nxt:

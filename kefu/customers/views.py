@@ -245,8 +245,12 @@ def contact_edit(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse
 def contact_delete(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
     customer = _get(Customer, request.user, pk)
     contact = customer.contacts.filter(pk=contact_id).first() or _raise404()
-    services.remove_contact(contact, actor=request.user)
-    messages.success(request, _("Contact removed."))
+    try:
+        services.remove_contact(contact, actor=request.user)
+    except KefuError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Contact removed."))
     return redirect("customers:detail", pk=pk)
 
 

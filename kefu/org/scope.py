@@ -43,17 +43,32 @@ def _load_scope(user) -> tuple[UserScope, frozenset[str]]:
         rows = list(offices.union(centres, all=True))
         office_ids = frozenset(pk for pk, kind in rows if kind == 1)
         work_centre_ids = frozenset(pk for pk, kind in rows if kind == 2)
+    customer_id = None
+    if not roles and staff is None and not user.is_superuser:
+        customer_id = _portal_customer(user)
     scope = UserScope(
         user_id=user.pk,
         company_wide=company_wide,
         office_ids=office_ids,
         work_centre_ids=work_centre_ids,
         staff_id=staff.pk if staff else None,
+        customer_id=customer_id,
     )
     return scope, frozenset(code for code, _scope in roles)
 
 
 _ROLES_ATTR = "_kefu_role_codes"
+
+
+def _portal_customer(user) -> int | None:
+    """The customer of a customer user (a portal account of kefu.portal; never a staff login).
+    A closed account's user is inactive, so it has no scope at all."""
+    from django.apps import apps
+
+    if not apps.is_installed("kefu.portal"):
+        return None
+    account = apps.get_model("portal", "PortalAccount")
+    return account.objects.filter(user=user).values_list("customer_id", flat=True).first()
 
 
 def forget_scope(user) -> None:

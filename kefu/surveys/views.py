@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from kefu.core.errors import KefuError
 from kefu.core.forms import apply_error
+from kefu.core.middleware import customer_facing
 from kefu.surveys import queries, services
 from kefu.surveys.errors import RatingLinkExpired, RatingLinkInvalid, RatingLinkUsed
 from kefu.surveys.forms import RatingForm, ResponseForm
@@ -19,6 +20,7 @@ from kefu.visits.forms import PeriodForm
 from kefu.worktime import clock
 
 
+@customer_facing  # the customer's own rating link works when they are signed in to the portal too
 @never_cache
 @csrf_protect
 def rate(request, token: str):

@@ -66,7 +66,9 @@ class NotificationType(models.Model):
 
 class NotificationQuerySet(ScopedQuerySet):
     # Responsibility centre, main work centre, and the technician's own notifications.
-    scope_paths = ScopePaths(office="sales_office", work_centre="work_centre", owner_staff="responsible")
+    scope_paths = ScopePaths(
+        office="sales_office", work_centre="work_centre", owner_staff="responsible", customer="customer"
+    )
 
 
 class Notification(VersionedModel):

@@ -16,7 +16,7 @@ from kefu.core.concurrency import save_versioned
 from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
 from kefu.core.privacy import mask_value
-from kefu.core.scoping import access
+from kefu.core.scoping import access, customer_of
 from kefu.core.validation import check_text, full_clean
 from kefu.org.models import DistributionChannel, Division, Staff, WorkCentre
 from kefu.org.scope import check_usable
@@ -91,6 +91,10 @@ def check_text_length(text: str, field: str) -> None:
 
 # Choices an actor may only make inside their own scope (kefu.org.scope.check_usable).
 SCOPED_CHOICES = ("sales_office", "sales_group", "work_centre", "responsible")
+# What a customer user may give when they submit a request themself (the rest is defaulted).
+CUSTOMER_FIELDS = frozenset(
+    {"reporter", "object_address", "functional_location", "contact_name", "contact_phone", "required_start"}
+)
 
 
 def _require(actor, perm: str) -> None:
@@ -243,8 +247,17 @@ def create_notification(
 
     Validates everything before writing; a retried API call with the same idempotency key
     returns the notification the first call made, marked `replayed`.
+
+    A customer user (portal account) may create one for their own customer only, with defaults
+    from the customer and nothing but the fields a customer may give (CUSTOMER_FIELDS).
     """
-    _require(actor, "tickets.add_notification")
+    by_customer = customer_of(actor) is not None
+    if by_customer:
+        given = {k for k, v in fields.items() if v not in (None, "")}
+        if given - CUSTOMER_FIELDS or items:
+            raise PermissionDenied()
+    else:
+        _require(actor, "tickets.add_notification")
     if idempotency_key:
         done = (
             IdempotencyKey.objects.filter(user=actor, key=idempotency_key)
@@ -261,7 +274,8 @@ def create_notification(
 
     if not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
         raise ValidationFailed(fields={"customer": [_("Unknown customer.")]})
-    check_usable(actor, **{k: fields[k] for k in SCOPED_CHOICES if fields.get(k)})
+    if not by_customer:
+        check_usable(actor, **{k: fields[k] for k in SCOPED_CHOICES if fields.get(k)})
     ntype = type or propose_type(fields.get("payment_status") or PaymentStatus.UNKNOWN)
     if ntype is None or not ntype.is_active:
         raise ValidationFailed(fields={"type": [_("Choose an active notification type.")]})
@@ -624,8 +638,12 @@ def remove_item(*, actor, item: Item) -> None:
 
 
 def add_attachment(*, actor, notification: Notification, upload) -> Attachment:
-    """Attach a file (photos of damage …): only listed types, at most 10 MB, stored under MEDIA_ROOT."""
-    _require(actor, "tickets.change_notification")
+    """Attach a file (photos of damage …): only listed types, at most 10 MB, stored under MEDIA_ROOT.
+    A customer user may attach to their own customer's notifications (photos with a request)."""
+    if customer_of(actor) is not None:
+        access(Notification, actor, notification.pk)
+    else:
+        _require(actor, "tickets.change_notification")
     name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ALLOWED_UPLOADS:

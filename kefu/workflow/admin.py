@@ -24,6 +24,6 @@ class StatusProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Status)
 class StatusAdmin(admin.ModelAdmin):
-    list_display = ["profile", "code", "name", "stage", "order", "is_initial"]
+    list_display = ["profile", "code", "name", "customer_label", "stage", "order", "is_initial"]
     list_filter = ["profile", "stage"]
     search_fields = ["code", "name"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.workflow.choices import Stage
 
@@ -44,6 +45,15 @@ class Status(models.Model):
     aliases = models.JSONField(
         _("aliases"), default=list, blank=True, help_text=_("Other codes accepted for it.")
     )
+    # What a customer reads in the portal instead of the internal code and name (e.g. TZJL →
+    # 已受理); empty: the customer sees the label of the system stage.
+    customer_label = models.CharField(
+        _("label for customers"),
+        max_length=60,
+        blank=True,
+        help_text=_("Shown to customers in the portal instead of the internal status."),
+    )
+    customer_label_en = models.CharField(_("English label for customers"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("status")
@@ -63,6 +73,28 @@ class Status(models.Model):
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name
+
+    @property
+    def customer_display(self) -> str:
+        """The customer-facing label: the profile's own, else the system stage's (never the code)."""
+        from django.utils.translation import get_language
+
+        english = (get_language() or "").startswith("en")
+        if english and self.customer_label_en:
+            return self.customer_label_en
+        if self.customer_label and not english:
+            return self.customer_label
+        fallback = CUSTOMER_STAGE_LABELS.get(str(self.stage))
+        return str(fallback if fallback is not None else Stage(self.stage).label)
+
+
+# Customer-facing fallbacks per system stage, for statuses without a label of their own.
+CUSTOMER_STAGE_LABELS: dict[str, object] = {
+    Stage.OUTSTANDING: pgettext_lazy("customer status", "Received"),
+    Stage.IN_PROCESS: pgettext_lazy("customer status", "Being handled"),
+    Stage.POSTPONED: pgettext_lazy("customer status", "On hold"),
+    Stage.COMPLETED: pgettext_lazy("customer status", "Completed"),
+}
 
 
 class Transition(models.Model):

@@ -49,6 +49,7 @@ ROLE_USERS = [
     "supervisor",
     "complaints",
     "keyaccount",
+    "kh.kehu@shenqi.example.cn",  # a customer user (portal account) of the own side's customer
 ]
 OWN_OFFICE, OTHER_OFFICE = "4002", "6001"
 OWN_CENTRE, OTHER_CENTRE = "S4002", "F031"
@@ -115,6 +116,9 @@ class Route:
     post: bool = False
     public: bool = False
     extra: dict = field(default_factory=dict)
+    # A customer-side route (kefu.portal): only customer users use it; every other route refuses
+    # them (404 pages, 403 API), and customer-side routes refuse staff the same way.
+    portal: bool = False
 
 
 N = "notification"
@@ -307,6 +311,30 @@ PAGES: dict[str, Route] = {
     "contacts:similar": Route(
         perm="tickets.add_notification", extra={"customer": "2110050007", "description": "锁"}
     ),
+    # --- portal and knowledge (issue 13)
+    "portal:home": Route(portal=True),
+    "portal:login": Route(public=True),
+    "portal:logout": Route(get=False, post=False),
+    "portal:accept": Route(record="invitation", public=True, post=True),
+    "portal:submit": Route(portal=True, post=True),
+    "portal:request": Route(record=N, portal=True),
+    "portal:message": Route(record=N, portal=True, get=False, post=True),
+    "portal:quote": Route(record="quotation", portal=True, get=False, post=True),
+    "portal:documents": Route(portal=True),
+    "portal:kb": Route(portal=True, extra={"q": "抽屉"}),
+    "portal:kb_suggest": Route(portal=True, extra={"description": "抽屉打不开"}),
+    "portal:kb_article": Route(record="article", portal=True),
+    "portal:kb_solved": Route(record="article", portal=True, get=False, post=True),
+    "portal:accounts": Route(perm="portal.view_portalaccount"),
+    "portal:invite": Route(record=C, perm="portal.invite_portalaccount", post=True),
+    "portal:reply": Route(record=N, perm="tickets.change_notification", get=False, post=True),
+    "knowledge:list": Route(perm="knowledge.view_article", extra={"q": "抽屉"}),
+    "knowledge:create": Route(perm="knowledge.add_article", post=True),
+    "knowledge:suggest": Route(perm="knowledge.view_article", extra={"description": "抽屉打不开"}),
+    "knowledge:detail": Route(record="article", perm="knowledge.view_article"),
+    "knowledge:edit": Route(record="article", perm="knowledge.change_article", post=True),
+    "knowledge:solved": Route(record="article", perm="knowledge.view_article", get=False, post=True),
+    "knowledge:link": Route(record=N, perm="tickets.change_notification", get=False, post=True),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -475,6 +503,30 @@ API: dict[tuple[str, str], Route] = {
     ("POST", f"{V1}/contacts/tasks/{{task_id}}/attempts"): Route(
         record="call_task", perm="contacts.answer_call"
     ),
+    # --- portal and knowledge (issue 13)
+    ("GET", f"{V1}/portal/requests"): Route(portal=True),
+    ("POST", f"{V1}/portal/requests"): Route(portal=True),
+    ("GET", f"{V1}/portal/requests/{{notification_id}}"): Route(record=N, portal=True),
+    ("POST", f"{V1}/portal/requests/{{notification_id}}/messages"): Route(record=N, portal=True),
+    ("POST", f"{V1}/portal/quotations/{{quotation_id}}/decision"): Route(record="quotation", portal=True),
+    ("GET", f"{V1}/portal/documents"): Route(portal=True),
+    ("GET", f"{V1}/portal/articles"): Route(portal=True, extra={"q": "抽屉"}),
+    ("GET", f"{V1}/portal/articles/suggest"): Route(portal=True, extra={"text": "抽屉打不开"}),
+    ("GET", f"{V1}/portal/articles/{{article_id}}"): Route(record="article", portal=True),
+    ("POST", f"{V1}/portal/articles/{{article_id}}/solved"): Route(record="article", portal=True),
+    ("GET", f"{V1}/knowledge/articles"): Route(perm="knowledge.view_article", extra={"q": "抽屉"}),
+    ("POST", f"{V1}/knowledge/articles"): Route(perm="knowledge.add_article"),
+    ("GET", f"{V1}/knowledge/articles/suggest"): Route(perm="knowledge.view_article", extra={"text": "抽屉"}),
+    ("GET", f"{V1}/knowledge/articles/{{article_id}}"): Route(
+        record="article", perm="knowledge.view_article"
+    ),
+    ("PATCH", f"{V1}/knowledge/articles/{{article_id}}"): Route(
+        record="article", perm="knowledge.change_article"
+    ),
+    ("POST", f"{V1}/knowledge/articles/{{article_id}}/solved"): Route(
+        record="article", perm="knowledge.view_article"
+    ),
+    ("POST", f"{V1}/knowledge/solutions"): Route(perm="tickets.change_notification"),
 }
 
 
@@ -603,7 +655,13 @@ def _pick(side: str, wangmin_staff) -> dict:
         content_type=ContentType.objects.get_for_model(Notification),
         object_id__in=Notification.objects.filter(sales_office=office).values("pk"),
     ).first()
+    from kefu.knowledge.models import Article
+
+    article = (
+        Article.objects.filter(visibility="public" if side == "own" else "internal").order_by("pk").first()
+    )
     return {
+        "article": article,
         "office": office,
         "customer": customer,
         "contact": contact,
@@ -765,6 +823,8 @@ def _url_kwargs(kind: str, objs: dict, user) -> dict:
         return {"code": "MYDC"}
     if kind == "inbound_attachment":
         return {"pk": objs["inbound"].pk, "attachment": objs["inbound_attachment"].pk}
+    if kind == "invitation":
+        return {"token": "not-a-token"}
     return {"pk": objs[kind].pk}
 
 
@@ -897,12 +957,19 @@ SCOPED_RECORD = {
 
 def _expected(route: Route, user, side: str, objs: dict) -> set[int]:
     """What a route may answer `user` for a record of `side`: derived from the rules."""
+    from kefu.core.scoping import customer_of
+    from kefu.knowledge.models import Article
     from kefu.tickets.models import Notification
 
     perms = (route.perm,) if isinstance(route.perm, str) else (route.perm or ())
     allowed = all(user.has_perm(p) for p in perms)
+    if route.portal != (customer_of(user) is not None):
+        return {403, 404}  # staff on the customer side, customers on the staff side
+    allowed = route.perm is None or user.has_perm(route.perm)
     visible = True
-    if route.record == "quotation":
+    if route.record == "article":
+        visible = Article.objects.readable_by(user).filter(pk=objs["article"].pk).exists()
+    elif route.record == "quotation":
         visible = _may_see(user, objs["quotation"].notification)
     elif route.record == "mail":
         # The outbox shows the mail of visible records to holders of the outbox permission,
@@ -1025,6 +1092,8 @@ API_PARAMS = {
     "complaint_id": lambda objs: objs["complaint"].pk,
     "accident_id": lambda objs: objs["accident"].pk,
     "staff_id": lambda objs: objs["staff"].pk,
+    "quotation_id": lambda objs: objs["quotation"].pk,
+    "article_id": lambda objs: objs["article"].pk,
     "kind": lambda objs: "product-type",
     "visit_id": lambda objs: objs["visit"].pk,  # issue 11
     "reception_id": lambda objs: objs["reception"].pk,

@@ -1,0 +1,11 @@
+from django.utils.translation import gettext_lazy as _
+
+NAV_ITEMS = [
+    {
+        "label": _("Knowledge base"),
+        "url": "knowledge:list",
+        "icon": "journal-text",
+        "perm": "knowledge.view_article",
+        "order": 70,
+    },
+]
