@@ -81,7 +81,7 @@ class Table:
         self.model = model
         self.name = opts.db_table
         given = [opts.get_field(name) for name in fields]
-        columns = [f.column for f in given]  # type: ignore[union-attr]
+        columns = [str(f.column) for f in given]  # type: ignore[union-attr]
         rest = [f for f in opts.concrete_fields if f.column not in columns and not f.primary_key]
         constant = []
         for field in rest:
@@ -91,7 +91,7 @@ class Table:
             if default is None and not field.null:
                 raise ValueError(f"{model.__name__}.{field.name} has no default: give a value")
             constant.append(_db_value(field, default))
-        self.columns = columns + [f.column for f in rest]
+        self.columns: list[str] = columns + [str(f.column) for f in rest]
         self.constant = tuple(constant)
 
 
@@ -156,7 +156,7 @@ def next_ids(model: type[models.Model], *also: str, using: str = "default") -> i
     connection = connections[using]
     table = model._meta.db_table
     qn = connection.ops.quote_name
-    pk = qn(model._meta.pk.column)
+    pk = qn(str(model._meta.pk.column))
     highest = 0
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX({pk}) FROM {qn(table)}")
