@@ -22,7 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.core.management.color import no_style
@@ -81,7 +82,7 @@ class Table:
         self.model = model
         self.name = opts.db_table
         given = [opts.get_field(name) for name in fields]
-        columns = [f.column for f in given]  # type: ignore[union-attr]
+        columns = [str(f.column) for f in given]  # type: ignore[union-attr]
         rest = [f for f in opts.concrete_fields if f.column not in columns and not f.primary_key]
         constant = []
         for field in rest:
@@ -91,7 +92,7 @@ class Table:
             if default is None and not field.null:
                 raise ValueError(f"{model.__name__}.{field.name} has no default: give a value")
             constant.append(_db_value(field, default))
-        self.columns = columns + [f.column for f in rest]
+        self.columns: list[str] = columns + [str(f.column) for f in rest]
         self.constant = tuple(constant)
 
 
@@ -149,6 +150,46 @@ def prepare(using: str = "default") -> None:
             cursor.execute("SET maintenance_work_mem TO '512MB'")
 
 
+@contextmanager
+def deferred_indexes(*models_: type[models.Model], rows: int, using: str = "default") -> Iterator[None]:
+    """Around a load of `rows` new rows into these models' tables: when a table holds fewer rows
+    than that, its plain (non-unique) indexes are dropped and created again at the end, however
+    the load ends; one index build is several times cheaper than a million index inserts. Unique
+    indexes and constraints stay in place throughout, so nothing invalid can go in."""
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    recreate: list[str] = []
+    with connection.cursor() as cursor:
+        for model in models_:
+            table = model._meta.db_table
+            cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {qn(table)} LIMIT %s) AS held", [rows])
+            if cursor.fetchone()[0] >= rows:
+                continue
+            with connection.cursor() as introspect:
+                constraints = connection.introspection.get_constraints(introspect, table)
+            for name, info in constraints.items():
+                if not info["index"] or info["unique"] or info["primary_key"]:
+                    continue
+                if connection.vendor == "sqlite":
+                    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+                elif connection.vendor == "postgresql":
+                    cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+                else:
+                    continue
+                found = cursor.fetchone()
+                if not found or not found[0]:
+                    continue
+                recreate.append(found[0])
+                cursor.execute(f"DROP INDEX {qn(name)}")
+    try:
+        yield
+    finally:
+        if recreate:
+            with connection.cursor() as cursor:
+                for sql in recreate:
+                    cursor.execute(sql)
+
+
 def next_ids(model: type[models.Model], *also: str, using: str = "default") -> int:
     """The first free id of `model` (beyond ids used by the tables in `also`, e.g. its search
     index, and beyond SQLite's AUTOINCREMENT high-water mark): generators give ids up front so
@@ -156,7 +197,7 @@ def next_ids(model: type[models.Model], *also: str, using: str = "default") -> i
     connection = connections[using]
     table = model._meta.db_table
     qn = connection.ops.quote_name
-    pk = qn(model._meta.pk.column)
+    pk = qn(str(model._meta.pk.column))
     highest = 0
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX({pk}) FROM {qn(table)}")

@@ -42,7 +42,16 @@ def run(options: dict, ctx: dict) -> int:
         return 0
     from django.contrib.contenttypes.models import ContentType
 
-    from kefu.core.bulkload import Laps, Table, analyze, next_ids, reset_sequences, stamp, write
+    from kefu.core.bulkload import (
+        Laps,
+        Table,
+        analyze,
+        deferred_indexes,
+        next_ids,
+        reset_sequences,
+        stamp,
+        write,
+    )
     from kefu.customers import events
     from kefu.customers.queries import SEARCH_INDEX
     from kefu.org.models import SalesOffice, Staff
@@ -101,62 +110,64 @@ def run(options: dict, ctx: dict) -> int:
     clock = Laps()
     made = 0
     started = time.perf_counter()
-    while made < total:
-        size = min(batch_size, total - made)
-        rows, docs, history_rows = [], [], []
-        for i in range(size):
-            office_id, city, people = choice(places)
-            individual = random() < 0.15
-            if individual:
-                name = choice(SURNAMES) + "".join(choice(GIVEN) for _ in range(choice([1, 2])))
-            else:
-                name = f"{city[:2]}{choice(PARTS_A)}{choice(PARTS_A)}{choice(PARTS_B)}有限公司"
-            value = Decimal(int(rng.lognormvariate(10, 1.5)))
-            number = str(start + made + i)
-            mobile = f"1{choice('38')}{randrange(10**9):09d}"
-            phone = "" if individual else f"0{randrange(10, 999)}-{randrange(2 * 10**7, 9 * 10**7)}"
-            pk = next_id
-            next_id += 1
-            rows.append(
-                (
-                    pk,
-                    number,
-                    name,
-                    "individual" if individual else "organisation",
-                    mobile,
-                    phone,
-                    f"{city}{choice(PARTS_A)}{choice(PARTS_A)}路{randrange(1, 500)}号",
-                    city,
-                    office_id,
-                    choice(people),
-                    choice(CHANNELS),
-                    choice(RELATIONS),
-                    str(value),
-                    str(value * choice(factors)),
-                    str(value * 3),
-                    randrange(50, 101),
-                    randrange(30, 101),
-                    now,
-                    now,
+    with deferred_indexes(Customer, rows=total), search.bulk_load(SEARCH_INDEX, rows=total):
+        while made < total:
+            size = min(batch_size, total - made)
+            rows, docs, history_rows = [], [], []
+            for i in range(size):
+                office_id, city, people = choice(places)
+                individual = random() < 0.15
+                if individual:
+                    name = choice(SURNAMES) + "".join(choice(GIVEN) for _ in range(choice([1, 2])))
+                else:
+                    name = f"{city[:2]}{choice(PARTS_A)}{choice(PARTS_A)}{choice(PARTS_B)}有限公司"
+                value = Decimal(int(rng.lognormvariate(10, 1.5)))
+                number = str(start + made + i)
+                mobile = f"1{choice('38')}{randrange(10**9):09d}"
+                phone = "" if individual else f"0{randrange(10, 999)}-{randrange(2 * 10**7, 9 * 10**7)}"
+                pk = next_id
+                next_id += 1
+                rows.append(
+                    (
+                        pk,
+                        number,
+                        name,
+                        "individual" if individual else "organisation",
+                        mobile,
+                        phone,
+                        f"{city}{choice(PARTS_A)}{choice(PARTS_A)}路{randrange(1, 500)}号",
+                        city,
+                        office_id,
+                        choice(people),
+                        choice(CHANNELS),
+                        choice(RELATIONS),
+                        str(value),
+                        str(value * choice(factors)),
+                        str(value * 3),
+                        randrange(50, 101),
+                        randrange(30, 101),
+                        now,
+                        now,
+                    )
                 )
-            )
-            # what services.create_customer records and indexes (no contacts yet)
-            history_rows.append(
-                (content_type, pk, created_event, now, json.dumps({"number": number, "name": name}))
-            )
-            docs.append((pk, [f for f in (number, name, phone, mobile, initials(name)) if f]))
-        clock.lap("values")
-        with transaction.atomic():
-            write(customers, rows)
-            clock.lap("customers")
-            write(history, history_rows)
-            clock.lap("timeline events")
-            search.append_documents(SEARCH_INDEX, docs)
-            clock.lap("search index")
-        clock.lap("commits")
-        made += size
-        if ctx.get("stdout") and made % 100_000 < size:
-            ctx["stdout"].write(f"    customers: {made}/{total} ({time.perf_counter() - started:.0f}s)")
+                # what services.create_customer records and indexes (no contacts yet)
+                history_rows.append(
+                    (content_type, pk, created_event, now, json.dumps({"number": number, "name": name}))
+                )
+                docs.append((pk, [f for f in (number, name, phone, mobile, initials(name)) if f]))
+            clock.lap("values")
+            with transaction.atomic():
+                write(customers, rows)
+                clock.lap("customers")
+                write(history, history_rows)
+                clock.lap("timeline events")
+                search.append_documents(SEARCH_INDEX, docs)
+                clock.lap("search index")
+            clock.lap("commits")
+            made += size
+            if ctx.get("stdout") and made % 100_000 < size:
+                ctx["stdout"].write(f"    customers: {made}/{total} ({time.perf_counter() - started:.0f}s)")
+    clock.lap("index builds")
     reset_sequences(Customer)
     # Fresh planner statistics: without them PostgreSQL misjudges the filters after a bulk load.
     analyze("customers_customer", "timeline_timelineevent")

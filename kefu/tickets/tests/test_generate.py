@@ -2,6 +2,8 @@
 
 import random
 
+from django.db import connection
+
 from kefu.core.models import NumberRange
 from kefu.core.testing.scope import client_for
 from kefu.tickets import events, generate, queries
@@ -18,9 +20,17 @@ def _events(n: Notification) -> dict[str, dict]:
     }
 
 
+def _indexes(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, table))
+
+
 def test_generated_notifications_are_shaped_like_created_ones(desk):
     made = create_z(desk, "Z1", long_text="活动柜被反锁。")
+    tables = ("tickets_notification", "tickets_item", "timeline_timelineevent")
+    indexes = {table: _indexes(table) for table in tables}
     assert generate.run({"notifications": 30}, {"rng": random.Random(7), "batch": 7}) == 30
+    assert {table: _indexes(table) for table in tables} == indexes  # dropped for the load, rebuilt
     generated = list(Notification.objects.exclude(pk=made.pk).select_related("status", "type"))
     assert len(generated) == 30
     assert len({n.number for n in generated} | {made.number}) == 31
