@@ -657,3 +657,22 @@ def record_attempt(
     close_contact(contact, actor=actor)
     record(contact, events.ATTEMPT.code, actor=actor, data={"outcome": outcome, "note": note})
     return attempt
+
+
+def record_inbound(*, channel: str, actor, created, customer=None, person=None, subject: str = "") -> Contact:
+    """The first-contact record of a request that came in by itself (portal, mail, WeChat) and
+    became `created` (a notification or a complaint): unowned until someone at the desk takes it,
+    so the sweep flags it when nobody answers in time (首问负责制, every inbound channel)."""
+    from kefu.complaints.models import Complaint
+
+    is_complaint = isinstance(created, Complaint)
+    return record_contact(
+        actor=actor,
+        channel=channel,
+        customer=customer,
+        person=person,
+        subject=subject,
+        first_responsible=None,
+        notification=None if is_complaint else created,
+        complaint=created if is_complaint else None,
+    )

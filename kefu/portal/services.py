@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.contacts.choices import Channel
+from kefu.contacts.services import record_inbound
 from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.core.scoping import access, customer_of, require_perm
 from kefu.core.validation import check_text
@@ -256,6 +258,14 @@ def submit_request(
                 message = f"{getattr(photo, 'name', '')}: {exc}"
                 raise ValidationFailed(message, fields={"photos": [message]}) from exc
         record(notification, events.SUBMITTED.code, actor=actor, data={"contact": account.contact.name})
+        record_inbound(
+            channel=Channel.PORTAL,
+            actor=actor,
+            created=notification,
+            customer=account.customer,
+            person=account.contact,
+            subject=title,
+        )
         _tell_desk(notification, actor, _("New request from %(customer)s: %(text)s"), text)
     return notification
 

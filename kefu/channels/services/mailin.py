@@ -359,8 +359,9 @@ def _create_record(mailbox: Mailbox, mail: InboundMail, customer, contact, actor
     subject = mail.subject.strip() or _("Mail from %(sender)s") % {"sender": mail.from_address}
     body = mail.text.strip() or subject
     sender = (contact.name if contact else mail.from_name) or mail.from_address
+    created: models.Model
     if kind_for(mailbox, mail.subject, mail.text) == InboundKind.COMPLAINT:
-        return complaints.create_complaint(
+        created = complaints.create_complaint(
             actor=actor,
             customer=customer,
             subject=subject[:100],
@@ -368,14 +369,24 @@ def _create_record(mailbox: Mailbox, mail: InboundMail, customer, contact, actor
             description=f"{sender} <{mail.from_address}>\n\n{body}"[:20_000],
             contact_name=sender[:50],
         )
-    return tickets.create_notification(
-        actor=actor,
-        customer=customer,
-        description=subject[:100],
-        long_text=f"{_('E-mail from')} {sender} <{mail.from_address}>\n\n{body}"[: tickets.MAX_TEXT_ENTRY],
-        reporter=sender[:50],
-        contact_name=sender[:50],
+    else:
+        created = tickets.create_notification(
+            actor=actor,
+            customer=customer,
+            description=subject[:100],
+            long_text=f"{_('E-mail from')} {sender} <{mail.from_address}>\n\n{body}"[
+                : tickets.MAX_TEXT_ENTRY
+            ],
+            reporter=sender[:50],
+            contact_name=sender[:50],
+        )
+    from kefu.contacts.choices import Channel
+    from kefu.contacts.services import record_inbound
+
+    record_inbound(
+        channel=Channel.MAIL, actor=actor, created=created, customer=customer, person=contact, subject=subject
     )
+    return created
 
 
 def _append_to_record(mail: InboundMail, target: models.Model, actor) -> None:

@@ -297,6 +297,17 @@ def _create_request(account: WeChatAccount, follower: WeChatFollower, content: s
             record(
                 notification, WECHAT_RECEIVED.code, actor=account.intake_user, data={"content": content[:500]}
             )
+            from kefu.contacts.choices import Channel
+            from kefu.contacts.services import record_inbound
+
+            record_inbound(
+                channel=Channel.WECHAT,
+                actor=account.intake_user,
+                created=notification,
+                customer=contact.customer,
+                person=contact,
+                subject=notification.description,
+            )
     except (KefuError, PermissionDenied) as exc:
         log.warning("WeChat request of %s not recorded: %s", follower.openid, exc)
         return _("Sorry, your request could not be recorded. Please call the service hotline."), None

@@ -40,6 +40,10 @@ def test_new_mail_from_a_contact_becomes_a_notification_with_an_acknowledgement(
     assert "钥匙打不开" in notification.long_text and notification.reporter == "王丽"
     assert [a.name for a in mail.attachments.all()] == ["锁.jpg"]
     assert "mail.received" in [e.event_type for e in events_for(notification)]
+    from kefu.contacts.models import Contact as ContactRecord
+
+    first = ContactRecord.objects.get(notification=notification)  # 首问负责制: waits to be taken
+    assert (first.channel, first.first_responsible, first.customer) == ("mail", None, customer)
     # The acknowledgement: to the sender, the number in a clear subject, salutation, signature.
     assert len(smtp_server) == 1
     ack = smtp_server[0]

@@ -104,6 +104,10 @@ def test_bind_query_and_request_end_to_end(client, account, customer, desk):
     assert created.customer == customer and created.description == "书柜门掉了，请派人来修"
     assert created.number in reply and created.contact_name == contact.name
     assert "wechat.received" in [e.event_type for e in events_for(created)]
+    from kefu.contacts.models import Contact as ContactRecord
+
+    first = ContactRecord.objects.get(notification=created)  # 首问负责制: waits to be taken
+    assert (first.channel, first.first_responsible, first.person) == ("wechat", None, contact)
 
 
 def test_a_follower_cannot_query_another_customers_record(client, account, customer, org, desk):

@@ -44,6 +44,11 @@ def test_a_request_becomes_a_notification_of_the_customer_with_photos(customer_c
     from kefu.channels.models import Notice
 
     assert Notice.objects.filter(recipient=portal.desk.technician.user, object_id=n.pk).exists()
+    # 首问负责制: the request is a contact waiting for its first responsible person at the desk.
+    from kefu.contacts.models import Contact as ContactRecord
+
+    first = ContactRecord.objects.get(notification=n)
+    assert (first.channel, first.first_responsible, first.customer) == ("portal", None, n.customer)
 
 
 def test_the_request_page_shows_the_customer_label_never_the_internal_code(customer_client, portal):
