@@ -30,7 +30,9 @@ def test_generated_notifications_are_shaped_like_created_ones(desk):
     tables = ("tickets_notification", "tickets_item", "timeline_timelineevent")
     indexes = {table: _indexes(table) for table in tables}
     assert generate.run({"notifications": 30}, {"rng": random.Random(7), "batch": 7}) == 30
-    assert {table: _indexes(table) for table in tables} == indexes  # dropped for the load, rebuilt
+    assert {
+        table: _indexes(table) for table in tables
+    } == indexes  # the same indexes after the load (dropped and rebuilt outside a transaction)
     generated = list(Notification.objects.exclude(pk=made.pk).select_related("status", "type"))
     assert len(generated) == 30
     assert len({n.number for n in generated} | {made.number}) == 31
