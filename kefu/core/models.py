@@ -7,6 +7,7 @@ from typing import TypedDict
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Digits(TypedDict):
@@ -68,7 +69,7 @@ class ExportJob(TimeStampedModel):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("export job", "Done")
         FAILED = "failed", _("Failed")
 
     owner = models.ForeignKey(
