@@ -9,8 +9,7 @@ from django.urls import reverse
 from kefu.surveys import queries, services
 from kefu.surveys.errors import RatingLinkExpired, RatingLinkInvalid, RatingLinkUsed
 from kefu.surveys.models import Rating
-
-from .conftest import sh
+from kefu.visits.testing import sh
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 from kefu.core.errors import ValidationFailed
 from kefu.surveys import queries, services
 from kefu.surveys.models import SurveyTemplate
-
-from .conftest import sh
+from kefu.visits.testing import sh
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 
 from kefu.api.services import create_token
 from kefu.visits import services
-
-from .conftest import sh
+from kefu.visits.testing import sh
 
 pytestmark = pytest.mark.django_db
 

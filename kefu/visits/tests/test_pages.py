@@ -6,8 +6,7 @@ from django.urls import reverse
 from kefu.visits import services
 from kefu.visits.choices import VisitStatus
 from kefu.visits.models import Reception
-
-from .conftest import sh
+from kefu.visits.testing import sh
 
 pytestmark = pytest.mark.django_db
 

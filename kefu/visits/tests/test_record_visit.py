@@ -6,8 +6,7 @@ from kefu.core.errors import ConcurrentUpdate, ValidationFailed
 from kefu.visits import services
 from kefu.visits.choices import VisitStatus
 from kefu.visits.errors import VisitNotPlanned
-
-from .conftest import sh
+from kefu.visits.testing import sh
 
 pytestmark = pytest.mark.django_db
 

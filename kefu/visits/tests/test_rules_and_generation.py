@@ -7,8 +7,7 @@ import pytest
 from kefu.visits import services
 from kefu.visits.choices import Method, Trigger, VisitStatus
 from kefu.visits.models import Visit, VisitRule
-
-from .conftest import sh
+from kefu.visits.testing import sh
 
 pytestmark = pytest.mark.django_db
 
