@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Code catalogues"),
         "url": "catalog:catalogues",
+        "group": "settings",
         "icon": "tags",
         "perm": "catalog.add_producttype",
         "order": 95,

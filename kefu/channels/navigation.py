@@ -1,10 +1,18 @@
 from django.utils.translation import gettext_lazy as _
 
 NAV_ITEMS = [
-    {"label": _("Notices"), "url": "channels:notices", "icon": "bell", "perm": None, "order": 80},
+    {
+        "label": _("Notices"),
+        "url": "channels:notices",
+        "group": "channels",
+        "icon": "bell",
+        "perm": None,
+        "order": 80,
+    },
     {
         "label": _("Outbox"),
         "url": "channels:outbox",
+        "group": "channels",
         "icon": "envelope",
         "perm": "channels.view_outboundmail",
         "order": 85,
@@ -12,6 +20,7 @@ NAV_ITEMS = [
     {
         "label": _("Incoming mail"),
         "url": "channels:inbound",
+        "group": "channels",
         "icon": "envelope-arrow-down",
         "perm": "channels.view_inboundmail",
         "order": 86,

@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Complaints"),
         "url": "complaints:complaint_list",
+        "group": "complaints",
         "icon": "megaphone",
         "perm": "complaints.view_complaint",
         "order": 40,
@@ -11,6 +12,7 @@ NAV_ITEMS = [
     {
         "label": _("Accidents"),
         "url": "complaints:accident_list",
+        "group": "complaints",
         "icon": "truck",
         "perm": "complaints.view_accident",
         "order": 45,

@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Call centre"),
         "url": "contacts:call_list",
+        "group": "channels",
         "icon": "headset",
         "perm": "contacts.view_call",
         "order": 50,
@@ -11,6 +12,7 @@ NAV_ITEMS = [
     {
         "label": _("Contacts"),
         "url": "contacts:list",
+        "group": "channels",
         "icon": "person-lines-fill",
         "perm": "contacts.view_contact",
         "order": 51,

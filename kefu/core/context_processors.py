@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from kefu.core import buffer
-from kefu.core.navigation import nav_items, navbar_widgets
+from kefu.core.navigation import nav_menu, navbar_widgets
 
 
 def navigation(request) -> dict:
@@ -12,7 +12,7 @@ def navigation(request) -> dict:
         return {"nav_items": [], "site_name": settings.KEFU_SITE_NAME}
     items, widgets, display_name = buffer.get(
         f"core.navigation:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}",
-        lambda: (nav_items(user), navbar_widgets(user), _display_name(user)),
+        lambda: (nav_menu(user), navbar_widgets(user), _display_name(user)),
     )
     return {
         "nav_items": items,

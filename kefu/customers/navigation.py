@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Customers"),
         "url": "customers:list",
+        "group": "relationship",
         "icon": "building",
         "perm": "customers.view_customer",
         "order": 20,
@@ -11,6 +12,7 @@ NAV_ITEMS = [
     {
         "label": _("Customer pyramid"),
         "url": "customers:pyramid",
+        "group": "relationship",
         "icon": "triangle",
         "perm": "customers.view_customer",
         "order": 21,
@@ -18,6 +20,7 @@ NAV_ITEMS = [
     {
         "label": _("Customer warnings"),
         "url": "customers:warnings",
+        "group": "relationship",
         "icon": "exclamation-triangle",
         "perm": "customers.view_customer",
         "order": 22,
@@ -25,6 +28,7 @@ NAV_ITEMS = [
     {
         "label": _("Access log"),
         "url": "customers:access_log",
+        "group": "settings",
         "icon": "shield-lock",
         "perm": "customers.view_access_log",
         "order": 95,

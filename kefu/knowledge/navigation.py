@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Knowledge base"),
         "url": "knowledge:list",
+        "group": "channels",
         "icon": "journal-text",
         "perm": "knowledge.view_article",
         "order": 70,

@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Portal accounts"),
         "url": "portal:accounts",
+        "group": "relationship",
         "icon": "people",
         "perm": "portal.view_portalaccount",
         "order": 80,

@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Cockpit"),
         "url": "reports:cockpit",
+        "group": "management",
         "icon": "speedometer2",
         "perm": "reports.view_cockpit",
         "order": 80,
@@ -11,6 +12,7 @@ NAV_ITEMS = [
     {
         "label": _("Scorecards"),
         "url": "reports:scorecards",
+        "group": "management",
         "icon": "award",
         "perm": "reports.view_scorecard",
         "order": 81,
@@ -18,6 +20,7 @@ NAV_ITEMS = [
     {
         "label": _("Weekly reports"),
         "url": "reports:weekly",
+        "group": "management",
         "icon": "journal-text",
         "perm": "reports.view_weeklyreport",
         "order": 82,
@@ -25,6 +28,7 @@ NAV_ITEMS = [
     {
         "label": _("Report archive"),
         "url": "reports:archive",
+        "group": "management",
         "icon": "archive",
         "perm": "reports.view_supervisionreport",
         "order": 83,

@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Satisfaction"),
         "url": "surveys:results",
+        "group": "relationship",
         "icon": "star-half",
         "perm": "surveys.view_satisfaction_reports",
         "order": 55,

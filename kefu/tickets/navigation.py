@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Notifications"),
         "url": "tickets:worklist",
+        "group": "service",
         "icon": "clipboard-check",
         "perm": "tickets.view_notification",
         "order": 20,
@@ -11,6 +12,7 @@ NAV_ITEMS = [
     {
         "label": _("Work plan"),
         "url": "tickets:work_plan",
+        "group": "service",
         "icon": "printer",
         "perm": "tickets.view_notification",
         "order": 25,

@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("Return visits"),
         "url": "visits:mine",
+        "group": "relationship",
         "icon": "telephone-outbound",
         "perm": "visits.view_visit",
         "order": 50,
@@ -11,6 +12,7 @@ NAV_ITEMS = [
     {
         "label": _("Receptions"),
         "url": "visits:receptions",
+        "group": "relationship",
         "icon": "people",
         "perm": "visits.view_reception",
         "order": 52,

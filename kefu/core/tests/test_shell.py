@@ -74,6 +74,25 @@ def test_navigation_lists_only_what_the_role_may_open(org, staff_factory):
     assert 'href="/admin/"' not in client_for(assistant).get("/").content.decode()
 
 
+@pytest.mark.django_db
+def test_the_menu_groups_a_managers_pages_and_keeps_a_technicians_flat(org, staff_factory):
+    from kefu.core.navigation import nav_items, nav_menu
+
+    manager = staff_factory(roles=["manager"]).user
+    menu = nav_menu(manager)
+    assert len(menu) <= 8 < len(nav_items(manager))  # a navbar that fits, not 25 entries
+    groups = {entry["key"]: entry for entry in menu if "items" in entry}
+    assert {"service", "complaints", "relationship", "management"} <= set(groups)
+    flat_urls = {item["href"] for item in nav_items(manager)}
+    assert flat_urls == {sub["href"] for entry in menu for sub in entry.get("items", [entry])}  # nothing lost
+    html = client_for(staff_factory(roles=["manager"])).get("/").content.decode()
+    assert 'data-menu="management"' in html and "管理" in html
+
+    technician = staff_factory(roles=["technician"], offices=[org.office_a], work_centres=[org.wc_a]).user
+    for entry in nav_menu(technician):  # a group of one is a plain link
+        assert "items" not in entry or len(entry["items"]) > 1
+
+
 def test_templates_and_css_reference_no_external_host():
     root = Path(settings.BASE_DIR) / "kefu"
     offenders = []
