@@ -19,3 +19,18 @@ class BufferedModelBackend(ModelBackend):
         key = f"auth.perms:{from_name}:{user_obj.pk}:{int(user_obj.is_superuser)}"
         load = super()._get_permissions
         return buffer.get(key, lambda: frozenset(load(user_obj, obj, from_name)))
+
+    def get_user(self, user_id):
+        """The signed-in user of a request, by a lookup prepared once (kefu.core.prepared)."""
+        from django.contrib.auth import get_user_model
+
+        from kefu.core import prepared
+
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        model = get_user_model()
+        rows = prepared.fetch("auth.get_user", lambda pk: model._default_manager.filter(pk=pk), pk=pk)
+        user = rows[0] if rows else None
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -14,7 +14,7 @@ from kefu.core.filtering import filter_error
 from kefu.core.masking import mask_address, mask_phone
 from kefu.tickets.choices import PaymentStatus, Priority
 from kefu.tickets.filtersets import NotificationFilter
-from kefu.tickets.models import Notification
+from kefu.tickets.models import Attachment, Item, LongTextEntry, Notification
 from kefu.workflow.choices import Stage
 
 LIST_RELATED = ("type", "status", "customer", "work_centre", "responsible", "sales_office")
@@ -428,6 +428,36 @@ def work_plan(
     return list(qs.order_by("-urgent", "required_start", "number")[:500])
 
 
+def page_parts(n: Notification) -> dict:
+    """Items, long text and attachments of `n`, each by a query prepared once (kefu.core.prepared)."""
+    from kefu.core import prepared
+
+    parts = {
+        "items": prepared.fetch(
+            "tickets.page_items",
+            lambda pk: (
+                Item.objects.filter(notification_id=pk)
+                .order_by("position", "id")
+                .select_related("product_type", "colour", "material", "reason")
+            ),
+            pk=n.pk,
+        ),
+        "entries": prepared.fetch(
+            "tickets.page_entries",
+            lambda pk: LongTextEntry.objects.filter(notification_id=pk).order_by("created_at", "id"),
+            pk=n.pk,
+        ),
+        "attachments": prepared.fetch(
+            "tickets.page_attachments",
+            lambda pk: Attachment.objects.filter(notification_id=pk).order_by("created_at", "id"),
+            pk=n.pk,
+        ),
+    }
+    for row in (*parts["items"], *parts["entries"], *parts["attachments"]):
+        row.notification = n  # as the related managers would have set it
+    return parts
+
+
 def detail_context(n: Notification, user, *, full: bool = True) -> dict:
     from kefu.billing.choices import LineKind
     from kefu.billing.queries import billing_for
@@ -437,11 +467,7 @@ def detail_context(n: Notification, user, *, full: bool = True) -> dict:
     unmasked = can_see_personal_data(user)
     known = getattr(n, "just_written", None)  # set by create_notification on what it wrote
     if known is None:
-        known = {
-            "items": list(n.items.select_related("product_type", "colour", "material", "reason")),
-            "entries": list(n.text_entries.order_by("created_at", "id")),
-            "attachments": list(n.attachments.all()),
-        }
+        known = page_parts(n)
     return {
         "n": n,
         "row": present_for_work([n], user, where="page")[0] if full else present_row(n, unmasked=unmasked),
