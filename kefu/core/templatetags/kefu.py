@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -21,3 +24,35 @@ def money(value) -> str:
     except InvalidOperation:
         return str(value)
     return f"{amount.quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
+
+
+_HERE = re.compile(r"<!--kefu:here ([^>]*)-->")
+
+
+@register.simple_tag(takes_context=True)
+def navbar_menu(context) -> str:
+    """The signed-in navbar: the same HTML for a user and language on every page, so rendered once
+    and kept in the buffer with the menu it shows (kefu.core.context_processors.navigation). Per
+    request only the active entry, the CSRF field and the language switch are filled in."""
+    from django.template.loader import render_to_string
+    from django.utils.translation import get_language
+
+    from kefu.core import buffer
+
+    request = context["request"]
+    user = request.user
+    key = f"core.navbar_html:{user.pk}:{int(user.is_superuser)}:{int(user.is_staff)}:{get_language()}"
+    flat = context.flatten()
+    html = buffer.get(key, lambda: render_to_string("includes/navbar_menu.html", flat, request=None))
+    here = request.path[:8]
+    home = request.resolver_match is not None and request.resolver_match.url_name == "home"
+    html = _HERE.sub(lambda match: " active" if match.group(1) == here else "", html)
+    html = html.replace("<!--kefu:home-->", " active" if home else "")
+    html = html.replace(
+        "<!--kefu:csrf-->",
+        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token")),
+    )
+    html = html.replace(
+        "<!--kefu:language-->", render_to_string("includes/language_switch.html", request=request)
+    )
+    return mark_safe(html)

@@ -93,6 +93,32 @@ def test_the_menu_groups_a_managers_pages_and_keeps_a_technicians_flat(org, staf
         assert "items" not in entry or len(entry["items"]) > 1
 
 
+@pytest.mark.django_db
+def test_the_cached_navbar_marks_this_page_and_carries_this_browsers_csrf_token(org, staff_factory):
+    import re
+
+    from django.test import Client
+
+    staff = staff_factory(roles=["assistant"], offices=[org.office_a])
+    browsers = []
+    for _ in range(2):  # one user, two browsers: the navbar HTML is shared, the CSRF field is not
+        browser = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
+        browser.force_login(staff.user)
+        browsers.append(browser)
+    home = browsers[0].get("/").content.decode()
+    assert re.search(r'class="nav-link active" href="/"', home)
+    worklist = browsers[0].get("/notifications/").content.decode()
+    assert 'class="dropdown-item active" href="/notifications/"' in worklist
+    assert "<!--kefu:" not in worklist and not re.search(r'class="nav-link active" href="/"', worklist)
+    for browser in browsers:
+        page = browser.get("/notifications/").content.decode()
+        field = r'action="/logout/"><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"'
+        token = re.search(field, page)
+        assert token, "the logout form has a CSRF field"
+        response = browser.post("/logout/", {"csrfmiddlewaretoken": token.group(1)})
+        assert response.status_code == 302  # accepted: the token belongs to this browser
+
+
 def test_templates_and_css_reference_no_external_host():
     root = Path(settings.BASE_DIR) / "kefu"
     offenders = []
