@@ -218,18 +218,32 @@ def _resolve(user, data: dict) -> dict:
     from kefu.org import models as org
     from kefu.tickets.models import Notification
 
-    def customers():
-        return Customer.objects.visible_to(user).select_related(
-            "sales_office__sales_organization", "sales_office__business_area", "responsible"
+    def customer(number: str):
+        """By number within the user's scope; the lookup is prepared once per scope."""
+        from kefu.core import prepared
+        from kefu.org.scope import scope_for
+
+        rows = prepared.fetch(
+            ("tickets.api.customer", scope_for(user)),
+            lambda number: (
+                Customer.objects.visible_to(user)
+                .select_related(
+                    "sales_office__sales_organization", "sales_office__business_area", "responsible"
+                )
+                .filter(number=number)
+                .order_by("pk")[:1]
+            ),
+            number=str(number),
         )
+        return rows[0] if rows else None
 
     def active_type(code: str):
         return next((t for t in services.active_types() if t.code == code), None)
 
     # code → record finders, built only for the fields sent: scoping a queryset costs more than running it.
     finders = {
-        "customer": lambda v: customers().filter(number=v).first(),
-        "sold_to": lambda v: customers().filter(number=v).first(),
+        "customer": customer,
+        "sold_to": customer,
         "work_centre": lambda v: org.WorkCentre.objects.select_related("sales_office").filter(code=v).first(),
         "responsible": lambda v: org.Staff.objects.filter(is_active=True, personnel_number=v).first(),
         "sales_organization": lambda v: org.SalesOrganization.objects.filter(code=v).first(),

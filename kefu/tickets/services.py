@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import buffer
+from kefu.core import buffer, prepared
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
@@ -144,19 +144,30 @@ def defaults_for(user, customer, ntype: NotificationType | None = None) -> dict:
     if scope_for(user).staff_id is not None:
         staff = user.staff  # loaded and cached by scope_for
     work_centre = None
-    if staff is not None:
-        work_centre = (
-            staff.work_centres.filter(sales_office=office, is_active=True)
-            .select_related("sales_office")
-            .order_by("code")
-            .first()
+    if staff is not None:  # the user's own work centre of that responsibility centre
+        work_centre = _first(
+            prepared.fetch(
+                "tickets.defaults.own_work_centre",
+                lambda staff, office: (
+                    WorkCentre.objects.filter(staff=staff, sales_office_id=office, is_active=True)
+                    .select_related("sales_office")
+                    .order_by("code")[:1]
+                ),
+                staff=staff.pk,
+                office=office.pk,
+            )
         )
     if work_centre is None:
-        work_centre = (
-            WorkCentre.objects.filter(sales_office=office, is_active=True)
-            .select_related("sales_office")
-            .order_by("code")
-            .first()
+        work_centre = _first(
+            prepared.fetch(
+                "tickets.defaults.work_centre",
+                lambda office: (
+                    WorkCentre.objects.filter(sales_office_id=office, is_active=True)
+                    .select_related("sales_office")
+                    .order_by("code")[:1]
+                ),
+                office=office.pk,
+            )
         )
     responsible = customer.responsible
     if responsible is None and staff is not None and "technician" in role_codes(user):
@@ -184,19 +195,35 @@ def defaults_for(user, customer, ntype: NotificationType | None = None) -> dict:
     return data
 
 
+def _first(rows: list):
+    return rows[0] if rows else None
+
+
 def _service_address_defaults(customer) -> dict:
     """The default functional location 功能位置 and primary contact, where the archive has them."""
+    from kefu.customers.models import Contact, ServiceAddress
+
     out: dict = {}
-    addresses = getattr(customer, "service_addresses", None)
-    if addresses is not None:
-        default = addresses.filter(is_default=True).first()
+    if customer.pk is not None:
+        default = _first(
+            prepared.fetch(
+                "tickets.defaults.service_address",
+                lambda pk: ServiceAddress.objects.filter(customer_id=pk, is_default=True).order_by("pk")[:1],
+                pk=customer.pk,
+            )
+        )
         if default is not None:
             out.update(functional_location=default.code, object_address=default.address)
             if default.contact_name:
                 out.update(contact_name=default.contact_name, contact_phone=default.contact_phone)
-    contacts = getattr(customer, "contacts", None)
-    if contacts is not None and "contact_name" not in out:
-        primary = contacts.order_by("-is_primary", "id").first()
+    if customer.pk is not None and "contact_name" not in out:
+        primary = _first(
+            prepared.fetch(
+                "tickets.defaults.contact",
+                lambda pk: Contact.objects.filter(customer_id=pk).order_by("-is_primary", "id")[:1],
+                pk=customer.pk,
+            )
+        )
         if primary is not None:
             out.update(
                 contact_name=primary.name, contact_phone=primary.mobile or primary.phone or customer.phone
@@ -839,7 +866,6 @@ def access_notification(user, pk) -> Notification:
 
     Its SQL is prepared once per scope (kefu.core.prepared): compiling the scoped lookup with its
     joined tables cost several times what running it does."""
-    from kefu.core import prepared
     from kefu.org.scope import scope_for
 
     try:
