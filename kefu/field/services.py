@@ -266,6 +266,11 @@ def _sign(actor, notification: Notification, signer: str, at: dt.datetime, image
         service_date=timezone.localdate(at),
         accepted_at=at,
     )
+    # The rating link is issued at the acceptance, so the printed service form carries its QR
+    # code; the closing mail later sends the same link (issue_rating is idempotent).
+    from kefu.surveys.services import issue_rating
+
+    issue_rating(notification)
     record(
         notification,
         events.SIGNED.code,
