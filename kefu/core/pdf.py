@@ -81,7 +81,9 @@ def pdf_response(
         fallback = {**context, "for_pdf": False, "pdf_error": str(exc.message)}
         return render(request, fallback_template or template_name, fallback, status=exc.status)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=False, filename=filename) or "inline"
+    )
     return response
 
 

@@ -114,6 +114,7 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
             slot=request.POST.get("slot", ""),
             note=request.POST.get("note", ""),
             expected_version=int(version) if version.isdigit() else None,
+            notify_customer=request.POST.get("notify_customer") == "1",
         )
     except KefuError as exc:
         messages.error(

@@ -60,7 +60,9 @@ def main() -> None:
         took, figures = _seconds(lambda: queries.supervision_figures(first, last))
         _emit("supervision report: figures (SQL)", took, **meta)
         took, html = _seconds(
-            lambda: render_to_string("reports/supervision_pdf.html", {"f": figures, "start": first, "end": last}),
+            lambda: render_to_string(
+                "reports/supervision_pdf.html", {"f": figures, "start": first, "end": last}
+            ),
             reps=REPS,
         )
         _emit("supervision report: HTML", took, **meta)

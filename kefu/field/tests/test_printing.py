@@ -27,7 +27,12 @@ def _client(staff) -> Client:
 
 def signed(desk, **kw) -> Notification:
     """A notification with a service report and the customer's drawn acceptance."""
-    n = desk.z1(object_address="北京市朝阳区建国路88号3号楼1201", contact_name="陈先生", contact_phone="13812345678", **kw)
+    n = desk.z1(
+        object_address="北京市朝阳区建国路88号3号楼1201",
+        contact_name="陈先生",
+        contact_phone="13812345678",
+        **kw,
+    )
     step(desk, n, kind="report", client_id=f"r{n.pk}", work_done="更换抽屉锁", materials_used="100056 ×1")
     n.refresh_from_db()
     step(desk, n, kind="sign", client_id=f"g{n.pk}", signer="陈先生", image=png_data_url())
@@ -79,7 +84,7 @@ def test_the_technician_sees_his_customer_unmasked_and_the_signature(desk):
     html = page.content.decode()
     assert page.status_code == 200 and n.number in html
     assert "13812345678" in html and "建国路88号" in html
-    assert 'data-signature' in html and "data:image/png;base64," in html
+    assert "data-signature" in html and "data:image/png;base64," in html
     assert "陈先生" in html and "100056" in html and "更换抽屉锁" in html
 
 
@@ -168,3 +173,102 @@ def test_the_work_plan_pdf_source_is_scoped_and_masked(desk, monkeypatch):
     assert mine.number in printed[0] and "13812345678" not in printed[0]
     _client(desk.outsider).get(f"/notifications/work-plan.pdf?id={mine.pk}")
     assert mine.number not in printed[1]
+
+
+# --- the appointment mail 预约通知 ------------------------------------------------------------
+
+
+def _with_contact(desk, email="chen@kehu.example.cn"):
+    from kefu.customers.models import Contact
+
+    Contact.objects.create(customer=desk.customer, name="陈先生", email=email, phone="13812345678")
+    return desk.z1(
+        contact_name="陈先生", contact_phone="13812345678", object_address="北京市朝阳区建国路88号"
+    )
+
+
+def test_an_appointment_is_mailed_to_the_contact_once_after_commit(
+    desk, smtp_server, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kefu.channels.models import OutboundMail
+    from kefu.field import services
+
+    n = _with_contact(desk)
+    day = timezone.localdate() + dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.set_appointment(
+            actor=desk.assistant.user,
+            notification=n,
+            date=day,
+            slot="pm",
+            note="请提前电话联系",
+            notify_customer=True,
+        )
+        assert smtp_server == []  # nothing leaves while the change is not committed
+    assert callbacks and len(smtp_server) == 1
+    message = smtp_server[0]
+    body = message.get_content()
+    assert message["To"] == "chen@kehu.example.cn" and n.number in message["Subject"]
+    assert day.isoformat() in body and "下午" in body and "陈先生" in body and "请提前电话联系" in body
+    assert "13812345678" not in body and "建国路" not in body  # nothing beyond the window and the case
+    # the same window again changes nothing and mails nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_appointment(
+            actor=desk.assistant.user,
+            notification=n,
+            date=day,
+            slot="pm",
+            note="请提前电话联系",
+            notify_customer=True,
+        )
+    assert len(smtp_server) == 1 and OutboundMail.objects.filter(object_id=n.pk).count() == 1
+
+
+def test_no_mail_when_the_box_is_not_ticked(desk, smtp_server, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from kefu.channels.models import OutboundMail
+
+    n = _with_contact(desk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _client(desk.assistant).post(
+            f"/field/jobs/{n.pk}/appointment/", {"date": timezone.localdate().isoformat(), "slot": "am"}
+        )
+    assert response.status_code == 302 and smtp_server == []
+    assert not OutboundMail.objects.filter(object_id=n.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        _client(desk.assistant).post(
+            f"/field/jobs/{n.pk}/appointment/",
+            {"date": timezone.localdate().isoformat(), "slot": "pm", "notify_customer": "1"},
+        )
+    assert len(smtp_server) == 1
+
+
+def test_the_api_mails_on_request_and_refuses_a_customer_without_address(
+    desk, smtp_server, django_capture_on_commit_callbacks
+):
+    import json
+
+    from django.utils import timezone
+
+    from kefu.field.models import Appointment
+
+    n = _with_contact(desk)
+    client = _client(desk.technician)
+    url = f"/api/v1/field/jobs/{n.pk}/appointment"
+    payload = {"date": timezone.localdate().isoformat(), "slot": "am", "notify_customer": True}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.put(url, json.dumps(payload), content_type="application/json")
+    assert response.status_code == 200 and len(smtp_server) == 1
+    bare = desk.z1()
+    desk.customer.contacts.all().delete()
+    type(desk.customer).objects.filter(pk=desk.customer.pk).update(email="")
+    response = client.put(
+        f"/api/v1/field/jobs/{bare.pk}/appointment", json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 400 and "notify_customer" in response.json()["error"]["fields"]
+    assert not Appointment.objects.filter(notification=bare).exists()
