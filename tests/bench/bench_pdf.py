@@ -86,7 +86,7 @@ def main() -> None:
     target = report.notification if report else Notification.objects.order_by("-id").first()
     if target is None:
         return
-    client = client_for("supervisor")
+    client = client_for("manager")
     urls = {
         "service form": f"/field/jobs/{target.pk}/service-form.pdf",
         "work plan": f"/notifications/work-plan.pdf?id={target.pk}",
