@@ -904,9 +904,14 @@ def _text(response) -> str:
         import unicodedata
 
         from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
 
-        pages = PdfReader(io.BytesIO(content)).pages
-        return unicodedata.normalize("NFKC", "".join(p.extract_text() or "" for p in pages)).replace(" ", "")
+        try:
+            pages = PdfReader(io.BytesIO(content)).pages
+            text = "".join(p.extract_text() or "" for p in pages)
+        except PyPdfError:  # a stub file of the world ("%PDF-1.4"): search its bytes
+            return content.decode("utf-8", "replace")
+        return unicodedata.normalize("NFKC", text).replace(" ", "")
     if content[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
