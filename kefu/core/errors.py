@@ -69,3 +69,11 @@ class NotAuthenticated(KefuError):
     code = "not_authenticated"
     status = 401
     default_message = _("Authentication is required: log in or send a valid API token.")
+
+
+class RendererUnavailable(KefuError):
+    """The PDF renderer (headless chromium, `kefu.core.pdf`) is missing or failed."""
+
+    code = "renderer_unavailable"
+    status = 503
+    default_message = _("The PDF renderer (chromium) is not available on this server.")

@@ -88,6 +88,9 @@ class AppointmentIn(InputSchema):
     slot: str = Field(..., description=" / ".join(Slot.values))
     note: str = Field("", max_length=200)
     version: int | None = None
+    notify_customer: bool = Field(
+        False, description="Mail the new or changed window to the customer's contact"
+    )
 
 
 def _appointment(a) -> dict | None:
@@ -199,6 +202,7 @@ def put_appointment(request, notification_id: int, payload: AppointmentIn):
         slot=payload.slot,
         note=payload.note,
         expected_version=payload.version,
+        notify_customer=payload.notify_customer,
     )
     return _appointment(a)
 

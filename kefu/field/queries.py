@@ -299,3 +299,97 @@ def dispatch_board(user, work_centre, day: dt.date) -> tuple[list[BoardLine], li
         line.proposals = rank(line, technicians)[:3]
         lines.append(line)
     return lines, technicians
+
+
+# --- the printed service form 家具服务单 / 客户服务验收确认 ----------------------------------------
+@dataclass
+class ServiceForm:
+    """What the A4 service form shows; personal data by the one masking rule (`unmasked`)."""
+
+    row: object  # kefu.tickets.queries.Row, masked unless the viewer may see it
+    unmasked: bool
+    company: str
+    items: list
+    reports: list  # billing.ServiceReport with materials_shown
+    appointment: Appointment | None
+    signer: str
+    signed_at: dt.datetime | None
+    signature: str  # a data: URL of the drawn signature ("" when not signed, or for masked roles:
+    # a handwritten signature is personal data; the signer's name is shown like the contact's)
+    rating_url: str
+    rating_qr: str  # inline SVG of the rating link
+    rated: bool
+    long_text: str
+    printed_at: dt.datetime
+
+
+def service_form(user, notification: Notification) -> ServiceForm:
+    """The service form of one notification the caller may see (it checked access): header with
+    the company, number, customer, object address and phone (masked for roles that may not see
+    them, unmasked and logged for the technician responsible), items, the service reports with
+    their materials, the customer's drawn signature with signer and time, and the QR code of the
+    post-service rating link (issued at the acceptance signature or the closing mail)."""
+    import base64
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from kefu.billing.queries import reports_for
+    from kefu.core.qr import qr_svg
+    from kefu.field.choices import StepKind
+    from kefu.surveys.models import Rating
+    from kefu.surveys.services import rating_url
+    from kefu.tickets.queries import assigned_work_ids, can_see_personal_data, present_for_work
+
+    n = notification
+    unmasked = can_see_personal_data(user) or n.pk in assigned_work_ids(user, [n])
+    row = present_for_work([n], user, where="service_form")[0]
+    reports = reports_for([n.pk]).get(n.pk, [])
+    sign = (
+        FieldStep.objects.filter(notification=n, kind=StepKind.SIGN)
+        .select_related("attachment")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    signer, signed_at, signature = "", None, ""
+    if sign is not None:
+        signer, signed_at = str(sign.data.get("signer") or ""), sign.recorded_at
+        if unmasked and sign.attachment is not None:
+            try:
+                with sign.attachment.file.open("rb") as handle:
+                    raw = handle.read()
+            except (FileNotFoundError, OSError):  # the record outlived its file
+                raw = b""
+            if raw:
+                kind = sign.attachment.content_type or "image/png"
+                signature = f"data:{kind};base64,{base64.b64encode(raw).decode()}"
+    elif reports:
+        signer, signed_at = reports[-1].accepted_by_customer, reports[-1].accepted_at
+    ct = ContentType.objects.get_for_model(Notification)
+    rating = Rating.objects.filter(content_type=ct, object_id=n.pk).first()
+    url, qr, rated = "", "", False
+    if rating is not None:
+        rated = rating.rated_at is not None
+        if not rated and rating.expires_at > timezone.now():
+            url = rating_url(rating)
+            qr = qr_svg(url, scale=3)
+    sales_office = n.sales_office
+    organisation = getattr(sales_office, "sales_organization", None) if sales_office else None
+    return ServiceForm(
+        row=row,
+        unmasked=unmasked,
+        company=organisation.name if organisation else "",
+        items=list(
+            n.items.select_related("product_type", "colour", "material", "reason").order_by("position")
+        ),
+        reports=reports,
+        appointment=Appointment.objects.filter(notification=n).first(),
+        signer=signer,
+        signed_at=signed_at,
+        signature=signature,
+        rating_url=url,
+        rating_qr=qr,
+        rated=rated,
+        long_text=n.long_text,
+        printed_at=timezone.now(),
+    )

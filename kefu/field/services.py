@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import PermissionDenied, ValidationFailed
@@ -59,10 +60,12 @@ def set_appointment(
     slot: str,
     note: str = "",
     expected_version: int | None = None,
+    notify_customer: bool = False,
 ) -> Appointment:
     """Agree a visit window with the customer. The assistant sets it for any notification she may
     assign; a technician only for his own work. A stale `expected_version` (of the appointment)
-    is refused with 409."""
+    is refused with 409. With `notify_customer`, a new or changed window is mailed to the
+    customer's contact (stored with the change, sent by the mail task after commit)."""
     require_perm(actor, "field.change_appointment")
     if not actor.has_perm("tickets.assign_notification") and not is_own_work(actor, notification):
         raise PermissionDenied(_("You may only make appointments for your own work."))
@@ -81,6 +84,9 @@ def set_appointment(
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
     check_text(note=note)
     assert date is not None
+    recipient = appointment_recipient(notification) if notify_customer else None
+    if notify_customer and not recipient:
+        raise ValidationFailed(fields={"notify_customer": [_("The customer has no e-mail address to tell.")]})
     with transaction.atomic():
         current = Appointment.objects.select_for_update().filter(notification=notification).first()
         if current is None:
@@ -107,7 +113,63 @@ def set_appointment(
             actor=actor,
             data={"date": date, "slot": slot, "slot_label": str(Slot(slot).label), "note": note},
         )
+        if recipient:
+            mail_appointment(actor=actor, notification=notification, appointment=appointment, to=recipient)
     return appointment
+
+
+APPOINTMENT_TEMPLATE = "appointment"  # the reply template (house text) of the appointment mail
+
+
+def appointment_recipient(notification: Notification):
+    """Whom an appointment mail goes to: the notification's contact person, when the customer
+    keeps that contact with an e-mail address; else the primary contact's; else the customer's
+    own address. Returns (address, contact or None), or None when there is no address."""
+    customer = notification.customer
+    contacts = list(customer.contacts.exclude(email="").order_by("-is_primary", "id"))
+    named = [c for c in contacts if notification.contact_name and c.name == notification.contact_name]
+    contact = next(iter(named or contacts), None)
+    if contact is not None:
+        return contact.email, contact
+    return (customer.email, None) if customer.email else None
+
+
+def mail_appointment(*, actor, notification: Notification, appointment: Appointment, to) -> None:
+    """The appointment mail 预约通知 in the house style: the reply template named "appointment"
+    when an administrator wrote one (placeholders of channels' templates plus {appointment} and
+    {note}), otherwise the default text. It goes to the customer's own contact and carries the
+    visit window, the number and the description only: no address, phone or other person's data."""
+    from django.utils.translation import override
+
+    from kefu.channels.models import ReplyTemplate
+    from kefu.channels.services import send_mail
+    from kefu.channels.services.mailin import placeholders, render
+
+    address, contact = to
+    template = ReplyTemplate.objects.filter(name=APPOINTMENT_TEMPLATE, is_active=True).first()
+    with override("zh-hans"):
+        values = placeholders(notification, contact=contact, actor=actor)
+        if contact is None and notification.contact_name:
+            values["contact"] = notification.contact_name
+            values["salutation"] = _("Dear %(name)s") % {"name": notification.contact_name}
+        values["appointment"] = f"{appointment.date:%Y-%m-%d} {Slot(appointment.slot).label}"
+        values["note"] = appointment.note
+        subject = render(template.subject if template else _(DEFAULT_SUBJECT), values)
+        body = render(template.body if template else _(DEFAULT_BODY), values)
+    number = values["number"]
+    if f"[{number}]" not in subject:
+        subject = f"[{number}] {subject}"
+    send_mail(actor=actor, target=notification, to=[address], subject=subject[:200], body=body)
+
+
+DEFAULT_SUBJECT = gettext_noop("Your service appointment: {appointment}")
+DEFAULT_BODY = gettext_noop(
+    "{salutation},\n\n"
+    "we have arranged the on-site service for your {kind} {number} ({subject}):\n"
+    "{appointment}\n{note}\n\n"
+    "If this time does not suit you, please reply to this mail or call our service hotline.\n\n"
+    "{signature}\n(This mail was sent automatically.)"
+)
 
 
 def _decode_image(data_url: str, field: str) -> tuple[bytes, str]:
@@ -266,6 +328,11 @@ def _sign(actor, notification: Notification, signer: str, at: dt.datetime, image
         service_date=timezone.localdate(at),
         accepted_at=at,
     )
+    # The rating link is issued at the acceptance, so the printed service form carries its QR
+    # code; the closing mail later sends the same link (issue_rating is idempotent).
+    from kefu.surveys.services import issue_rating
+
+    issue_rating(notification)
     record(
         notification,
         events.SIGNED.code,

@@ -11,4 +11,6 @@ urlpatterns = [
     path("dispatch/assign/", views.dispatch_assign, name="dispatch_assign"),
     path("jobs/<int:pk>/", views.job, name="job"),
     path("jobs/<int:pk>/appointment/", views.appointment, name="appointment"),
+    path("jobs/<int:pk>/service-form/", views.service_form, name="service_form"),
+    path("jobs/<int:pk>/service-form.pdf", views.service_form_pdf, name="service_form_pdf"),
 ]

@@ -114,6 +114,7 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
             slot=request.POST.get("slot", ""),
             note=request.POST.get("note", ""),
             expected_version=int(version) if version.isdigit() else None,
+            notify_customer=request.POST.get("notify_customer") == "1",
         )
     except KefuError as exc:
         messages.error(
@@ -197,3 +198,24 @@ def dispatch_assign(request: HttpRequest) -> HttpResponse:
             request, " ".join([str(exc.message), *[str(m) for v in exc.fields.values() for m in v]])
         )
     return redirect(back)
+
+
+@login_required
+@permission_required("tickets.view_notification", raise_exception=True)
+def service_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The service form 家具服务单 / 客户服务验收确认 as a printable A4 page (the PDF's own HTML)."""
+    n = access_notification(request.user, pk)
+    form = queries.service_form(request.user, n)
+    return render(request, "field/service_form.html", {"f": form, "for_pdf": False})
+
+
+@login_required
+@permission_required("tickets.view_notification", raise_exception=True)
+def service_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The service form printed to PDF on the server (503 with the printable page without chromium)."""
+    from kefu.core.pdf import pdf_response
+
+    n = access_notification(request.user, pk)
+    form = queries.service_form(request.user, n)
+    filename = f"{_('Furniture service form')}_{n.number}.pdf"
+    return pdf_response(request, "field/service_form.html", {"f": form}, filename=filename)

@@ -423,16 +423,22 @@ def supervision_figures(start: date, end: date) -> dict:
     kinds = dict(AccidentKind.choices)
     today = timezone.localdate()
     centres = []
-    for office in SalesOffice.objects.order_by("code"):
+    # Two grouped counts for every centre at once (not two per centre); the formulas then run
+    # only for the centres that had work (h-pdf: the PDF's figures were the report's slow part).
+    received_by = dict(
+        created.values("sales_office").annotate(n=Count("pk")).values_list("sales_office", "n")
+    )
+    late_by = dict(
+        notifications.filter(
+            stage__in=Stage.open_values(), required_end__lt=min(end + timedelta(days=1), today)
+        )
+        .values("sales_office")
+        .annotate(n=Count("pk"))
+        .values_list("sales_office", "n")
+    )
+    for office in SalesOffice.objects.filter(pk__in=set(received_by) | set(late_by)).order_by("code"):
         subject = fx.Subject(office_id=office.pk)
-        received = notifications.filter(sales_office=office, created_at__gte=lo, created_at__lt=hi).count()
-        late_open = notifications.filter(
-            sales_office=office,
-            stage__in=Stage.open_values(),
-            required_end__lt=min(end + timedelta(days=1), today),
-        ).count()
-        if not received and not late_open:
-            continue
+        received, late_open = received_by.get(office.pk, 0), late_by.get(office.pk, 0)
         centres.append(
             {
                 "label": f"{office.code} {office.name}",

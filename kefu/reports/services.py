@@ -267,7 +267,7 @@ def generate_supervision_report(
     existing = SupervisionReport.objects.filter(period_start=first).first()
     if existing and not replace:
         return existing
-    from kefu.reports.pdf import html_to_pdf
+    from kefu.core.pdf import html_to_pdf
 
     with override("zh-hans"):
         figures = queries.supervision_figures(first, last)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("bulk/", views.bulk, name="bulk"),
     path("views/", views.save_view, name="save_view"),
     path("work-plan/", views.work_plan, name="work_plan"),
+    path("work-plan.pdf", views.work_plan_pdf, name="work_plan_pdf"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/status/", views.change_status, name="change_status"),

@@ -432,7 +432,30 @@ def mail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("tickets.view_notification", raise_exception=True)
 def work_plan(request: HttpRequest) -> HttpResponse:
     """Work plan 工作计划表 (ZSMR006), printable on A4."""
+    return render(request, "tickets/work_plan.html", _work_plan_context(request))
 
+
+@login_required
+@permission_required("tickets.view_notification", raise_exception=True)
+def work_plan_pdf(request: HttpRequest) -> HttpResponse:
+    """The work plan printed to PDF on the server (kefu.core.pdf); without chromium, the page
+    with its print stylesheet and the reason (503)."""
+    from django.utils import timezone
+
+    from kefu.core.pdf import pdf_response
+
+    context = _work_plan_context(request)
+    day = context["date_from"] or timezone.localdate()
+    return pdf_response(
+        request,
+        "tickets/work_plan_pdf.html",
+        context,
+        filename=f"{_('Work plan')}_{day:%Y%m%d}.pdf",
+        fallback_template="tickets/work_plan.html",
+    )
+
+
+def _work_plan_context(request: HttpRequest) -> dict:
     def date(name):
         try:
             return dt.date.fromisoformat(request.GET.get(name, ""))
@@ -467,5 +490,6 @@ def work_plan(request: HttpRequest) -> HttpResponse:
         "date_from": date_from,
         "date_to": date_to,
         "technicians": _technicians(request.user),
+        "query": request.GET.urlencode(),
     }
-    return render(request, "tickets/work_plan.html", context)
+    return context

@@ -97,6 +97,10 @@ NEED_TO_KNOW_ROUTES = {
     "api /api/v1/field/today",
     "api /api/v1/field/jobs/{notification_id}",
     "api /api/v1/field/jobs/{notification_id}/steps",
+    # h-pdf (issue 12): the printed service form and work plan of his own work
+    "field:service_form",
+    "field:service_form_pdf",
+    "tickets:work_plan_pdf",
 }
 
 
@@ -336,6 +340,10 @@ PAGES: dict[str, Route] = {
     "knowledge:edit": Route(record="article", perm="knowledge.change_article", post=True),
     "knowledge:solved": Route(record="article", perm="knowledge.view_article", get=False, post=True),
     "knowledge:link": Route(record=N, perm="tickets.change_notification", get=False, post=True),
+    # --- h-pdf (issue 12): the service form 家具服务单 page and PDF, the work plan PDF
+    "field:service_form": Route(record=N, perm="tickets.view_notification"),
+    "field:service_form_pdf": Route(record=N, perm="tickets.view_notification"),
+    "tickets:work_plan_pdf": Route(perm="tickets.view_notification", extra={"work_centre": "S4002"}),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -890,8 +898,20 @@ def _export_of(owner, side: str):
 
 
 def _text(response) -> str:
-    """Everything a response carries, as text: HTML, JSON, or the XML parts of an xlsx."""
+    """Everything a response carries, as text: HTML, JSON, the XML parts of an xlsx, a PDF's text."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content[:5] == b"%PDF-":  # h-pdf: a PDF printed by kefu.core.pdf, searched as its text
+        import unicodedata
+
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+
+        try:
+            pages = PdfReader(io.BytesIO(content)).pages
+            text = "".join(p.extract_text() or "" for p in pages)
+        except PyPdfError:  # a stub file of the world ("%PDF-1.4"): search its bytes
+            return content.decode("utf-8", "replace")
+        return unicodedata.normalize("NFKC", text).replace(" ", "")
     if content[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())

@@ -179,7 +179,7 @@ def test_weekly_report_draft_and_submit(desk):
 def test_monthly_schedule_catches_up_once(desk, monkeypatch, mailoutbox):
     from kefu.channels.models import OutboundMail
 
-    monkeypatch.setattr("kefu.reports.pdf.html_to_pdf", lambda html: b"%PDF-1.4 " + html[:50].encode())
+    monkeypatch.setattr("kefu.core.pdf.html_to_pdf", lambda html: b"%PDF-1.4 " + html[:50].encode())
     ReportRecipient.objects.create(name="总经理", email="gm@example.com")
     services.run_monthly_report(date(2026, 12, 4))  # the 1st was missed: caught up on the 4th
     services.run_monthly_report(date(2026, 12, 5))
@@ -203,7 +203,7 @@ def test_the_current_month_cannot_be_archived(desk):
 
 def test_supervision_report_pdf_from_chromium(desk, settings, tmp_path):
     """The real renderer: headless Debian chromium prints the report to a PDF."""
-    from kefu.reports.pdf import chromium_path
+    from kefu.core.pdf import chromium_path
 
     if not chromium_path():
         pytest.skip("chromium is not installed")
