@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 NAV_ITEMS = [
     {
@@ -9,7 +10,7 @@ NAV_ITEMS = [
         "order": 50,
     },
     {
-        "label": _("Contacts"),
+        "label": pgettext_lazy("contacts", "Contacts"),
         "url": "contacts:list",
         "icon": "person-lines-fill",
         "perm": "contacts.view_contact",
