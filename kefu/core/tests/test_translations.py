@@ -106,9 +106,38 @@ def test_every_msgid_has_one_translation():
     assert disagree == [], f"{len(disagree)} msgids translated differently:\n" + "\n".join(disagree)
 
 
-STRING = r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')"""
-JINJA_MSGIDS = re.compile(rf"(?<![\w.])_\(\s*{STRING}\s*\)")
-JINJA_CONTEXT_MSGIDS = re.compile(rf"(?<![\w.])pgettext\(\s*{STRING}\s*,\s*{STRING}\s*\)")
+QUOTED = r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')"""
+PY_CONTEXT_MSGIDS = re.compile(rf"\bn?pgettext(?:_lazy)?\(\s*{QUOTED},\s*{QUOTED}\s*[,)]")
+TEMPLATE_CONTEXT_MSGIDS = re.compile(rf"\{{%\s*(?:translate|trans)\s+{QUOTED}\s+context\s+{QUOTED}")
+COMMENT = re.compile(r"^\s*#.*$", re.M)
+
+
+def test_every_string_asked_with_a_context_is_translated():
+    """A context in the code with no entry in a catalogue (a typo, or makemessages not run) falls back
+    to English, not to the plain msgid's Chinese."""
+    from django.utils import translation
+
+    missing = []
+    with translation.override("zh-hans"):
+        for path in sorted(ROOT.glob("**/*.py")) + sorted(ROOT.glob("**/templates/**/*.html")):
+            if "tests" in path.parts or "migrations" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8")
+            if path.suffix == ".py":
+                pairs = [
+                    (c1 or c2, m1 or m2)
+                    for c1, c2, m1, m2 in PY_CONTEXT_MSGIDS.findall(COMMENT.sub("", text))
+                ]
+            else:
+                pairs = [(c1 or c2, m1 or m2) for m1, m2, c1, c2 in TEMPLATE_CONTEXT_MSGIDS.findall(text)]
+            for context, msgid in pairs:
+                if translation.pgettext(context, msgid) == msgid:
+                    missing.append(f"{path.relative_to(ROOT)}: {context}|{msgid}")
+    assert missing == []
+
+
+JINJA_MSGIDS = re.compile(rf"(?<![\w.])_\(\s*{QUOTED}\s*\)")
+JINJA_CONTEXT_MSGIDS = re.compile(rf"(?<![\w.])pgettext\(\s*{QUOTED}\s*,\s*{QUOTED}\s*\)")
 
 
 def test_every_string_of_the_jinja2_row_templates_is_translated():
