@@ -93,7 +93,8 @@ def test_every_msgid_has_one_translation():
     differs asks with a context (`pgettext("<app>", ...)`, `{% translate "X" context "<app>" %}`)."""
     translations: dict[tuple[str | None, str], dict[str, tuple[str, ...]]] = defaultdict(dict)
     for path in CATALOGUES:
-        app = path.relative_to(ROOT).parts[0].replace("locale", "project")
+        app = path.relative_to(ROOT).parts[0]
+        app = "project" if app == "locale" else app
         for entry in entries(path):
             msgstr = tuple(entry[k] for k in sorted(entry) if k.startswith("msgstr"))
             if entry["msgid"] and not entry["fuzzy"] and any(msgstr):
