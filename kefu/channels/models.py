@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.channels.choices import InboundKind, InboundStatus, MailStatus
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
@@ -88,7 +89,7 @@ class Notice(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("from"),
+        verbose_name=pgettext_lazy("channels", "from"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -197,13 +198,13 @@ class InboundMail(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     in_reply_to = models.CharField(max_length=255, blank=True)
     references = models.TextField(blank=True)
-    from_address = models.CharField(_("from"), max_length=254, blank=True)
+    from_address = models.CharField(pgettext_lazy("channels", "from"), max_length=254, blank=True)
     from_name = models.CharField(_("sender name"), max_length=200, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     text = models.TextField(_("text"), blank=True)
     html = models.TextField(_("HTML (sanitised)"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    received_at = models.DateTimeField(pgettext_lazy("channels", "received at"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=12, choices=InboundStatus.choices)
     note = models.TextField(_("note"), blank=True)
     raw = models.BinaryField(_("raw message"), blank=True, editable=False)

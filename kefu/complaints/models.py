@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.complaints.choices import (
     AccidentKind,
@@ -129,7 +130,7 @@ class CarrierAppraisal(TimeStampedModel):
     )
     score = models.PositiveSmallIntegerField(_("score"), default=0)
     grade = models.CharField(_("grade"), max_length=2, blank=True)
-    comment = models.CharField(_("comment"), max_length=200, blank=True)
+    comment = models.CharField(pgettext_lazy("carrier", "comment"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("carrier appraisal")
@@ -298,7 +299,7 @@ class Complaint(StepClockMixin, VersionedModel):
         blank=True,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("complaints", "decided at"), null=True, blank=True)
     # 处理, 结案
     handling_actions = models.TextField(_("handling actions"), blank=True)
     handled_via = models.CharField(_("handled by"), max_length=10, choices=HandledVia.choices, blank=True)
@@ -390,7 +391,7 @@ class Accident(StepClockMixin, VersionedModel):
         "workflow.Status", verbose_name=_("status"), on_delete=models.PROTECT, related_name="+"
     )
     stage = models.CharField(_("system status"), max_length=16, default="outstanding")
-    kind = models.CharField(_("kind"), max_length=10, choices=AccidentKind.choices)
+    kind = models.CharField(pgettext_lazy("complaints", "kind"), max_length=10, choices=AccidentKind.choices)
     occurred_at = models.DateTimeField(_("occurred at"))
     place = models.CharField(_("place"), max_length=200)
     shipment = models.CharField(_("shipment / delivery note"), max_length=20, blank=True)

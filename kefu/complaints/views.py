@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kefu.complaints import exports, queries, services
@@ -287,7 +288,11 @@ def complaint_report(request, pk: int):
         return exports.xlsx_response(
             f"客诉办理报告_{complaint.number}.xlsx",
             [
-                (_("Complaint handling report"), [_("Field"), _("Value")], ([k, v] for k, v in fields)),
+                (
+                    _("Complaint handling report"),
+                    [pgettext("complaints", "Field"), pgettext("complaints", "Value")],
+                    ([k, v] for k, v in fields),
+                ),
                 (
                     _("Follow-up records"),
                     [_("Time"), _("By"), _("Through"), _("Note")],

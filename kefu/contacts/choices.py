@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -51,7 +52,7 @@ class Resolution(models.TextChoices):
 class TaskStatus(models.TextChoices):
     PENDING = "pending", _("To call")
     RETRY = "retry", _("Call again")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("contacts", "Done")
     FAILED = "failed", _("Given up")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.contacts.choices import AttemptOutcome, Classification, Direction, Resolution
 from kefu.core.forms import Form
@@ -34,7 +35,7 @@ def staff_choices(user):
 
 
 class HandoverForm(Form):
-    to_staff = forms.ModelChoiceField(label=_("To"), queryset=None)
+    to_staff = forms.ModelChoiceField(label=pgettext_lazy("contacts", "To"), queryset=None)
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea, max_length=1000)
     due_at = forms.DateTimeField(label=_("Answer by"), widget=DATETIME)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.contacts.choices import (
     AttemptOutcome,
@@ -74,7 +75,7 @@ class Contact(VersionedModel):
     direction = models.CharField(
         _("direction"), max_length=3, choices=Direction.choices, default=Direction.INBOUND
     )
-    received_at = models.DateTimeField(_("received at"))
+    received_at = models.DateTimeField(pgettext_lazy("contacts", "received at"))
     customer = models.ForeignKey(
         "customers.Customer",
         verbose_name=_("customer"),
@@ -117,9 +118,9 @@ class Contact(VersionedModel):
         blank=True,
         related_name="owned_contacts",
     )
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = models.DateTimeField(pgettext_lazy("contacts", "answered at"), null=True, blank=True)
     is_open = models.BooleanField(_("open"), default=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("contacts", "closed at"), null=True, blank=True)
     notification = models.ForeignKey(
         "tickets.Notification",
         verbose_name=_("service notification"),
@@ -182,13 +183,23 @@ class Handover(TimeStampedModel):
     """A work liaison slip 工作联络单: the contact goes to someone else, with why and by when."""
 
     contact = models.ForeignKey(
-        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="handovers"
+        Contact,
+        verbose_name=pgettext_lazy("contacts", "contact"),
+        on_delete=models.CASCADE,
+        related_name="handovers",
     )
     from_staff = models.ForeignKey(
-        "org.Staff", verbose_name=_("from"), on_delete=models.SET_NULL, null=True, related_name="+"
+        "org.Staff",
+        verbose_name=pgettext_lazy("contacts", "from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     to_staff = models.ForeignKey(
-        "org.Staff", verbose_name=_("to"), on_delete=models.PROTECT, related_name="handovers_received"
+        "org.Staff",
+        verbose_name=pgettext_lazy("contacts", "to"),
+        on_delete=models.PROTECT,
+        related_name="handovers_received",
     )
     reason = models.TextField(_("why"))
     due_at = models.DateTimeField(_("answer by"))
@@ -227,7 +238,10 @@ class Call(TimeStampedModel):
     """A phone call 通话 (inbound or outbound), derived from its PBX events or entered by hand."""
 
     contact = models.OneToOneField(
-        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="call"
+        Contact,
+        verbose_name=pgettext_lazy("contacts", "contact"),
+        on_delete=models.CASCADE,
+        related_name="call",
     )
     source = models.ForeignKey(
         CtiSource,
@@ -253,7 +267,7 @@ class Call(TimeStampedModel):
         related_name="+",
     )
     ring_at = models.DateTimeField(_("rang at"), null=True, blank=True)
-    answer_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_at = models.DateTimeField(pgettext_lazy("contacts", "answered at"), null=True, blank=True)
     end_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=CallOutcome.choices, default=CallOutcome.RINGING
@@ -292,7 +306,7 @@ class CallEvent(models.Model):
     kind = models.CharField(_("event"), max_length=10, choices=CallEventKind.choices)
     at = models.DateTimeField(_("time"))
     agent = models.CharField(_("agent"), max_length=40, blank=True)
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    received_at = models.DateTimeField(pgettext_lazy("contacts", "received at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("call event")
@@ -328,7 +342,10 @@ class CallList(VersionedModel):
 
     name = models.CharField(_("name"), max_length=100)
     purpose = models.CharField(
-        _("purpose"), max_length=16, choices=ListPurpose.choices, default=ListPurpose.OTHER
+        pgettext_lazy("contacts", "purpose"),
+        max_length=16,
+        choices=ListPurpose.choices,
+        default=ListPurpose.OTHER,
     )
     sales_office = models.ForeignKey(
         "org.SalesOffice", verbose_name=_("responsibility centre"), on_delete=models.PROTECT, related_name="+"
@@ -383,7 +400,7 @@ class CallTask(TimeStampedModel):
         _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(pgettext_lazy("contacts", "next attempt"), null=True, blank=True)
     objects = CallTaskQuerySet.as_manager()
 
     last_outcome = models.CharField(
@@ -411,7 +428,12 @@ class CallAttempt(models.Model):
     outcome = models.CharField(_("outcome"), max_length=14, choices=AttemptOutcome.choices)
     note = models.TextField(_("note"), blank=True)
     contact = models.ForeignKey(
-        Contact, verbose_name=_("contact"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Contact,
+        verbose_name=pgettext_lazy("contacts", "contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 NAV_ITEMS = [
     {
@@ -10,7 +11,7 @@ NAV_ITEMS = [
         "order": 50,
     },
     {
-        "label": _("Contacts"),
+        "label": pgettext_lazy("contacts", "Contacts"),
         "url": "contacts:list",
         "group": "channels",
         "icon": "person-lines-fill",

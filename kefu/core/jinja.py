@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, npgettext, pgettext
 from jinja2 import Environment
 
 from kefu.core.templatetags.kefu import money
@@ -17,7 +17,10 @@ from kefu.core.templatetags.kefu import money
 
 def environment(**options) -> Environment:
     env = Environment(**options)
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # `pgettext("<app>", "Done")` for a short label whose Chinese differs between apps.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
     env.filters["money"] = money
     env.filters["local"] = local_time
     env.globals["url"] = reverse

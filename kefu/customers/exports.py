@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kefu.core.errors import PermissionDenied
 from kefu.core.exports import Export, register_exporter
@@ -35,7 +36,7 @@ def columns() -> list[tuple[str, str]]:
         ("channel_label", _("Channel")),
         ("grade", _("Grade")),
         ("tier_label", _("Pyramid tier")),
-        ("value_amount", _("Value")),
+        ("value_amount", pgettext("customers", "Value")),
         ("sales_office", _("Responsibility centre")),
         ("responsible", _("Responsible staff")),
         ("key_account_manager", _("Key-account manager")),

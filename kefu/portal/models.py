@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimeStampedModel
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
@@ -101,7 +102,7 @@ class Message(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author_name = models.CharField(_("author"), max_length=50)
-    body = models.TextField(_("message"))
+    body = models.TextField(pgettext_lazy("portal", "message"))
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     objects = MessageQuerySet.as_manager()

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IndicatorKind(models.TextChoices):
@@ -19,7 +20,7 @@ class CardStatus(models.TextChoices):
     """Computed 已计算 → rated 已评分 → signed by the appraised 已签认."""
 
     COMPUTED = "computed", _("Computed")
-    RATED = "rated", _("Rated")
+    RATED = "rated", pgettext_lazy("reports", "Rated")
     SIGNED = "signed", _("Signed off")
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.forms import Form
 from kefu.reports.queries import MAX_DAYS
@@ -92,7 +93,9 @@ class SignForm(Form):
 
 
 class WeeklyForm(Form):
-    done = forms.CharField(label=_("Work done"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    done = forms.CharField(
+        label=pgettext_lazy("reports", "Work done"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
     problems = forms.CharField(
         label=_("Problems and customer feedback"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.models import Digits, TimeStampedModel, VersionedModel
@@ -43,7 +43,7 @@ class Indicator(models.Model):
     formula = models.CharField(
         _("formula"), max_length=32, blank=True, help_text=_("Code of the formula (measured indicators).")
     )
-    group = models.CharField(_("group"), max_length=30, blank=True)
+    group = models.CharField(pgettext_lazy("reports", "group"), max_length=30, blank=True)
     applies_to = models.CharField(_("applies to"), max_length=10, choices=AppliesTo.choices)
     weight = models.DecimalField(
         _("weight (points)"), **POINTS, validators=[MinValueValidator(Decimal(0))], default=Decimal(10)
@@ -241,7 +241,7 @@ class WeeklyReport(VersionedModel):
         "org.SalesOffice", verbose_name=_("responsibility centre"), on_delete=models.PROTECT, related_name="+"
     )
     figures = models.JSONField(_("figures"), default=dict, blank=True)
-    done = models.TextField(_("work done"), blank=True)
+    done = models.TextField(pgettext_lazy("reports", "work done"), blank=True)
     problems = models.TextField(_("problems and customer feedback"), blank=True)
     plan = models.TextField(_("plan for next week"), blank=True)
     status = models.CharField(

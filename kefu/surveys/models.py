@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimeStampedModel
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
@@ -173,7 +174,9 @@ class SurveyAnswer(models.Model):
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="+")
     factor = models.CharField(_("factor"), max_length=20, blank=True, db_index=True)
-    value = models.PositiveSmallIntegerField(_("score"), null=True, blank=True, validators=STARS)
+    value = models.PositiveSmallIntegerField(
+        pgettext_lazy("surveys", "score"), null=True, blank=True, validators=STARS
+    )
     expected = models.PositiveSmallIntegerField(_("expected"), null=True, blank=True, validators=STARS)
     perceived = models.PositiveSmallIntegerField(_("perceived"), null=True, blank=True, validators=STARS)
     gap = models.SmallIntegerField(_("satisfaction (perceived − expected)"), null=True, blank=True)

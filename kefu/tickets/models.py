@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimeStampedModel, VersionedModel
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
@@ -85,7 +86,7 @@ class Notification(VersionedModel):
         blank=True,
         related_name="referenced_by",
     )
-    description = models.CharField(_("description"), max_length=100)
+    description = models.CharField(pgettext_lazy("tickets", "description"), max_length=100)
     long_text = models.TextField(
         _("long text"), blank=True, help_text=_("All long-text entries, oldest first (append-only).")
     )

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimeStampedModel, VersionedModel
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
@@ -95,7 +96,7 @@ class Visit(VersionedModel):
         _("status"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.PLANNED
     )
     is_key = models.BooleanField(_("key customer"), default=False)
-    due_at = models.DateTimeField(_("due"))
+    due_at = models.DateTimeField(pgettext_lazy("visits", "due"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     performed_at = models.DateTimeField(_("visited at"), null=True, blank=True)
     performed_by = models.ForeignKey(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimeStampedModel
 from kefu.worktime.choices import DayKind, DaySource
@@ -54,8 +55,8 @@ class WorkingHours(models.Model):
         WorkCalendar, verbose_name=_("calendar"), on_delete=models.CASCADE, related_name="hours"
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
-    start = models.TimeField(_("from"))
-    end = models.TimeField(_("to"))
+    start = models.TimeField(pgettext_lazy("worktime", "from"))
+    end = models.TimeField(pgettext_lazy("worktime", "to"))
 
     class Meta:
         verbose_name = _("working hours")

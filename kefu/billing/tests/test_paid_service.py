@@ -149,6 +149,6 @@ def test_the_service_report_shows_its_materials_on_the_page_and_the_printed_work
     )
     shown = "100056 活动柜锁 ×1"  # the material's number with its catalogue name
     page = client_for(desk.assistant).get(f"/notifications/{n.pk}/").content.decode()
-    assert f"<div data-materials>使用的材料：{shown}</div>" in page
+    assert f"<div data-materials>使用物料：{shown}</div>" in page
     plan = client_for(desk.assistant).get(f"/notifications/work-plan/?id={n.pk}").content.decode()
-    assert f"<div data-materials>使用的材料：{shown}</div>" in plan
+    assert f"<div data-materials>使用物料：{shown}</div>" in plan

@@ -55,6 +55,9 @@ def test_detail_shows_sanitised_html_sandboxed_and_the_attachment(waiting, desk)
     client = client_for(desk["agent"])
     page = client.get(reverse("channels:inbound_detail", args=[mail.pk])).content.decode()
     assert "<iframe sandbox" in page and "&lt;b&gt;坏了&lt;/b&gt;" in page and "alert" not in page
+    # one catalogue for all apps: a mail's From is its sender 发件人 (not the date ranges' 从), its
+    # Record the 单据 it went to (not complaints' verb 记录)
+    assert "发件人</dt>" in page and "单据</dt>" in page
     attachment = mail.attachments.get()
     download = client.get(reverse("channels:inbound_attachment", args=[mail.pk, attachment.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"\xff\xd8\xff photo"

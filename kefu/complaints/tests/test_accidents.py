@@ -212,3 +212,22 @@ def test_carrier_archive_counts_accidents(register, people):
 
     row = carriers_for(people["manager"].user).get(pk=carrier.pk)
     assert row.accident_count == 2
+
+
+def test_carrier_page_says_contract_and_appraisal_period(client, register, people):
+    """Catalogues merge into one: the carrier's "Contract" is its 合同 (not customers' 合同型 or the
+    合同投诉 category), an accident's "Responsibility" is 责任 (customers' card says 负责)."""
+    from django.urls import reverse
+
+    carrier = save_carrier(actor=people["manager"].user, code="CY002", name="顺达物流", status="active")
+    accident = register(carrier=carrier)
+    client.force_login(people["manager"].user)
+    page = client.get(
+        reverse("complaints:carrier_detail", args=[carrier.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "合同</dt>" in page and "合同型" not in page and "合同投诉" not in page
+    assert "<th>考核期间</th>" in page
+    detail = client.get(
+        reverse("complaints:accident_detail", args=[accident.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "责任</dt>" in detail

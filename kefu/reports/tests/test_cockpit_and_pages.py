@@ -136,7 +136,12 @@ def test_scorecards_pages_export_and_sign_off(desk):
     assert card.status == "rated"
     # the appraised sees their own card (and only theirs) and signs it off
     own = _client(desk.technician)
-    assert own.get(f"/reports/scorecards/{card.pk}/").status_code == 200
+    mine = own.get(f"/reports/scorecards/{card.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert mine.status_code == 200
+    # one catalogue for all apps: the indicator's value is 数值 (not customers' 价值), the status
+    # 已评分 by the supervisor (not surveys' 已评价 by customers)
+    assert "数值</th>" in mine.content.decode() and "价值" not in mine.content.decode()
+    assert "已评分" in mine.content.decode()
     other = Scorecard.objects.get(period_start=period, staff=desk.assistant)
     assert own.get(f"/reports/scorecards/{other.pk}/").status_code == 404
     signed = own.post(f"/reports/scorecards/{card.pk}/sign/", {"comment": "同意", "version": card.version})

@@ -127,3 +127,17 @@ def test_reception_is_reviewed_by_the_relationship_supervisor(client, frozen_clo
     r.post(reverse("visits:question_answer", args=[question.pk]), {"answer": "下周寄送样品"})
     question.refresh_from_db()
     assert question.answered_at is not None
+
+
+def test_visit_words_keep_their_own_chinese(client, visit, people):
+    """Catalogues merge into one: visits' "Done" (已回访), "Person" (人员) and the key-customer badge
+    (关键客户 = the 重要 and 主要 tiers, seed 003) must not show another app's word."""
+    from kefu.visits.models import Visit
+
+    Visit.objects.filter(pk=visit.pk).update(is_key=True)
+    c = _client(client, people["keyaccount"])
+    report = c.get(reverse("visits:report"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<th>人员</th>" in report and "<th>已回访</th>" in report
+    assert "<th>已完成</th>" not in report  # contacts' done call task
+    mine = c.get(reverse("visits:mine"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'title="关键客户"' in mine and "重要客户" not in mine  # 重要客户 is the top tier only
