@@ -218,6 +218,7 @@ def _ingest(mailbox: Mailbox, raw: bytes, *, uid, uid_validity) -> tuple[Inbound
         _keep_attachments(mail, parsed)
         _attach_to(mail, target)
         _append_to_record(mail, target, actor)
+        _record_again(mail, target, contact, actor)
         return mail, True
     if customer is None:
         mail.note = _("No customer or contact has the sender's address.")
@@ -408,6 +409,27 @@ def _append_to_record(mail: InboundMail, target: models.Model, actor) -> None:
         mail.note = _("Kept on the record's history only: %(reason)s") % {"reason": _error_text(exc)}
         mail.save(update_fields=["note"])
     record(target, MAIL_RECEIVED.code, actor=actor, data=_event_data(mail))
+
+
+def _record_again(mail: InboundMail, target: models.Model, contact, actor) -> None:
+    """The customer wrote again on the matter: a contact record, a repeat within the window."""
+    from kefu.contacts.choices import Channel
+    from kefu.contacts.services import record_again
+
+    customer = getattr(target, "customer", None)
+    person = (
+        contact
+        if contact is not None and customer is not None and contact.customer_id == customer.pk
+        else None
+    )
+    record_again(
+        channel=Channel.MAIL,
+        actor=actor,
+        target=target,
+        customer=customer,
+        person=person,
+        subject=mail.subject or str(getattr(target, "number", "")),
+    )
 
 
 # --- replies: acknowledgement and canned responses ------------------------------------------------
