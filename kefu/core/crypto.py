@@ -136,7 +136,7 @@ class EncryptedTextField(models.TextField):
 
     def value_to_string(self, obj) -> str:
         # Serialised (dumpdata, fixtures) encrypted: a dump holds no secret in clear.
-        return encrypt(self.value_from_object(obj) or "")
+        return encrypt(str(self.value_from_object(obj) or ""))
 
     def formfield(self, **kwargs):
         # Whatever widget a caller asks for (the admin asks for a textarea for text fields),
