@@ -112,7 +112,7 @@ def _piece_ids(pieces: list[str]) -> dict[str, list[int] | None]:
             ids = matching_ids(SEARCH_INDEX, piece, limit=PIECE_CAP + 1)
             value = "*" if len(ids) > PIECE_CAP else ids
             fresh[key] = value
-        result[piece] = None if value == "*" else list(value)  # type: ignore[arg-type]
+        result[piece] = None if value == "*" else list(value)
     if fresh:
         cache.set_many(fresh, PIECE_TTL)
     return result
