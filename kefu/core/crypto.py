@@ -25,7 +25,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +106,7 @@ class SecretFormField(forms.CharField):
     widget = SecretInput
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs["required"] = False
-        kwargs.setdefault(
-            "help_text", _("Stored encrypted and never shown. Leave empty to keep the stored value.")
-        )
+        kwargs["required"] = False  # empty keeps the stored value (say so in the model's help_text)
         super().__init__(*args, **kwargs)
 
     def has_changed(self, initial, data) -> bool:
