@@ -77,7 +77,7 @@ def _pieces(text: str, limit: int = 16) -> list[str]:
     return seen[:limit]
 
 
-SUGGEST_PIECES = 8  # the latest typed pieces of the text are what the request is about
+SUGGEST_PIECES = 16  # the latest typed pieces of the text (the same as a full text search would use)
 PIECE_CAP = 200  # a piece in more articles than this says nothing about the matter
 PIECE_TTL = 300  # seconds a piece's articles are kept (a new version of the index drops them at once)
 VERSION_KEY = "knowledge:index-version"
