@@ -270,5 +270,10 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 KEFU_SITE_NAME = _("Kefu customer service")
 
+# Secrets at rest (mailbox passwords, WeChat keys; kefu.core.crypto): their own key, else one
+# derived from SECRET_KEY. Earlier keys stay readable while listed in the fallbacks.
+KEFU_FIELD_KEY = os.environ.get("KEFU_FIELD_KEY", "")
+KEFU_FIELD_KEY_FALLBACKS = env_list("KEFU_FIELD_KEY_FALLBACKS", "")
+
 # The address customers reach Kefu at: absolute links in mail (the rating link of a closing mail).
 KEFU_BASE_URL = os.environ.get("KEFU_BASE_URL", "http://127.0.0.1:8000")

@@ -197,6 +197,18 @@ def dismiss_inbound(request, mail_id: int, payload: DismissIn):
     return _inbound(mailin.dismiss(actor=request.user, mail=mail, note=payload.note), request.user)
 
 
+@router.post(
+    "/inbound/{int:mail_id}/rerun",
+    response=InboundOut,
+    summary="Take a waiting mail in again after a fix (idempotent: never a second record)",
+)
+def rerun_inbound(request, mail_id: int):
+    from kefu.channels.services import mailin
+
+    mail = _inbound_mail(request, mail_id)
+    return _inbound(mailin.rerun(actor=request.user, mail=mail), request.user)
+
+
 class TemplateOut(Schema):
     id: int
     name: str

@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kefu.channels.choices import InboundKind, InboundStatus, MailStatus
+from kefu.core.crypto import EncryptedTextField
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
+
+# Secrets are encrypted at rest (kefu.core.crypto) and write-only in every form.
+SECRET_HELP = _("Stored encrypted, never shown. Leave empty to keep the stored value.")
 
 
 class OutboundMail(models.Model):
@@ -127,7 +131,7 @@ class Mailbox(models.Model):
     port = models.PositiveIntegerField(_("IMAP port"), default=993)
     use_ssl = models.BooleanField(_("use SSL"), default=True)
     username = models.CharField(_("user name"), max_length=200)
-    password = models.CharField(_("password"), max_length=200, blank=True)
+    password = EncryptedTextField(_("password"), max_length=200, blank=True, help_text=SECRET_HELP)
     folder = models.CharField(_("folder"), max_length=100, default="INBOX")
     department = models.ForeignKey(
         "org.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
@@ -283,10 +287,16 @@ class WeChatAccount(models.Model):
 
     name = models.CharField(_("name"), max_length=60)
     app_id = models.CharField(_("AppID"), max_length=64, unique=True)
-    app_secret = models.CharField(_("AppSecret"), max_length=128)
-    token = models.CharField(_("token"), max_length=64)
-    aes_key = models.CharField(
-        _("EncodingAESKey"), max_length=43, blank=True, help_text=_("Set for the encrypted (safe) mode.")
+    # Encrypted at rest (kefu.core.crypto), write-only in forms.
+    app_secret = EncryptedTextField(_("AppSecret"), max_length=128, help_text=SECRET_HELP)
+    token = EncryptedTextField(_("token"), max_length=64, help_text=SECRET_HELP)
+    aes_key = EncryptedTextField(
+        _("EncodingAESKey"),
+        max_length=43,
+        blank=True,
+        help_text=_(
+            "Set for the encrypted (safe) mode. Stored encrypted, never shown; leave empty to keep it."
+        ),
     )
     api_base_url = models.URLField(_("API base URL"), default="https://api.weixin.qq.com/cgi-bin/")
     status_template_id = models.CharField(_("status template ID"), max_length=64, blank=True)

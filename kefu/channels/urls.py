@@ -17,6 +17,7 @@ urlpatterns = [
         "inbound/<int:pk>/attachments/<int:attachment>/", views.inbound_attachment, name="inbound_attachment"
     ),
     path("inbound/<int:pk>/dismiss/", views.inbound_dismiss, name="inbound_dismiss"),
+    path("inbound/<int:pk>/rerun/", views.inbound_rerun, name="inbound_rerun"),
     path("inbound/<int:pk>/reply/", views.inbound_reply, name="inbound_reply"),
     path("wechat/<int:pk>/callback/", views.wechat_callback, name="wechat_callback"),
 ]

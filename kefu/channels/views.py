@@ -207,6 +207,27 @@ def inbound_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def inbound_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a waiting mail in again after a fix (idempotent: never a second record)."""
+    from kefu.channels.services import mailin
+    from kefu.core.errors import KefuError
+
+    mail = _inbound_mail(request, pk)
+    if not request.user.has_perm("channels.change_inboundmail"):
+        raise PermissionDenied
+    try:
+        mail = mailin.rerun(actor=request.user, mail=mail)
+    except KefuError as exc:
+        messages.error(
+            request, "; ".join(dict.fromkeys([str(exc), *[m for v in exc.fields.values() for m in v]]))
+        )
+    else:
+        messages.info(request, _("Taken in again: %(status)s") % {"status": mail.get_status_display()})
+    return redirect("channels:inbound_detail", pk=mail.pk)
+
+
+@login_required
+@require_POST
 def inbound_reply(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer the record of a mail with a canned reply template (and an optional note)."""
     from kefu.channels.models import ReplyTemplate

@@ -43,6 +43,9 @@ from kefu.core.scoping import require_perm
 from kefu.timeline.services import record
 from kefu.worktime import clock
 
+# Channels without a person at the desk when the contact arrives.
+UNATTENDED = (Channel.PORTAL, Channel.MAIL, Channel.WECHAT)
+
 
 def check_version(contact: Contact, expected_version: int | None) -> None:
     """The row is locked by the caller; a different version means someone saved meanwhile (409)."""
@@ -269,14 +272,18 @@ def sweep(now: datetime | None = None) -> int:
             ("unanswered", base.filter(answered_at__isnull=True, flag_unanswered=False), "flag_unanswered"),
         ):
             for pk in list(qs.values_list("pk", flat=True)[:1000]):
-                with transaction.atomic():
-                    changed = Contact.objects.filter(pk=pk, **{field: False}).update(
-                        **{field: True, "flagged_at": now}
-                    )
-                    if changed:
-                        contact = Contact.objects.get(pk=pk)
-                        record(contact, events.FLAGGED.code, data={"reasons": [reason]}, at=now)
-                        flagged += 1
+                flagged += _flag(pk, field, [reason], now)
+    # A repeat that came in by itself (mail, portal, WeChat) and is still unanswered is late at
+    # once: the customer already had to come back (seed 004: never make a customer call twice).
+    repeats = Contact.objects.filter(
+        channel__in=UNATTENDED,
+        is_open=True,
+        repeat_of__isnull=False,
+        answered_at__isnull=True,
+        flag_unanswered=False,
+    )
+    for pk in list(repeats.values_list("pk", flat=True)[:1000]):
+        flagged += _flag(pk, "flag_unanswered", ["repeat"], now)
     # Repeats found after the fact (a wrap-up linked the notification later).
     recent = Contact.objects.filter(repeat_of__isnull=True, received_at__gte=now - timedelta(days=31)).filter(
         Q(notification__isnull=False) | Q(complaint__isnull=False)
@@ -287,6 +294,15 @@ def sweep(now: datetime | None = None) -> int:
             Contact.objects.filter(pk=contact.pk, repeat_of__isnull=True).update(repeat_of=repeat)
             flagged += 1
     return flagged
+
+
+def _flag(pk: int, field: str, reasons: list[str], now: datetime) -> int:
+    """Set one flag once (a concurrent sweep finds it set and records nothing)."""
+    with transaction.atomic():
+        changed = Contact.objects.filter(pk=pk, **{field: False}).update(**{field: True, "flagged_at": now})
+        if changed:
+            record(Contact.objects.get(pk=pk), events.FLAGGED.code, data={"reasons": reasons}, at=now)
+    return changed
 
 
 # --- the CTI webhook -------------------------------------------------------------------------
@@ -676,3 +692,51 @@ def record_inbound(*, channel: str, actor, created, customer=None, person=None, 
         notification=None if is_complaint else created,
         complaint=created if is_complaint else None,
     )
+
+
+@transaction.atomic
+def record_again(*, channel: str, actor, target, customer=None, person=None, subject: str = "") -> Contact:
+    """The customer comes back on a record that exists: a mail reply threaded onto it, a portal
+    message, a WeChat message about it. A new inbound contact on the same matter; within the
+    policy's window it is a repeat 重复联系 of the earlier contact, goes straight to that contact's
+    first responsible (who stays accountable, seed 004) and tells them, and the sweep flags it
+    while it is unanswered. Outside the window it waits unowned like any new inbound contact."""
+    from kefu.complaints.models import Complaint
+
+    is_complaint = isinstance(target, Complaint)
+    contact = record_contact(
+        actor=actor,
+        channel=channel,
+        customer=customer if customer is not None else getattr(target, "customer", None),
+        person=person,
+        subject=subject or getattr(target, "subject", "") or getattr(target, "description", ""),
+        first_responsible=None,
+        notification=None if is_complaint else target,
+        complaint=target if is_complaint else None,
+    )
+    earlier = contact.repeat_of
+    if earlier is None:
+        return contact
+    responsible = earlier.first_responsible or earlier.owner
+    if responsible is not None and responsible.is_active:
+        contact.first_responsible = responsible
+        owner = earlier.owner
+        contact.owner = owner if owner is not None and owner.is_active else responsible
+        contact.version += 1
+        contact.save(update_fields=["first_responsible", "owner", "version", "updated_at"])
+    from kefu.channels.services import notify
+
+    number = getattr(target, "number", "")
+    message = _("%(customer)s came back about %(number)s (repeat contact, %(channel)s): %(subject)s") % {
+        "customer": contact.customer.name if contact.customer is not None else "",
+        "number": number,
+        "channel": Channel(channel).label,
+        "subject": contact.subject[:80],
+    }
+    url = reverse("contacts:detail", args=[contact.pk])
+    told = set()
+    for staff in (contact.first_responsible, contact.owner):
+        if staff is not None and staff.user_id and staff.pk not in told:
+            told.add(staff.pk)
+            notify(recipient=staff, target=contact, message=message, url=url, actor=actor)
+    return contact

@@ -27,6 +27,7 @@ Public API (keep it small):
     append_documents(index, docs, using=...)  # bulk loads: documents of new rows only
     remove_documents(index, pks, using=...)
     substring_filter(queryset, term, *, index)  # queryset narrowed to documents containing term
+    matching_ids(index, term, *, limit)          # the first `limit` pks containing term (no join)
 
 Services call `index_documents` after every write that changes searched fields (bulk paths,
 imports and generators call it with batches); the index is data derived from the rows, so it
@@ -221,3 +222,17 @@ def substring_filter(queryset: QuerySet, term: str, *, index: str) -> QuerySet:
             return queryset.none()
         return queryset
     return queryset.filter(pk__in=RawSQL(*sql))
+
+
+def matching_ids(index: str, term: str, *, limit: int, using: str = "default") -> list[int]:
+    """Up to `limit` pks of documents containing `term`, read from the index alone (no join with
+    the rows, no order): the index can stop at `limit`, so a piece found everywhere costs as
+    little as a rare one. For rankers that only need to know "these few" or "too many"."""
+    connection = connections[using]
+    sql = match_sql(index, term, vendor=connection.vendor)
+    if sql is None:
+        return []
+    query, params = sql
+    with connection.cursor() as cursor:
+        cursor.execute(f"{query} LIMIT %s", [*params, int(limit)])
+        return [row[0] for row in cursor.fetchall()]

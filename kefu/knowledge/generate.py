@@ -56,6 +56,11 @@ def run(options, ctx) -> int:
                 article.category = next(c for c in categories if c.pk == article.category_id)
             index_documents(SEARCH_INDEX, [(a.pk, search_document(a)) for a in created])
         made += batch
+    from django.core.cache import cache
+
+    from kefu.knowledge.queries import VERSION_KEY
+
+    cache.delete(VERSION_KEY)
     if ctx.get("stdout"):
         ctx["stdout"].write(f"    articles: {made}")
     return made

@@ -27,9 +27,16 @@ def search_document(article: Article) -> list[str]:
 
 
 def reindex(articles: list[Article]) -> None:
+    from django.core.cache import cache
+
     from kefu.core.search import index_documents
+    from kefu.knowledge.queries import VERSION_KEY
 
     index_documents(SEARCH_INDEX, [(a.pk, search_document(a)) for a in articles])
+    # Suggestions keep each piece's articles for a few minutes: a new index version drops them
+    # (now, and again once committed, so nobody caches the state before the commit).
+    cache.delete(VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
 
 
 def _staff_only(actor, perm: str) -> None:

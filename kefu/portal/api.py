@@ -199,6 +199,59 @@ def post_message(request, notification_id: int, payload: MessageIn):
     )
 
 
+class RatingIn(InputSchema):
+    stars: int = Field(ge=1, le=5, description="1 (very dissatisfied) to 5 (very satisfied)")
+    comment: str = Field("", max_length=1000)
+
+
+class RatingOut(Schema):
+    number: str
+    stars: int
+    comment: str
+    rated_at: datetime
+
+
+@router.post(
+    "/requests/{int:notification_id}/rating",
+    response={201: RatingOut},
+    summary="Rate a closed request once (400 not closed, 404 not yours, 409 already rated or too late)",
+)
+def rate_request(request, notification_id: int, payload: RatingIn):
+    _account(request)
+    r = services.rate_service(
+        actor=request.user, notification_id=notification_id, stars=payload.stars, comment=payload.comment
+    )
+    return Status(201, {"number": r.number, "stars": r.stars, "comment": r.comment, "rated_at": r.rated_at})
+
+
+class WeChatCodeOut(Schema):
+    code: str | None = Field(description="Send 绑定 <code> to the official account; null: none valid")
+    expires_at: datetime | None
+    bound: int = Field(description="How many WeChat followers are bound to this contact")
+
+
+def _code_out(code, followers) -> dict:
+    return {
+        "code": code.code if code else None,
+        "expires_at": code.expires_at if code else None,
+        "bound": len(followers),
+    }
+
+
+@router.get("/wechat-code", response=WeChatCodeOut, summary="My valid WeChat binding code, if any")
+def get_wechat_code(request):
+    return _code_out(*services.wechat_code(actor=request.user))
+
+
+@router.post(
+    "/wechat-code",
+    response={201: WeChatCodeOut},
+    summary="A new WeChat binding code (single use, expires; earlier codes stop working)",
+)
+def new_wechat_code(request):
+    return Status(201, _code_out(*services.wechat_code(actor=request.user, regenerate=True)))
+
+
 @router.post(
     "/quotations/{int:quotation_id}/decision",
     response=QuotationOut,

@@ -97,6 +97,7 @@ class RequestForm(Form):
             {
                 "hx-get": reverse("portal:kb_suggest"),
                 "hx-trigger": "input changed delay:400ms",
+                "hx-sync": "this:replace",  # a newer keystroke cancels the request in flight
                 "hx-target": "#suggestions",
             }
         )

@@ -16,10 +16,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.contacts.choices import Channel
-from kefu.contacts.services import record_inbound
-from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
+from kefu.contacts.services import record_again, record_inbound
+from kefu.core.errors import KefuError, NotFound, PermissionDenied, ValidationFailed
 from kefu.core.scoping import access, customer_of, require_perm
 from kefu.core.validation import check_text
 from kefu.portal import events
@@ -314,6 +315,14 @@ def post_message(*, actor, notification_id: int, body: str) -> Message:
             body=text,
         )
         record(notification, events.MESSAGE.code, actor=actor, data={"text": text[:200]})
+        record_again(
+            channel=Channel.PORTAL,
+            actor=actor,
+            target=notification,
+            customer=account.customer,
+            person=account.contact,
+            subject=text.splitlines()[0][:200],
+        )
         _tell_desk(notification, actor, _("Message from %(customer)s: %(text)s"), text)
     return message
 
@@ -376,3 +385,59 @@ def decide_quote(
         reason=reason,
         expected_version=expected_version,
     )
+
+
+def wechat_code(*, actor, regenerate: bool = False):
+    """The contact's own code to bind their WeChat 绑定码: the valid one, or a new one (which voids
+    the earlier ones) when asked or when none is valid. Returns (code or None, bound followers)."""
+    from kefu.channels.services import wechat
+
+    account = account_for(actor)
+    code = None if regenerate else wechat.current_own_code(account.contact)
+    if regenerate:
+        code = wechat.issue_own_bind_code(contact=account.contact)
+    return code, wechat.bound_followers(account.contact)
+
+
+def wechat_code_hours() -> int:
+    from kefu.channels.services.wechat import OWN_CODE_HOURS
+
+    return OWN_CODE_HOURS
+
+
+class RatingClosed(KefuError):
+    code = "rating_closed"
+    status = 409
+    default_message = gettext_lazy("The time to rate this service has ended.")
+
+
+def rating_of(notification):
+    """The rating of a closed request, if one was issued (None while it is open)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from kefu.surveys.models import Rating
+
+    ct = ContentType.objects.get_for_model(notification, for_concrete_model=True)
+    return Rating.objects.filter(content_type=ct, object_id=notification.pk).first()
+
+
+def rate_service(*, actor, notification_id: int, stars, comment: str = ""):
+    """The customer rates a closed service of their own customer from the portal 服务评价.
+
+    The one rating of the record (kefu.surveys): the same as the mailed link, so a service is
+    rated once whichever way comes first (409 after that); a low score warns and plans a visit."""
+    from kefu.surveys import services as surveys
+    from kefu.surveys.errors import RatingLinkExpired
+    from kefu.tickets.models import Notification
+    from kefu.workflow.choices import Stage
+
+    account_for(actor)
+    notification = access(Notification.objects.select_related("status"), actor, notification_id)
+    if notification.status.stage != Stage.COMPLETED:
+        message = _("This request is not closed yet: it can be rated when the service is done.")
+        raise ValidationFailed(message, code="not_closed", fields={"stars": [message]})
+    rating = surveys.issue_rating(notification)
+    try:
+        return surveys.submit_rating(surveys.rating_token(rating), stars=stars, comment=comment)
+    except RatingLinkExpired:
+        raise RatingClosed() from None

@@ -130,6 +130,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     n = _notification(request, pk)
     context = queries.request_detail(n, request.user)
     context["message_form"] = MessageForm()
+    context["rating"] = services.rating_of(n) if n.stage == "completed" else None
     return render(request, "portal/request.html", context)
 
 
@@ -149,6 +150,27 @@ def post_message(request: HttpRequest, pk: int) -> HttpResponse:
     context = queries.request_detail(n, request.user)
     context["message_form"] = form
     return render(request, "portal/request.html", context, status=400)
+
+
+@portal_view
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The customer rates their closed request (once; the same rating as the mailed link)."""
+    n = _notification(request, pk)
+    try:
+        services.rate_service(
+            actor=request.user,
+            notification_id=n.pk,
+            stars=request.POST.get("stars"),
+            comment=request.POST.get("comment", ""),
+        )
+    except KefuError as exc:
+        messages.error(
+            request, "; ".join(dict.fromkeys([str(exc), *[m for ms in exc.fields.values() for m in ms]]))
+        )
+        return redirect(f"{reverse('portal:request', kwargs={'pk': n.pk})}#rating")
+    messages.success(request, _("Thank you for rating our service."))
+    return redirect(f"{reverse('portal:request', kwargs={'pk': n.pk})}#rating")
 
 
 @portal_view
@@ -174,6 +196,24 @@ def decide_quote(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Thank you: your decision has been recorded."))
     return redirect("portal:request", pk=quotation.notification_id)
+
+
+@portal_view
+def wechat_code(request: HttpRequest) -> HttpResponse:
+    """The contact's code to bind their WeChat to the service account, with how to use it."""
+    from kefu.channels.models import WeChatAccount
+
+    if request.method == "POST":
+        services.wechat_code(actor=request.user, regenerate=True)
+        messages.success(request, _("A new binding code has been made; earlier codes no longer work."))
+        return redirect("portal:wechat")
+    code, followers = services.wechat_code(actor=request.user)
+    account = WeChatAccount.objects.filter(is_active=True).order_by("id").first()
+    return render(
+        request,
+        "portal/wechat.html",
+        {"code": code, "followers": followers, "account": account, "hours": services.wechat_code_hours()},
+    )
 
 
 @portal_view

@@ -38,10 +38,47 @@ def main() -> None:
         measure(
             f"desk: knowledge search {term}", lambda t=term: staff.get(f"/knowledge/?q={quote(t)}"), **extra
         )
-    text = quote("会议室的办公椅气杆下沉了，坐下就降到最低")
+    typed = "会议室的办公椅气杆下沉了，坐下就降到最低"
+    text = quote(typed)
     measure(
         "portal: suggestions while typing",
         lambda: customer.get(f"/portal/help/suggest/?description={text}"),
+        **extra,
+    )
+    # The worst case: nothing cached (a new index version before every request).
+    from django.core.cache import cache
+
+    from kefu.knowledge.queries import VERSION_KEY
+
+    def cold(client, url):
+        cache.delete(VERSION_KEY)
+        return client.get(url)
+
+    measure(
+        "portal: suggestions, cold cache",
+        lambda: cold(customer, f"/portal/help/suggest/?description={text}"),
+        **extra,
+    )
+    # What typing does: each keystroke (after the debounce) sends the text so far.
+    prefixes = [quote(typed[:n]) for n in range(4, len(typed) + 1, 3)]
+    state = {"i": 0}
+
+    def next_keystroke():
+        cache.delete(VERSION_KEY) if state["i"] % len(prefixes) == 0 else None
+        url = f"/portal/help/suggest/?description={prefixes[state['i'] % len(prefixes)]}"
+        state["i"] += 1
+        return customer.get(url)
+
+    measure("portal: suggestions, a typing sequence", next_keystroke, reps=len(prefixes) * 3, **extra)
+    staff_text = quote("客户反映文件柜抽屉打不开，钥匙转不动，要求上门维修")
+    measure(
+        "desk: suggestions in the notification form",
+        lambda: staff.get(f"/knowledge/suggest/?description={staff_text}"),
+        **extra,
+    )
+    measure(
+        "desk: suggestions in the notification form, cold cache",
+        lambda: cold(staff, f"/knowledge/suggest/?description={staff_text}"),
         **extra,
     )
 

@@ -21,6 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.channels import mailparse
 from kefu.channels.choices import InboundKind, InboundStatus
@@ -180,26 +181,36 @@ def _ingest(mailbox: Mailbox, raw: bytes, *, uid, uid_validity) -> tuple[Inbound
         return _quarantine(mailbox, raw, str(exc), uid=uid, uid_validity=uid_validity)
     if InboundMail.objects.filter(message_id=parsed.message_id).exists():
         return InboundMail.objects.get(message_id=parsed.message_id), False
-    mail = InboundMail(
-        mailbox=mailbox,
-        uid=uid,
-        uid_validity=uid_validity,
-        message_id=parsed.message_id,
-        in_reply_to=parsed.in_reply_to,
-        references=" ".join(parsed.references),
-        from_address=parsed.from_address,
-        from_name=parsed.from_name,
-        subject=parsed.subject,
-        text=parsed.text,
-        html=parsed.html,
-        sent_at=parsed.sent_at,
-        status=InboundStatus.UNMATCHED,
-        raw=raw,
-    )
+    mail = InboundMail(mailbox=mailbox, uid=uid, uid_validity=uid_validity, raw=raw)
+    _fill(mail, parsed)
+    return _route(mailbox, mail, parsed), True
+
+
+def _fill(mail: InboundMail, parsed: mailparse.ParsedMail) -> None:
+    mail.message_id = parsed.message_id
+    mail.in_reply_to = parsed.in_reply_to
+    mail.references = " ".join(parsed.references)
+    mail.from_address = parsed.from_address
+    mail.from_name = parsed.from_name
+    mail.subject = parsed.subject
+    mail.text = parsed.text
+    mail.html = parsed.html
+    mail.sent_at = parsed.sent_at
+    mail.status = InboundStatus.UNMATCHED
+    mail.note = ""
     if parsed.defects:
         mail.note = _("Repaired while reading: %(defects)s") % {
             "defects": ", ".join(sorted(set(parsed.defects)))
         }
+
+
+def _route(
+    mailbox: Mailbox, mail: InboundMail, parsed: mailparse.ParsedMail, *, keep_files: bool = True
+) -> InboundMail:
+    """Make the parsed mail work by the rules: a loop kept aside, a reply threaded onto its record,
+    a new record for a known customer, else waiting for a person. Saves the mail."""
+    if not keep_files:  # taken in again: its files were kept the first time
+        parsed.attachments = []
     if parsed.is_automatic:
         mail.status = InboundStatus.LOOP
         mail.note = _("Automatic mail (%(reason)s): kept, not answered.") % {
@@ -207,7 +218,7 @@ def _ingest(mailbox: Mailbox, raw: bytes, *, uid, uid_validity) -> tuple[Inbound
         }
         mail.save()
         _keep_attachments(mail, parsed)
-        return mail, True
+        return mail
     customer, contact = sender_customer(parsed.from_address)
     mail.customer = customer
     target = thread_target(parsed, customer)
@@ -218,12 +229,13 @@ def _ingest(mailbox: Mailbox, raw: bytes, *, uid, uid_validity) -> tuple[Inbound
         _keep_attachments(mail, parsed)
         _attach_to(mail, target)
         _append_to_record(mail, target, actor)
-        return mail, True
+        _record_again(mail, target, contact, actor)
+        return mail
     if customer is None:
         mail.note = _("No customer or contact has the sender's address.")
         mail.save()
         _keep_attachments(mail, parsed)
-        return mail, True
+        return mail
     mail.save()
     _keep_attachments(mail, parsed)
     try:
@@ -232,14 +244,14 @@ def _ingest(mailbox: Mailbox, raw: bytes, *, uid, uid_validity) -> tuple[Inbound
     except (KefuError, PermissionDenied) as exc:
         mail.note = _("No record was made: %(reason)s") % {"reason": _error_text(exc)}
         mail.save(update_fields=["note"])
-        return mail, True
+        return mail
     mail.status = InboundStatus.CREATED
     mail.save(update_fields=["status"])
     _attach_to(mail, target)
     record(target, MAIL_RECEIVED.code, actor=actor, data=_event_data(mail))
     if mailbox.auto_reply:
         acknowledge(mail, target, contact=contact)
-    return mail, True
+    return mail
 
 
 def _error_text(exc: Exception) -> str:
@@ -410,6 +422,27 @@ def _append_to_record(mail: InboundMail, target: models.Model, actor) -> None:
     record(target, MAIL_RECEIVED.code, actor=actor, data=_event_data(mail))
 
 
+def _record_again(mail: InboundMail, target: models.Model, contact, actor) -> None:
+    """The customer wrote again on the matter: a contact record, a repeat within the window."""
+    from kefu.contacts.choices import Channel
+    from kefu.contacts.services import record_again
+
+    customer = getattr(target, "customer", None)
+    person = (
+        contact
+        if contact is not None and customer is not None and contact.customer_id == customer.pk
+        else None
+    )
+    record_again(
+        channel=Channel.MAIL,
+        actor=actor,
+        target=target,
+        customer=customer,
+        person=person,
+        subject=mail.subject or str(getattr(target, "number", "")),
+    )
+
+
 # --- replies: acknowledgement and canned responses ------------------------------------------------
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -540,6 +573,78 @@ def reply_with_template(
         department=last.mailbox.department if last else None,
         in_reply_to=last.message_id if last else "",
     )
+
+
+class RerunFailed(KefuError):
+    code = "rerun_failed"
+    status = 409
+    default_message = gettext_lazy("Taking the mail in failed again; the reason is on the mail.")
+
+
+def _stamp(actor, text: str) -> str:
+    who = getattr(getattr(actor, "staff", None), "name", "") or actor.get_username()
+    return f"[{timezone.localtime().strftime('%Y-%m-%d %H:%M')} {who}] {text}"
+
+
+def rerun(*, actor, mail: InboundMail) -> InboundMail:
+    """Take a mail that waits for a person in again, after a fix (the parser or a rule corrected,
+    the sender's address added to a contact): the same rules as a new mail, from its kept bytes.
+
+    Idempotent: a mail that already became work (a record made, or threaded onto one) is returned
+    as it is, and a mail that arrived again meanwhile under its real Message-ID is not taken in
+    twice (this copy is dismissed, pointing at the other's record) — never a second notification.
+    Still unreadable: it stays quarantined with the reason. Failing unexpectedly: nothing is
+    half-saved, the reason goes on the mail (RerunFailed, 409)."""
+    from kefu.core.scoping import access, require_perm
+
+    require_perm(actor, "channels.change_inboundmail")
+    mail = access(InboundMail, actor, mail.pk)  # another centre's mailbox: 404
+    try:
+        with transaction.atomic():
+            return _rerun(actor, mail)
+    except (KefuError, PermissionDenied):
+        raise
+    except Exception as exc:
+        log.exception("re-running intake of mail %s failed", mail.pk)
+        reason = _stamp(actor, _("Re-run failed: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"})
+        fresh = InboundMail.objects.get(pk=mail.pk)
+        fresh.note = f"{fresh.note}\n{mailparse.clean(reason)[:1000]}".strip()
+        fresh.save(update_fields=["note"])
+        raise RerunFailed() from exc
+
+
+def _rerun(actor, mail: InboundMail) -> InboundMail:
+    mail = InboundMail.objects.select_for_update().select_related("mailbox").get(pk=mail.pk)
+    if mail.object_id is not None:  # already became work: nothing to do, nothing made twice
+        return mail
+    if mail.status not in InboundStatus.needs_person():
+        message = _("Only mail waiting for a person can be taken in again.")
+        raise ValidationFailed(message, fields={"status": [message]})
+    previous = mail.note
+    raw = bytes(mail.raw or b"")
+    try:
+        parsed = mailparse.parse(raw)
+    except mailparse.Unreadable as exc:
+        mail.note = (
+            f"{previous}\n{_stamp(actor, _('Re-run: still unreadable: %(reason)s') % {'reason': exc})}"
+        )
+        mail.save(update_fields=["note"])
+        return mail
+    twin = InboundMail.objects.filter(message_id=parsed.message_id).exclude(pk=mail.pk).first()
+    if twin is not None:
+        mail.status = InboundStatus.DISMISSED
+        mail.content_type_id, mail.object_id = twin.content_type_id, twin.object_id
+        same = _("Re-run: the same mail was taken in as #%(id)s.") % {"id": twin.pk}
+        mail.note = f"{previous}\n{_stamp(actor, same)}"
+        mail.save(update_fields=["status", "content_type", "object_id", "note"])
+        return mail
+    _fill(mail, parsed)
+    had_files = mail.attachments.exists()
+    mail = _route(mail.mailbox, mail, parsed, keep_files=not had_files)
+    outcome = _stamp(actor, _("Taken in again: %(status)s") % {"status": mail.get_status_display()})
+    mail.note = "\n".join(t for t in (mail.note, previous, outcome) if t)
+    mail.save(update_fields=["note"])
+    return mail
 
 
 def dismiss(*, actor, mail: InboundMail, note: str = "") -> InboundMail:

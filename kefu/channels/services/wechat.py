@@ -32,8 +32,13 @@ from kefu.timeline.services import record
 
 log = logging.getLogger(__name__)
 
-BIND_CODE_DAYS = 7
+BIND_CODE_DAYS = 7  # a code the desk gives out (by phone, on paper)
+OWN_CODE_HOURS = 24  # a code the contact takes from the portal: they bind at once
 BIND = re.compile(r"^\s*(?:绑定|bind)\s*(\d{6})\s*$", re.IGNORECASE)
+# "补充 1000021 门还是关不上" adds to one of the follower's own records (a repeat contact).
+ADD = re.compile(
+    r"^\s*(?:补充|回复|留言|add)\s*((?:KS)?\d{4,12})\s*[:：,，]?\s*(.+)$", re.IGNORECASE | re.DOTALL
+)
 QUERY = re.compile(r"^\s*(?:查询|查|query)\s*((?:KS)?\d{4,12})\s*$", re.IGNORECASE)
 
 
@@ -180,6 +185,9 @@ def _answer(account: WeChatAccount, message, openid: str, content: str):
     query = QUERY.match(content)
     if query:
         return status_text(follower, query.group(1)), None
+    add = ADD.match(content)
+    if add:
+        return add_to_request(account, follower, add.group(1), add.group(2).strip())
     if not content:
         return _("Please describe your request in words."), None
     return _create_request(account, follower, content)
@@ -209,17 +217,39 @@ def issue_bind_code(*, actor, contact) -> WeChatBindCode:
 
 
 def issue_own_bind_code(*, contact) -> WeChatBindCode:
-    """The code a signed-in customer contact asks for themselves (the portal has checked who they are)."""
-    return _new_code(contact, actor=None)
+    """The code a signed-in customer contact asks for themselves (the portal has checked who they
+    are): valid for `OWN_CODE_HOURS`, once; asking again voids the contact's earlier codes."""
+    with transaction.atomic():
+        WeChatBindCode.objects.filter(
+            contact=contact, used_at__isnull=True, expires_at__gt=timezone.now()
+        ).update(expires_at=timezone.now())
+        return _new_code(contact, actor=None, valid=timedelta(hours=OWN_CODE_HOURS))
 
 
-def _new_code(contact, *, actor) -> WeChatBindCode:
+def current_own_code(contact) -> WeChatBindCode | None:
+    """The contact's code that can still bind (unused, not expired), the newest."""
+    return (
+        WeChatBindCode.objects.filter(contact=contact, used_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-expires_at", "-id")
+        .first()
+    )
+
+
+def bound_followers(contact) -> list[WeChatFollower]:
+    """The WeChat followers bound to a contact (what the portal shows as "bound")."""
+    return list(
+        WeChatFollower.objects.filter(contact=contact).select_related("account").order_by("-bound_at", "-id")
+    )
+
+
+def _new_code(contact, *, actor, valid: timedelta | None = None) -> WeChatBindCode:
+    valid = valid or timedelta(days=BIND_CODE_DAYS)
     for _attempt in range(10):
         code = f"{secrets.randbelow(1_000_000):06d}"
         try:
             with transaction.atomic():
                 made = WeChatBindCode.objects.create(
-                    code=code, contact=contact, expires_at=timezone.now() + timedelta(days=BIND_CODE_DAYS)
+                    code=code, contact=contact, expires_at=timezone.now() + valid
                 )
                 record(contact.customer, WECHAT_CODE_ISSUED.code, actor=actor, data={"contact": contact.name})
                 return made
@@ -312,10 +342,49 @@ def _create_request(account: WeChatAccount, follower: WeChatFollower, content: s
         log.warning("WeChat request of %s not recorded: %s", follower.openid, exc)
         return _("Sorry, your request could not be recorded. Please call the service hotline."), None
     return (
-        _("Received. Your request number is %(number)s; send 查询 %(number)s to follow it.")
+        _(
+            "Received. Your request number is %(number)s; send 查询 %(number)s to follow it, "
+            "补充 %(number)s and your text to add to it."
+        )
         % {"number": notification.number},
         notification,
     )
+
+
+def add_to_request(account: WeChatAccount, follower: WeChatFollower, number: str, content: str):
+    """A follower writes about one of their own records: the text goes onto it (long text or
+    complaint follow-up) and the contact is recorded again on the same matter (a repeat within
+    the window, straight to its first responsible). Another customer's number: not found."""
+    from kefu.complaints.models import Complaint
+    from kefu.complaints.services import add_follow_up
+    from kefu.contacts.choices import Channel
+    from kefu.contacts.services import record_again
+    from kefu.tickets.services import MAX_TEXT_ENTRY, add_text
+
+    target = _find_own(follower, number)
+    contact = follower.contact
+    if target is None or contact is None:
+        return _("No request %(number)s was found for your company.") % {"number": number}, None
+    text = f"{_('WeChat message from')} {contact.name}: {content}"
+    try:
+        with transaction.atomic():
+            if isinstance(target, Complaint):
+                add_follow_up(target, actor=account.intake_user, note=text[:2000], via="other")
+            else:
+                add_text(actor=account.intake_user, notification=target, text=text[:MAX_TEXT_ENTRY])
+            record(target, WECHAT_RECEIVED.code, actor=account.intake_user, data={"content": content[:500]})
+            record_again(
+                channel=Channel.WECHAT,
+                actor=account.intake_user,
+                target=target,
+                customer=contact.customer,
+                person=contact,
+                subject=content.splitlines()[0][:200],
+            )
+    except (KefuError, PermissionDenied) as exc:
+        log.warning("WeChat message of %s on %s not recorded: %s", follower.openid, number, exc)
+        return _("Sorry, your message could not be recorded. Please call the service hotline."), None
+    return _("Received: your message was added to %(number)s.") % {"number": target.number}, target
 
 
 # --- status changes as template messages --------------------------------------------------------

@@ -344,6 +344,15 @@ PAGES: dict[str, Route] = {
     "field:service_form": Route(record=N, perm="tickets.view_notification"),
     "field:service_form_pdf": Route(record=N, perm="tickets.view_notification"),
     "tickets:work_plan_pdf": Route(perm="tickets.view_notification", extra={"work_centre": "S4002"}),
+    # --- h-portal2 (issue 13: portal rating, WeChat binding code, mail re-run)
+    "portal:rate": Route(record=N, portal=True, get=False, post=True),
+    "portal:wechat": Route(portal=True, post=True),
+    "channels:inbound_rerun": Route(
+        record="inbound",
+        perm=("channels.view_inboundmail", "channels.change_inboundmail"),
+        get=False,
+        post=True,
+    ),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -536,6 +545,13 @@ API: dict[tuple[str, str], Route] = {
         record="article", perm="knowledge.view_article"
     ),
     ("POST", f"{V1}/knowledge/solutions"): Route(perm="tickets.change_notification"),
+    # --- h-portal2 (issue 13: portal rating, WeChat binding code, mail re-run)
+    ("POST", f"{V1}/portal/requests/{{notification_id}}/rating"): Route(record=N, portal=True),
+    ("GET", f"{V1}/portal/wechat-code"): Route(portal=True),
+    ("POST", f"{V1}/portal/wechat-code"): Route(portal=True),
+    ("POST", f"{V1}/channels/inbound/{{mail_id}}/rerun"): Route(
+        record="inbound", perm=("channels.view_inboundmail", "channels.change_inboundmail")
+    ),
 }
 
 
