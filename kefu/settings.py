@@ -123,7 +123,7 @@ TEMPLATES = [
 ]
 
 # Form widgets are rendered by Jinja2 (Django's own widget templates for it): 3–5× cheaper per field.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+FORM_RENDERER = "kefu.core.renderers.KefuFormRenderer"  # Jinja2 widgets; the admin's own from Django's engine
 
 # --- Database: SQLite under var/ by default, PostgreSQL (or another) by DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kefu.sqlite3'}")
