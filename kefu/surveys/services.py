@@ -171,6 +171,19 @@ def warn_low_rating(rating_id: int) -> None:
         else reverse("customers:detail", args=[customer.pk])
     )
     with transaction.atomic():
+        from kefu.customers.choices import WarningKind
+        from kefu.customers.services import raise_warning
+
+        # On the customer's open warning list until acknowledged with a note (notices follow below).
+        raise_warning(
+            customer,
+            kind=WarningKind.LOW_RATING,
+            source_key=f"rating:{rating.pk}",
+            message=message,
+            detail={"rating": rating.pk, "stars": rating.stars},
+            assignee=(visit.owner if visit else None) or customer.key_account_manager or rating.staff,
+            notify=False,
+        )
         record(rating, events.LOW_RATING.code, data={"number": rating.number, "stars": rating.stars})
         for staff in recipients.values():
             notify(recipient=staff, target=rating, message=message, url=url, urgent=True)
@@ -276,7 +289,36 @@ def record_response(
             answer.response = response
         SurveyAnswer.objects.bulk_create(rows)
         record(customer, events.SURVEY_ANSWERED.code, actor=actor, data={"survey": template.name})
+        warn_satisfaction_anomaly(response, [a.gap for a in rows if a.gap is not None])
     return response
+
+
+def warn_satisfaction_anomaly(response: SurveyResponse, gaps: list[int]):
+    """满意度异常: the answers' mean perceived − expected at or below −threshold (the
+    `satisfaction` warning rule) raises a warning to who must act; None when it does not."""
+    from decimal import Decimal
+
+    from kefu.customers.choices import AnomalyKind, WarningKind
+    from kefu.customers.models import AnomalyRule
+    from kefu.customers.services import raise_warning
+
+    rule = AnomalyRule.objects.filter(kind=AnomalyKind.SATISFACTION, is_active=True).first()
+    if rule is None or not gaps:
+        return None
+    mean = Decimal(sum(gaps)) / len(gaps)
+    if mean > -rule.threshold:
+        return None
+    message = _("Satisfaction anomaly: %(survey)s, perceived − expected %(mean)s on average.") % {
+        "survey": response.template.name,
+        "mean": f"{mean:.1f}",
+    }
+    return raise_warning(
+        response.customer,
+        kind=WarningKind.SATISFACTION,
+        source_key=f"survey:{response.pk}",
+        message=message,
+        detail={"response": response.pk, "mean_gap": f"{mean:.2f}"},
+    )
 
 
 def _score(value) -> int | None:
