@@ -525,9 +525,7 @@ def campaign_mail(campaign, invitation, customer_name: str) -> tuple[str, str]:
         [
             _("Dear %(customer)s,") % {"customer": customer_name},
             "",
-            _(
-                "Thank you for working with us this year. To plan next year's service, please tell us your needs:"
-            ),
+            _("Thank you for working with us this year. Please tell us your needs for next year:"),
             campaign_url(invitation),
             "",
             _("The link works once, needs no login and is valid until %(date)s.")
