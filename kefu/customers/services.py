@@ -1142,3 +1142,74 @@ def acknowledge_warning(warning: CustomerWarning, *, actor, note: str) -> Custom
             data={"kind": warning.kind, "message": warning.message, "note": note[:500]},
         )
     return warning
+
+
+# --- the visit's customer data card 客户资料卡 ----------------------------------------------------
+
+
+def _may(actor, perm: str):
+    """The acting user when they hold `perm`, else the system: the data card of a visit is written
+    back as part of recording the visit (the visit's own event names who recorded it)."""
+    return actor if actor is None or actor.has_perm(perm) else None
+
+
+def apply_data_card(
+    customer: Customer, *, actor, card: dict, needs: str = "", at: dt.datetime | None = None
+) -> dict:
+    """Write a visit's data card into the archive: the contact (found by name, else added) with
+    position and phone, and the needs / business / volume outlook as a dated entry at the top of
+    the customer's needs information. Through the services above: validated (a bad phone is a 400
+    naming the field), versioned and in the customer's history. Returns what changed."""
+    card = {k: str(v or "").strip() for k, v in (card or {}).items()}
+    changed: dict = {}
+    name = card.get("contact_name", "")
+    if name:
+        values = {}
+        if card.get("position"):
+            values["position"] = card["position"][:50]
+        phone = card.get("contact_phone", "")
+        if phone:
+            digits = "".join(ch for ch in phone if ch.isdigit())
+            values["mobile" if len(digits) == 11 and digits.startswith("1") else "phone"] = phone[:30]
+        contact = customer.contacts.filter(name=name[:50]).first()
+        try:
+            if contact is None:
+                contact = add_contact(
+                    customer, actor=_may(actor, "customers.add_contact"), name=name[:50], **values
+                )
+                changed["contact_added"] = contact.name
+            elif values:
+                before = snapshot(contact, CONTACT_FIELDS)
+                update_contact(contact, actor=_may(actor, "customers.change_contact"), **values)
+                if diff(contact, before, CONTACT_FIELDS):
+                    changed["contact_changed"] = contact.name
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                exc.message,
+                fields={
+                    f"card.contact_{k}" if k in ("phone", "mobile") else f"card.{k}": v
+                    for k, v in exc.fields.items()
+                },
+            ) from exc
+        customer.refresh_from_db(fields=["version"])
+    day = timezone.localtime(at or timezone.now()).date()
+    parts = [
+        (needs or "").strip(),
+        _("Business: %(text)s") % {"text": card["business"]} if card.get("business") else "",
+        _("Volume outlook: %(text)s") % {"text": card["volume_outlook"]}
+        if card.get("volume_outlook")
+        else "",
+    ]
+    entry = "；".join(p for p in parts if p)
+    if entry:
+        line = f"{day:%Y-%m-%d} {_('return visit')}：{entry}"
+        if line not in customer.needs:
+            text = f"{line}\n{customer.needs}".strip()[:4000]
+            update_customer(
+                customer,
+                actor=_may(actor, "customers.change_customer"),
+                expected_version=customer.version,
+                needs=text,
+            )
+            changed["needs"] = line
+    return changed

@@ -377,9 +377,30 @@ def record_visit(
             )
         from kefu.customers.models import Customer
 
-        # The archive is kept current (动态管理): the last contact is this visit.
+        # The archive is kept current (动态管理): the last contact is this visit, and the data card
+        # 客户资料卡 (contact, position, phone, needs, business, volume outlook) goes into the
+        # customer's record through the archive's own services (validated, versioned, in its history).
         Customer._base_manager.filter(pk=visit.customer_id).update(last_contact_at=performed_at)
+        from kefu.customers.services import apply_data_card
+
+        apply_data_card(
+            Customer.objects.select_for_update().get(pk=visit.customer_id),
+            actor=actor,
+            card=card,
+            needs=visit.needs,
+            at=performed_at,
+        )
     return visit
+
+
+def present_card(card: dict, user) -> dict:
+    """The data card for a page or the API: the contact's phone masked like the archive's."""
+    from kefu.core.masking import mask_phone
+    from kefu.customers.queries import can_see_personal_data
+
+    if not card or (user is not None and can_see_personal_data(user)):
+        return dict(card or {})
+    return {k: (mask_phone(v) if k == "contact_phone" else v) for k, v in card.items()}
 
 
 def add_follow_up(visit: Visit, *, actor, kind: str, description: str, owner=None) -> VisitFollowUp:
