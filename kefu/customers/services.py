@@ -729,7 +729,7 @@ def log_access(
 # (the same average one quarter earlier) and the last two quarters (the value-drop warning).
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
 
@@ -811,14 +811,14 @@ def value_window(today: dt.date | None = None, months: int | None = None) -> dic
     """The months the value is computed over: through the last complete month before `today`."""
     today = today or timezone.localdate()
     months = months or ValuePolicy.current().window_months
-    end = _add_months(today.replace(day=1), -1)
+    end = add_months(today.replace(day=1), -1)
     return {
         "end": end,
-        "start": _add_months(end, -(months - 1)),
-        "previous_end": _add_months(end, -3),
-        "previous_start": _add_months(end, -(months - 1) - 3),
-        "quarter_start": _add_months(end, -2),
-        "previous_quarter_start": _add_months(end, -5),
+        "start": add_months(end, -(months - 1)),
+        "previous_end": add_months(end, -3),
+        "previous_start": add_months(end, -(months - 1) - 3),
+        "quarter_start": add_months(end, -2),
+        "previous_quarter_start": add_months(end, -5),
     }
 
 
@@ -1011,7 +1011,7 @@ def notify_warnings(warning_ids: list[int]) -> int:
                     url=url,
                     urgent=True,
                 )
-            if staff.email:
+            if staff is not None and staff.email:
                 subject = _("Customer warning: %(first)s") % {"first": lines[0]}
                 if len(warnings) > 1:
                     subject = _("%(n)s new customer warnings to act on.") % {"n": len(warnings)}
