@@ -161,8 +161,8 @@ def seed_policy_and_key(apps, schema_editor):
     if not ValuePolicy.objects.exists():
         ValuePolicy.objects.create(window_months=12, key_account_min_average=Decimal(2000))
     AnomalyRule = apps.get_model("customers", "AnomalyRule")
-    # A survey answer whose mean perceived − expected is −1.5 or worse raises a satisfaction warning.
-    AnomalyRule.objects.get_or_create(kind="satisfaction", defaults={"threshold": Decimal("1.5")})
+    # A survey answer whose mean perceived − expected is −2 or worse raises a satisfaction warning.
+    AnomalyRule.objects.get_or_create(kind="satisfaction", defaults={"threshold": Decimal("2")})
     Customer.objects.filter(Q(is_key_account=True) | Q(tier__in=["key", "major"])).update(is_key=True)
 
 

@@ -86,7 +86,7 @@ def test_results_page_and_respond_page(client, customer, people):
 
 
 def test_a_poor_survey_raises_a_satisfaction_warning_once_for_who_must_act(make_customer, people):
-    """h-value: mean perceived − expected at or below −1.5 (the rule's threshold) → a warning."""
+    """h-value: mean perceived − expected at or below −2 (the rule's threshold) → a warning."""
     from kefu.customers.models import CustomerWarning
 
     template = SurveyTemplate.objects.get(code="MYDC")
@@ -97,10 +97,16 @@ def test_a_poor_survey_raises_a_satisfaction_warning_once_for_who_must_act(make_
         actor=actor,
         template=template,
         customer=unhappy,
-        answers={"F1": {"expected": 5, "perceived": 3}, "F2": {"expected": 5, "perceived": 4}},  # −1.5
+        answers={"F1": {"expected": 5, "perceived": 2}, "F2": {"expected": 5, "perceived": 4}},  # −2
     )
     services.record_response(
         actor=actor, template=template, customer=fine, answers={"F1": {"expected": 5, "perceived": 4}}
+    )
+    services.record_response(  # −1.5: above the threshold
+        actor=actor,
+        template=template,
+        customer=fine,
+        answers={"F1": {"expected": 5, "perceived": 3}, "F2": {"expected": 5, "perceived": 4}},
     )
     warning = CustomerWarning.objects.get()
     assert (warning.customer_id, warning.kind) == (unhappy.pk, "satisfaction")
