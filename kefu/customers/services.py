@@ -849,8 +849,8 @@ def recompute_values(
             sales_quarter = a.q, sales_quarter_previous = a.pq, sales_through = %s
         FROM (
             SELECT customer_id,
-                ROUND(SUM(CASE WHEN period >= %s THEN amount ELSE 0 END) / %s, 2) AS avg_value,
-                ROUND(SUM(CASE WHEN period >= %s AND period <= %s THEN amount ELSE 0 END) / %s, 2)
+                ROUND(SUM(CASE WHEN period >= %s THEN amount ELSE 0 END) * 1.0 / %s, 2) AS avg_value,
+                ROUND(SUM(CASE WHEN period >= %s AND period <= %s THEN amount ELSE 0 END) * 1.0 / %s, 2)
                     AS avg_previous,
                 ROUND(SUM(CASE WHEN period >= %s THEN amount ELSE 0 END), 2) AS q,
                 ROUND(SUM(CASE WHEN period >= %s AND period < %s THEN amount ELSE 0 END), 2) AS pq
@@ -862,6 +862,7 @@ def recompute_values(
             OR {customers}.sales_quarter <> a.q OR {customers}.sales_quarter_previous <> a.pq
             OR {customers}.sales_through IS NULL OR {customers}.sales_through <> %s)
     """
+    # "* 1.0": SQLite keeps whole amounts as integers, and integer division would drop the fen.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [w["end"], *params, w["end"]])
         changed = max(cursor.rowcount, 0)

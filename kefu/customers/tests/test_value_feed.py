@@ -77,6 +77,10 @@ def test_value_is_the_average_over_the_window_and_quarters_are_summed(make_custo
     assert customer.sales_through == dt.date(2026, 11, 1)
     # running again writes no row
     assert services.recompute_values(today=TODAY) == 0
+    # whole yuan amounts keep their fen in the average (no integer division)
+    services.record_sales(customer, actor=None, period="2026-11", amount=3001)
+    customer.refresh_from_db()
+    assert customer.value_amount == Decimal("2000.08")
 
 
 @pytest.mark.parametrize(("monthly", "is_key"), [("2000.00", True), ("1999.99", False)])
