@@ -175,7 +175,7 @@ def run(options: dict, ctx: dict) -> int:
                 )
                 docs.append((pk, [f for f in (number, name, phone, mobile, initials(name)) if f]))
                 if periods:
-                    monthly = float(value) / 12
+                    monthly = float(value) / 120  # as in the demo: about one in twenty over 2,000 yuan
                     dropping = random() < 0.05  # the last quarter halved: value-drop warnings to find
                     for back, period in enumerate(periods):
                         amount = monthly * season[int(period[5:7])] * (0.7 + 0.6 * random())

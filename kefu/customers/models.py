@@ -519,9 +519,17 @@ class CustomerWarning(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["customer", "kind", "source_key"], name="cust_warning_once")
         ]
+        # Partial indexes on the open list: SQLite renders `is_open = true` as a bare `WHERE is_open`,
+        # which matches a partial index's condition but not a leading boolean column.
         indexes = [
-            models.Index(fields=["is_open", "-raised_at", "-id"], name="cust_warning_open"),
-            models.Index(fields=["assignee", "is_open", "-raised_at"], name="cust_warning_assignee"),
+            models.Index(
+                fields=["-raised_at", "-id"], condition=models.Q(is_open=True), name="cust_warning_open"
+            ),
+            models.Index(
+                fields=["assignee", "-raised_at"],
+                condition=models.Q(is_open=True),
+                name="cust_warning_assignee",
+            ),
         ]
 
     def __str__(self) -> str:

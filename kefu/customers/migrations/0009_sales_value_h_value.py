@@ -129,11 +129,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='customerwarning',
-            index=models.Index(fields=['is_open', '-raised_at', '-id'], name='cust_warning_open'),
+            index=models.Index(condition=models.Q(('is_open', True)), fields=['-raised_at', '-id'], name='cust_warning_open'),
         ),
         migrations.AddIndex(
             model_name='customerwarning',
-            index=models.Index(fields=['assignee', 'is_open', '-raised_at'], name='cust_warning_assignee'),
+            index=models.Index(condition=models.Q(('is_open', True)), fields=['assignee', '-raised_at'], name='cust_warning_assignee'),
         ),
         migrations.AddConstraint(
             model_name='customerwarning',
