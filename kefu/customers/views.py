@@ -453,11 +453,11 @@ OPEN_WARNINGS = 50
 @login_required
 @require_POST
 @permission_required("customers.acknowledge_customerwarning", raise_exception=True)
-def warning_acknowledge(request: HttpRequest, warning_id: int) -> HttpResponse:
+def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     """Acknowledge a warning 异样客户预警 with a note: it leaves the open list, stays on the timeline."""
     from kefu.customers.models import CustomerWarning
 
-    warning = _get(CustomerWarning.objects.select_related("customer"), request.user, warning_id)
+    warning = _get(CustomerWarning.objects.select_related("customer"), request.user, pk)
     try:
         services.acknowledge_warning(warning, actor=request.user, note=request.POST.get("note", ""))
         messages.success(request, _("Warning acknowledged."))
