@@ -41,7 +41,7 @@ def run(options: dict, ctx: dict) -> int:
     batch_size = ctx.get("batch", 5000)
     statuses = {s.code: s for s in profile(COMPLAINT_PROFILE).statuses.all()}
     customers = list(
-        Customer.objects.values_list("pk", "sales_office_id", "is_key_account", "number", "name")[:200_000]
+        Customer.objects.values_list("pk", "sales_office_id", "is_key", "number", "name")[:200_000]
     )
     departments = list(Department.objects.values_list("pk", flat=True))
     now = clock.now()

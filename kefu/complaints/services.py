@@ -224,7 +224,16 @@ def create_complaint(
     from kefu.customers.models import Customer
 
     now = clock.now()
-    if customer is None or not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
+    # The classification as stored now (the caller's instance may predate the nightly recompute).
+    facts = (
+        Customer.objects.visible_to(actor)
+        .filter(pk=customer.pk)
+        .values("is_key", "is_key_account", "tier", "grade")
+        .first()
+        if customer is not None
+        else None
+    )
+    if facts is None:
         raise ValidationFailed(fields={"customer": [_("Choose a customer in your scope.")]})
     received_at = received_at or now
     if received_at > now + timedelta(minutes=5):
@@ -245,9 +254,10 @@ def create_complaint(
             sales_office=sales_office or customer.sales_office,
             owner=owner or getattr(actor, "staff", None),
             created_by=actor,
-            is_key_account=bool(getattr(customer, "is_key_account", False)),
-            customer_tier=getattr(customer, "tier", "") or "",
-            customer_grade=getattr(customer, "grade", "") or "",
+            # 关键客户 first (seed 003): the tier's key flag as the archive keeps it, or the hand-set one.
+            is_key_account=bool(facts["is_key"] or facts["is_key_account"]),
+            customer_tier=facts["tier"] or "",
+            customer_grade=facts["grade"] or "",
             number="-",
             **fields,
         )
@@ -830,3 +840,17 @@ def add_appraisal(
         appraisal.save()
         record(carrier, events.CARRIER_APPRAISAL.code, actor=actor, data={"period": period, "score": score})
     return appraisal
+
+
+def key_customers_changed(customer_ids: list[int] | None = None) -> int:
+    """Open complaints follow their customer's 关键客户 flag (the customers' recompute calls this): the
+    worklist's (is_open, -is_key_account, step_deadline) index keeps key customers first."""
+    from kefu.customers.models import Customer
+
+    open_ = Complaint.objects.filter(is_open=True)
+    if customer_ids is not None:
+        open_ = open_.filter(customer_id__in=customer_ids)
+    key = Customer.objects.filter(is_key=True).values("pk")
+    changed = open_.filter(is_key_account=False, customer_id__in=key).update(is_key_account=True)
+    changed += open_.filter(is_key_account=True).exclude(customer_id__in=key).update(is_key_account=False)
+    return changed

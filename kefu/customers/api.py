@@ -303,6 +303,151 @@ def choices(request, q: str = "", limit: int = 20):
     return customer_choices(request.user, q, limit=limit)
 
 
+# --- the sales-value feed 销售额 and warnings 异样客户预警 (h-value) -----------------------------
+
+
+class SalesIn(InputSchema):
+    amount: Decimal
+
+
+class SalesRowIn(InputSchema):
+    customer: str
+    period: str
+    amount: Decimal
+
+
+class SalesOut(Schema):
+    customer_id: int
+    customer_number: str
+    period: str
+    amount: str
+    source: str
+    created: bool
+    value_amount: str
+    is_key: bool
+
+
+class SalesMonthOut(Schema):
+    period: str
+    amount: str
+    source: str
+    updated_at: dt.datetime
+
+
+def _sales_out(customer: Customer, row, created: bool) -> dict:
+    customer.refresh_from_db(fields=["value_amount", "is_key"])
+    return {
+        "customer_id": customer.pk,
+        "customer_number": customer.number,
+        "period": f"{row.period:%Y-%m}",
+        "amount": str(row.amount),
+        "source": row.source,
+        "created": created,
+        "value_amount": str(customer.value_amount),
+        "is_key": customer.is_key,
+    }
+
+
+@router.get(
+    "/{customer_id}/sales", response=list[SalesMonthOut], summary="Monthly sales of a customer (newest first)"
+)
+def list_sales(request, customer_id: int, limit: int = 36):
+    if not request.user.has_perm("customers.view_monthlysales"):
+        raise PermissionDenied()
+    customer = access(Customer, request.user, customer_id)
+    rows = customer.monthly_sales.order_by("-period")[: max(1, min(limit, 120))]
+    return [
+        {
+            "period": f"{r.period:%Y-%m}",
+            "amount": str(r.amount),
+            "source": r.source,
+            "updated_at": r.updated_at,
+        }
+        for r in rows
+    ]
+
+
+@router.put(
+    "/{customer_id}/sales/{period}",
+    response={200: SalesOut, 201: SalesOut},
+    summary="Set a customer's sales for a month (YYYY-MM); the same month again updates it",
+)
+def put_sales(request, customer_id: int, period: str, payload: SalesIn):
+    customer = access(Customer, request.user, customer_id)
+    row, created = services.record_sales(
+        customer, actor=request.user, period=period, amount=payload.amount, source="api"
+    )
+    return Status(201 if created else 200, _sales_out(customer, row, created))
+
+
+@router.post(
+    "/sales",
+    response={200: SalesOut, 201: SalesOut},
+    summary="Feed one month of sales by customer number (201 new, 200 updated: never a duplicate)",
+)
+def post_sales(request, payload: SalesRowIn):
+    from kefu.core.errors import NotFound
+
+    customer = Customer.objects.visible_to(request.user).filter(number=payload.customer.strip()).first()
+    if customer is None:
+        raise NotFound()
+    row, created = services.record_sales(
+        customer, actor=request.user, period=payload.period, amount=payload.amount, source="api"
+    )
+    return Status(201 if created else 200, _sales_out(customer, row, created))
+
+
+# Before "/{customer_id}": ninja tries routes in order (h-value).
+class WarningOut(Schema):
+    id: int
+    customer_id: int
+    customer_number: str
+    customer_name: str
+    kind: str
+    kind_label: str
+    message: str
+    assignee: str
+    raised_at: dt.datetime
+    is_open: bool
+    acknowledged_at: dt.datetime | None
+    acknowledged_by: str
+    note: str
+
+
+class AcknowledgeIn(InputSchema):
+    note: str
+
+
+@router.get(
+    "/warnings", response=Page[WarningOut], summary="Customer warnings 异样客户预警 (open ones by default)"
+)
+def list_warnings(
+    request, open: bool = True, kind: str = "", mine: bool = False, limit: int = LIMIT, offset: int = OFFSET
+):
+    from kefu.customers.queries import present_warnings, warnings_for
+
+    if not request.user.has_perm("customers.view_customerwarning"):
+        raise PermissionDenied()
+    qs = warnings_for(request.user, is_open=open, kind=kind, mine=mine)
+    return page(qs, limit=limit, offset=offset, present=lambda rows: present_warnings(rows, request.user))
+
+
+@router.post(
+    "/warnings/{warning_id}/acknowledge",
+    response=WarningOut,
+    summary="Acknowledge a warning with a note (it leaves the open list)",
+)
+def acknowledge_warning(request, warning_id: int, payload: AcknowledgeIn):
+    from kefu.customers.models import CustomerWarning
+    from kefu.customers.queries import present_warnings
+
+    if not request.user.has_perm("customers.view_customerwarning"):
+        raise PermissionDenied()
+    warning = access(CustomerWarning.objects.select_related("customer"), request.user, warning_id)
+    warning = services.acknowledge_warning(warning, actor=request.user, note=payload.note)
+    return present_warnings([warning], request.user)[0]
+
+
 @router.get("/{customer_id}", response=CustomerDetailOut, summary="One customer with contacts and addresses")
 def get_customer(request, customer_id: int):
     if not request.user.has_perm("customers.view_customer"):

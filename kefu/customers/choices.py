@@ -102,6 +102,8 @@ class AnomalyKind(models.TextChoices):
     NO_CONTACT = "no_contact", _("No contact for too long")
     VALUE_DROP = "value_drop", _("Value dropped")
     COMPLAINTS = "complaints", _("Too many complaints")
+    # Not a mask bit: raised per survey answer (mean perceived − expected at or below −threshold).
+    SATISFACTION = "satisfaction", _("Satisfaction anomaly")
 
 
 ANOMALY_BITS: dict[str, int] = {
@@ -109,6 +111,20 @@ ANOMALY_BITS: dict[str, int] = {
     AnomalyKind.VALUE_DROP: 2,
     AnomalyKind.COMPLAINTS: 4,
 }
+
+
+class WarningKind(models.TextChoices):
+    """What an anomaly warning 异样客户预警 is about (the CustomerWarning list)."""
+
+    LOW_RATING = "low_rating", _("Low rating")
+    VALUE_DROP = "value_drop", _("Value dropped")
+    SATISFACTION = "satisfaction", _("Satisfaction anomaly")
+    NO_CONTACT = "no_contact", _("No contact for too long")
+    COMPLAINTS = "complaints", _("Too many complaints")
+
+
+# The pyramid tiers whose customers are 关键客户 (seed 003: 重要客户 + 主要客户).
+KEY_TIERS: tuple[str, ...] = (Tier.KEY, Tier.MAJOR)
 
 
 class AccessAction(models.TextChoices):

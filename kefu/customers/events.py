@@ -70,3 +70,21 @@ REVEALED = register(
     describe=lambda d: d.get("reason", ""),
     icon="eye",
 )
+SALES_RECORDED = register(
+    "customer.sales_recorded",
+    gettext_lazy("Monthly sales recorded"),
+    describe=lambda d: f"{d.get('period', '')}：{d.get('old') or '—'} → {d.get('new', '')}",
+    icon="cash-coin",
+)
+WARNING_RAISED = register(
+    "customer.warning_raised",
+    gettext_lazy("Warning raised"),
+    describe=lambda d: d.get("message", ""),
+    icon="exclamation-triangle",
+)
+WARNING_ACKNOWLEDGED = register(
+    "customer.warning_acknowledged",
+    gettext_lazy("Warning acknowledged"),
+    describe=lambda d: f"{d.get('message', '')}：{d.get('note', '')}",
+    icon="check2-square",
+)

@@ -166,6 +166,7 @@ class ImportForm(Form):
         ("customers", _("Customers")),
         ("contacts", _("Contacts")),
         ("addresses", _("Service addresses")),
+        ("sales", _("Monthly sales (sales-value feed)")),
     ]
     kind = forms.ChoiceField(label=_("What the file holds"), choices=KINDS)
     file = forms.FileField(label=_("File (.xlsx or .csv, UTF-8 or GBK)"))

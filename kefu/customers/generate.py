@@ -34,6 +34,12 @@ RELATIONS = ["transactional", "contract", "alliance"]
 
 def add_arguments(parser) -> None:
     parser.add_argument("--customers", type=int, default=0, help="How many customers to generate.")
+    parser.add_argument(
+        "--sales-months",
+        type=int,
+        default=0,
+        help="Months of sales 销售额 (the sales-value feed) per generated customer, ending last month.",
+    )
 
 
 def run(options: dict, ctx: dict) -> int:
@@ -98,6 +104,15 @@ def run(options: dict, ctx: dict) -> int:
         ],
     )
     history = Table(TimelineEvent, ["content_type", "object_id", "event_type", "occurred_at", "data"])
+    from kefu.customers.models import MonthlySales
+    from kefu.customers.services import add_months, value_window
+
+    sales_months = max(0, min(options.get("sales_months") or 0, 36))
+    sales = Table(MonthlySales, ["customer", "period", "amount", "source", "updated_at"])
+    last_month = value_window(timezone.localdate(), 12)["end"]
+    periods = [add_months(last_month, -back).isoformat() for back in range(sales_months)]
+    # Seasonality of furniture and logistics sales (high before the holidays), per month 1–12.
+    season = [0.0, 0.8, 0.7, 1.0, 1.0, 1.05, 1.0, 0.95, 1.0, 1.1, 1.05, 1.2, 1.4]
     content_type = ContentType.objects.get_for_model(Customer).pk
     created_event = events.CREATED.code
     now = stamp(timezone.now())
@@ -110,10 +125,14 @@ def run(options: dict, ctx: dict) -> int:
     clock = Laps()
     made = 0
     started = time.perf_counter()
-    with deferred_indexes(Customer, rows=total), search.bulk_load(SEARCH_INDEX, rows=total):
+    with (
+        deferred_indexes(Customer, rows=total),
+        deferred_indexes(MonthlySales, rows=total * sales_months),
+        search.bulk_load(SEARCH_INDEX, rows=total),
+    ):
         while made < total:
             size = min(batch_size, total - made)
-            rows, docs, history_rows = [], [], []
+            rows, docs, history_rows, sales_rows = [], [], [], []
             for i in range(size):
                 office_id, city, people = choice(places)
                 individual = random() < 0.15
@@ -155,6 +174,14 @@ def run(options: dict, ctx: dict) -> int:
                     (content_type, pk, created_event, now, json.dumps({"number": number, "name": name}))
                 )
                 docs.append((pk, [f for f in (number, name, phone, mobile, initials(name)) if f]))
+                if periods:
+                    monthly = float(value) / 120  # as in the demo: about one in twenty over 2,000 yuan
+                    dropping = random() < 0.05  # the last quarter halved: value-drop warnings to find
+                    for back, period in enumerate(periods):
+                        amount = monthly * season[int(period[5:7])] * (0.7 + 0.6 * random())
+                        if dropping and back < 3:
+                            amount *= 0.5
+                        sales_rows.append((pk, period, f"{amount:.2f}", "generated", now))
             clock.lap("values")
             with transaction.atomic():
                 write(customers, rows)
@@ -163,6 +190,9 @@ def run(options: dict, ctx: dict) -> int:
                 clock.lap("timeline events")
                 search.append_documents(SEARCH_INDEX, docs)
                 clock.lap("search index")
+                if sales_rows:
+                    write(sales, sales_rows)
+                    clock.lap("monthly sales")
             clock.lap("commits")
             made += size
             if ctx.get("stdout") and made % 100_000 < size:
@@ -170,7 +200,7 @@ def run(options: dict, ctx: dict) -> int:
     clock.lap("index builds")
     reset_sequences(Customer)
     # Fresh planner statistics: without them PostgreSQL misjudges the filters after a bulk load.
-    analyze("customers_customer", "timeline_timelineevent")
+    analyze("customers_customer", "timeline_timelineevent", "customers_monthlysales")
     if ctx.get("stdout") and ctx.get("verbosity", 1) > 1:
         ctx["stdout"].write(f"    customers, wall/CPU seconds by step: {clock}")
     return made

@@ -26,7 +26,7 @@ from kefu.core.numbering import next_number
 from kefu.core.validation import text_errors
 from kefu.customers import events, services
 from kefu.customers.choices import Channel, CreditRating, Maturity, Nature, PaymentBehaviour, Relation
-from kefu.customers.models import Contact, Customer, ServiceAddress
+from kefu.customers.models import Contact, Customer, MonthlySales, ServiceAddress
 from kefu.timeline.models import TimelineEvent
 
 BATCH = 2000
@@ -80,6 +80,12 @@ ADDRESS_COLUMNS = {
     "contact_name": ["contact_name", "联系人"],
     "contact_phone": ["contact_phone", "联系电话"],
     "is_default": ["is_default", "默认"],
+}
+# The sales-value feed 销售额: one row per customer and month; a month fed again is updated.
+SALES_COLUMNS = {
+    "customer": ["customer", "客户编号"],
+    "period": ["period", "month", "月份", "年月", "期间"],
+    "amount": ["amount", "销售额", "金额", "月销售额"],
 }
 CHOICE_FIELDS = {
     "nature": Nature,
@@ -226,8 +232,12 @@ def run_import(*, actor, kind: str, path: str, filename: str, mode: str) -> Impo
     """Check and (unless dry run) import a file; see the module docstring for the modes."""
     if actor is not None and not actor.has_perm("customers.import_customer"):
         raise PermissionDenied()
-    if kind not in ("customers", "contacts", "addresses"):
-        raise ValidationFailed(fields={"kind": [_("Choose customers, contacts or service addresses.")]})
+    if kind not in ("customers", "contacts", "addresses", "sales"):
+        raise ValidationFailed(
+            fields={"kind": [_("Choose customers, contacts, service addresses or monthly sales.")]}
+        )
+    if kind == "sales" and actor is not None and not actor.has_perm("customers.change_monthlysales"):
+        raise PermissionDenied()
     if mode not in ("dry_run", "all_or_nothing", "valid_only"):
         raise ValidationFailed(fields={"mode": [_("Choose a mode.")]})
     if mode == "all_or_nothing":
@@ -239,6 +249,11 @@ def run_import(*, actor, kind: str, path: str, filename: str, mode: str) -> Impo
     else:
         result = _run(actor, kind, path, filename, write=mode == "valid_only")
     result.mode = mode
+    if kind == "sales" and result.created:
+        from kefu.customers.tasks import recompute_values_after_feed
+
+        # Values, tiers, key customers and warnings follow the whole file, once, after commit.
+        transaction.on_commit(recompute_values_after_feed)
     return result
 
 
@@ -250,7 +265,12 @@ def import_upload(*, actor, kind: str, upload, mode: str) -> ImportResult:
 
 def _run(actor, kind: str, path: str, filename: str, *, write: bool) -> ImportResult:
     result = ImportResult(kind=kind, mode="")
-    columns = {"customers": CUSTOMER_COLUMNS, "contacts": CONTACT_COLUMNS, "addresses": ADDRESS_COLUMNS}[kind]
+    columns = {
+        "customers": CUSTOMER_COLUMNS,
+        "contacts": CONTACT_COLUMNS,
+        "addresses": ADDRESS_COLUMNS,
+        "sales": SALES_COLUMNS,
+    }[kind]
     rows = iter_rows(path, filename)
     try:
         header = next(rows)
@@ -265,6 +285,7 @@ def _run(actor, kind: str, path: str, filename: str, *, write: bool) -> ImportRe
         "customers": ["name", "sales_office"],
         "contacts": ["customer", "name"],
         "addresses": ["customer", "name", "address"],
+        "sales": ["customer", "period", "amount"],
     }[kind]
     missing = [c for c in required if c not in mapping]
     if missing:
@@ -274,7 +295,12 @@ def _run(actor, kind: str, path: str, filename: str, *, write: bool) -> ImportRe
     lookups = _Lookups(actor)
     seen: set[str] = set()
     batch: list[tuple[int, dict]] = []
-    handler = {"customers": _customer_batch, "contacts": _contact_batch, "addresses": _address_batch}[kind]
+    handler = {
+        "customers": _customer_batch,
+        "contacts": _contact_batch,
+        "addresses": _address_batch,
+        "sales": _sales_batch,
+    }[kind]
     try:
         for row_no, row in enumerate(rows, start=2):
             if not any(row):
@@ -484,6 +510,90 @@ def _address_batch(actor, batch, lookups, seen, result: ImportResult, write: boo
                 actor,
                 lambda a: {"id": a.pk, "code": a.code, "source": "import"},
                 target_of=lambda a: a.customer_id,
+            ),
+            batch_size=1000,
+        )
+    result.created += len(valid)
+
+
+def _sales_batch(actor, batch, lookups, seen, result: ImportResult, write: bool) -> None:
+    """Monthly sales rows: customer number, month, amount. A customer and month already fed is
+    updated (never duplicated); the same customer and month twice in one file is an error."""
+    ids = _customers_by_number(actor, [v.get("customer", "") for _r, v in batch])
+    customer_label, period_label, amount_label = (
+        _label(MonthlySales, "customer"),
+        _label(MonthlySales, "period"),
+        _label(MonthlySales, "amount"),
+    )
+    valid: dict[tuple[int, object], Decimal] = {}
+    for row_no, values in batch:
+        errors = []
+        customer_id = ids.get(values.get("customer", ""))
+        if customer_id is None:
+            errors.append(
+                (customer_label, _("Unknown code “%(value)s”.") % {"value": values.get("customer", "")})
+            )
+        period = amount = None
+        try:
+            period = services.parse_month(values.get("period", ""))
+        except ValidationFailed as exc:
+            errors.append((period_label, exc.fields["period"][0]))
+        try:
+            amount = services.parse_amount(values.get("amount", ""))
+        except ValidationFailed as exc:
+            errors.append((amount_label, exc.fields["amount"][0]))
+        if customer_id is not None and period is not None:
+            key = f"{customer_id}:{period}"
+            if key in seen:
+                errors.append((period_label, _("This customer and month appear twice in the file.")))
+            seen.add(key)
+        for label, message in errors:
+            result.add_error(row_no, label, message)
+        if not errors:
+            valid[(customer_id, period)] = amount  # type: ignore[assignment]
+    result.valid += len(valid)
+    if not write or not valid:
+        return
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        existing = {
+            (row.customer_id, row.period): row
+            for row in MonthlySales.objects.select_for_update().filter(
+                customer_id__in={c for c, _p in valid}, period__in={p for _c, p in valid}
+            )
+        }
+        new, changed, logged = [], [], []
+        for (customer_id, period), amount in valid.items():
+            row = existing.get((customer_id, period))
+            if row is None:
+                new.append(
+                    MonthlySales(
+                        customer_id=customer_id,
+                        period=period,
+                        amount=amount,
+                        source="import",
+                        updated_by=user,
+                    )
+                )
+                logged.append((customer_id, period, None, amount))
+            elif row.amount != amount:
+                logged.append((customer_id, period, row.amount, amount))
+                row.amount, row.source, row.updated_by = amount, "import", user
+                changed.append(row)
+        MonthlySales.objects.bulk_create(new, batch_size=1000)
+        MonthlySales.objects.bulk_update(changed, ["amount", "source", "updated_by"], batch_size=1000)
+        TimelineEvent.objects.bulk_create(
+            _events(
+                logged,
+                events.SALES_RECORDED.code,
+                actor,
+                lambda r: {
+                    "period": f"{r[1]:%Y-%m}",
+                    "old": "" if r[2] is None else str(r[2]),
+                    "new": str(r[3]),
+                    "source": "import",
+                },
+                target_of=lambda r: r[0],
             ),
             batch_size=1000,
         )

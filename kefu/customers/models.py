@@ -32,6 +32,7 @@ from kefu.customers.choices import (
     PaymentBehaviour,
     Relation,
     Tier,
+    WarningKind,
 )
 
 number_validator = RegexValidator(r"^\d{10}$", _("A customer number has exactly 10 digits."))
@@ -204,6 +205,17 @@ class Customer(VersionedModel):
     anomaly_mask = models.PositiveSmallIntegerField(_("warnings"), default=0)
     anomaly_since = models.DateTimeField(_("flagged since"), null=True, blank=True)
 
+    # The sales-value feed (MonthlySales), summed by `services.recompute_values`: value_amount is
+    # then the average monthly sales over the policy's window, these the last two quarters.
+    sales_quarter = models.DecimalField(_("sales last quarter"), **MONEY, default=Decimal(0))
+    sales_quarter_previous = models.DecimalField(_("sales previous quarter"), **MONEY, default=Decimal(0))
+    sales_through = models.DateField(_("sales counted through"), null=True, blank=True)
+    # Seed 004: average monthly sales at or over the policy's minimum makes a key account 大客户.
+    key_by_sales = models.BooleanField(_("key account by sales"), default=False)
+    # 关键客户 (seed 003: tiers 重要 + 主要, a key account by hand or by sales): kept by the recompute
+    # service so worklists can order key customers first from an index.
+    is_key = models.BooleanField(_("key customer"), default=False)
+
     objects = CustomerQuerySet.as_manager()
 
     class Meta:
@@ -232,6 +244,7 @@ class Customer(VersionedModel):
             models.Index(fields=["anomaly_mask", "number"], name="cust_anomaly_number"),
             models.Index(fields=["value_amount", "id"], name="cust_value_rank"),
             models.Index(fields=["key_account_manager", "number"], name="cust_kam_number"),
+            models.Index(fields=["is_key", "number"], name="cust_is_key_number"),
         ]
 
     def __str__(self) -> str:
@@ -387,6 +400,140 @@ class AnomalyRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.kind
+
+
+class ValuePolicy(TimeStampedModel):
+    """How the sales-value feed drives value (one row, edited by an administrator): the window of
+    months averaged into a customer's value, and seed 004's key-account rule 大客户 (average monthly
+    sales at or over the minimum, 2,000 yuan by default)."""
+
+    window_months = models.PositiveSmallIntegerField(
+        _("months averaged"), default=12, validators=[MinValueValidator(1), MaxValueValidator(36)]
+    )
+    key_account_min_average = models.DecimalField(
+        _("key account: minimum average monthly sales (CNY)"),
+        **MONEY,
+        default=Decimal(2000),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    key_account_rule_active = models.BooleanField(_("key-account rule active"), default=True)
+
+    class Meta:
+        verbose_name = _("value policy")
+        verbose_name_plural = _("value policy")
+
+    def __str__(self) -> str:
+        return f"{self.window_months} / {self.key_account_min_average}"
+
+    @classmethod
+    def current(cls) -> ValuePolicy:
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class MonthlySales(models.Model):
+    """A customer's sales 销售额 in one month, from the sales-value feed (import or API): one row per
+    customer and month, so feeding the same month again updates it."""
+
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="monthly_sales",
+        db_index=False,  # led by the unique (customer, period)
+    )
+    period = models.DateField(_("month"), help_text=_("The first day of the month."))
+    amount = models.DecimalField(_("sales (CNY)"), **MONEY)
+    source = models.CharField(_("source"), max_length=16, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("monthly sales")
+        verbose_name_plural = _("monthly sales")
+        ordering = ["customer", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "period"], name="cust_sales_one_per_month")
+        ]
+        # The recompute sums a window of months over every customer: period first.
+        indexes = [models.Index(fields=["period", "customer", "amount"], name="cust_sales_period")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.period:%Y-%m} {self.amount}"
+
+    def clean(self) -> None:
+        if self.period and self.period.day != 1:
+            self.period = self.period.replace(day=1)
+
+
+class WarningQuerySet(ScopedQuerySet):
+    scope_paths = ScopePaths(office="customer__sales_office", owner_staff="assignee", customer="customer")
+
+
+class CustomerWarning(TimeStampedModel):
+    """An anomaly warning 异样客户预警 about one customer (a low rating, a value drop, a satisfaction
+    anomaly …): sent to the person who must act, open until acknowledged with a note. One row per
+    customer, kind and source, so raising the same warning twice notifies once."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="warnings"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=WarningKind.choices)
+    source_key = models.CharField(_("source"), max_length=60)
+    message = models.CharField(_("message"), max_length=300)
+    detail = models.JSONField(_("details"), default=dict, blank=True)
+    assignee = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("who must act"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customer_warnings",
+    )
+    raised_at = models.DateTimeField(_("raised at"))
+    is_open = models.BooleanField(_("open"), default=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = WarningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer warning")
+        verbose_name_plural = _("customer warnings")
+        ordering = ["-raised_at", "-id"]
+        permissions = [("acknowledge_customerwarning", _("Can acknowledge customer warnings"))]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "kind", "source_key"], name="cust_warning_once")
+        ]
+        # Partial indexes on the open list: SQLite renders `is_open = true` as a bare `WHERE is_open`,
+        # which matches a partial index's condition but not a leading boolean column.
+        indexes = [
+            models.Index(
+                fields=["-raised_at", "-id"], condition=models.Q(is_open=True), name="cust_warning_open"
+            ),
+            models.Index(
+                fields=["assignee", "-raised_at"],
+                condition=models.Q(is_open=True),
+                name="cust_warning_assignee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.customer_id}"
 
 
 class PersonalDataAccess(models.Model):

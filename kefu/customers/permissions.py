@@ -24,7 +24,12 @@ EDIT = [
     "customers.add_customerpartner",
     "customers.delete_customerpartner",
 ]
+# The sales-value feed 销售额 and the warnings 异样客户预警 (acknowledged with a note).
+FEED = ["customers.view_monthlysales", "customers.add_monthlysales", "customers.change_monthlysales"]
+WARN = ["customers.view_customerwarning", "customers.acknowledge_customerwarning"]
 CONFIG = [
+    "customers.view_valuepolicy",
+    "customers.change_valuepolicy",
     "customers.view_graderule",
     "customers.change_graderule",
     "customers.view_anomalyrule",
@@ -43,8 +48,12 @@ ROLE_GRANTS = {
         "customers.import_customer",
         "customers.classify_customer",
         "customers.view_access_log",
+        *FEED,
+        *WARN,
     ],
     "information_specialist": [
+        *FEED,
+        *WARN,
         *VIEW,
         *EDIT,
         "customers.view_personal_data",
@@ -54,6 +63,8 @@ ROLE_GRANTS = {
         "customers.classify_customer",
     ],
     "administrator": [
+        *FEED,
+        *WARN,
         *VIEW,
         *EDIT,
         *CONFIG,
@@ -70,10 +81,23 @@ ROLE_GRANTS = {
         "customers.change_customer",
         "customers.reveal_personal_data",
         "customers.export_customer",
+        *WARN,
     ],
     "technician": [*VIEW],
-    "complaint_specialist": [*VIEW, "customers.reveal_personal_data"],
-    "key_account": [*VIEW, *EDIT, "customers.reveal_personal_data", "customers.classify_customer"],
-    "relationship_supervisor": [*VIEW, "customers.change_customer", "customers.reveal_personal_data"],
+    "complaint_specialist": [*VIEW, *WARN, "customers.reveal_personal_data"],
+    "key_account": [
+        *VIEW,
+        *EDIT,
+        *FEED,
+        *WARN,
+        "customers.reveal_personal_data",
+        "customers.classify_customer",
+    ],
+    "relationship_supervisor": [
+        *VIEW,
+        *WARN,
+        "customers.change_customer",
+        "customers.reveal_personal_data",
+    ],
     "marketing_director": [*VIEW, "customers.export_customer"],
 }

@@ -340,3 +340,47 @@ def present_history(customer: Customer, user, *, masked: bool, limit: int = 100)
         row["changes"] = changes
         row.pop("data", None)  # raw payloads may hold personal data
     return rows
+
+
+# --- warnings 异样客户预警 (h-value) ----------------------------------------------------------------
+
+
+def warnings_for(user, *, is_open: bool = True, kind: str = "", mine: bool = False) -> QuerySet:
+    """Warnings in the user's scope, newest first: the open list by default ((is_open, -raised_at) index)."""
+    from kefu.customers.models import CustomerWarning
+
+    qs = CustomerWarning.objects.visible_to(user).filter(is_open=is_open)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if mine:
+        qs = qs.filter(assignee_id=_staff_id(user) or 0)
+    return qs.select_related("customer", "assignee", "acknowledged_by").order_by("-raised_at", "-id")
+
+
+def present_warnings(warnings, user) -> list[dict]:
+    from kefu.customers.choices import WarningKind
+
+    labels = dict(WarningKind.choices)
+    out = []
+    for w in warnings:
+        by = w.acknowledged_by
+        out.append(
+            {
+                "id": w.pk,
+                "customer_id": w.customer_id,
+                "customer_number": w.customer.number,
+                "customer_name": w.customer.name,
+                "kind": w.kind,
+                "kind_label": str(labels.get(w.kind, w.kind)),
+                "message": w.message,
+                "assignee": w.assignee.name if w.assignee_id else "",
+                "raised_at": w.raised_at,
+                "is_open": w.is_open,
+                "acknowledged_at": w.acknowledged_at,
+                "acknowledged_by": (getattr(getattr(by, "staff", None), "name", "") or by.get_username())
+                if by
+                else "",
+                "note": w.note,
+            }
+        )
+    return out

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
@@ -21,21 +21,32 @@ from django.utils.translation import gettext as _
 
 from kefu.core import pinyin, search
 from kefu.core.concurrency import save_versioned
-from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
 from kefu.core.scoping import access
-from kefu.core.validation import blank_nulls, text_errors
+from kefu.core.validation import blank_nulls, check_text, text_errors
 from kefu.customers import events
-from kefu.customers.choices import ANOMALY_BITS, TIER_SHARES, AccessAction, AnomalyKind, Grade
+from kefu.customers.choices import (
+    ANOMALY_BITS,
+    KEY_TIERS,
+    TIER_SHARES,
+    AccessAction,
+    AnomalyKind,
+    Grade,
+    WarningKind,
+)
 from kefu.customers.errors import DuplicateNumber, ReasonRequired
 from kefu.customers.models import (
     AnomalyRule,
     Contact,
     Customer,
     CustomerPartner,
+    CustomerWarning,
     GradeRule,
+    MonthlySales,
     PersonalDataAccess,
     ServiceAddress,
+    ValuePolicy,
 )
 from kefu.timeline.services import diff, record, snapshot
 
@@ -218,7 +229,15 @@ def create_customer(
             data={"number": customer.number, "name": customer.name},
         )
         _reindex_on_commit(customer)
+        if customer.is_key_account or customer.value_amount:
+            _refresh_key(customer)
     return customer
+
+
+def _refresh_key(customer: Customer) -> None:
+    """One customer's key flags now (a hand-set key account, a new value); tiers move nightly."""
+    recompute_key_customers(customer_ids=[customer.pk])
+    customer.refresh_from_db(fields=["is_key", "key_by_sales"])
 
 
 def update_customer(customer: Customer, /, *, actor, expected_version: int | None, **changes) -> Customer:
@@ -245,6 +264,8 @@ def update_customer(customer: Customer, /, *, actor, expected_version: int | Non
             _reindex_on_commit(customer)
         if "name" in changed:
             _renamed_elsewhere(customer)
+        if {"is_key_account", "is_active"} & set(changed):
+            _refresh_key(customer)
     return customer
 
 
@@ -618,7 +639,13 @@ def anomaly_expression(rules: dict[str, AnomalyRule], now: dt.datetime):
         keep = (Decimal(100) - rule.threshold) / Decimal(100)
         parts.append(
             Case(
-                When(Q(value_previous__gt=0, value_amount__lte=F("value_previous") * keep), then=2),
+                # The period's value against the previous period's, or (sales feed) the last
+                # quarter's sales against the quarter before.
+                When(
+                    Q(value_previous__gt=0, value_amount__lte=F("value_previous") * keep)
+                    | Q(sales_quarter_previous__gt=0, sales_quarter__lte=F("sales_quarter_previous") * keep),
+                    then=2,
+                ),
                 default=0,
                 output_field=IntegerField(),
             )
@@ -692,3 +719,498 @@ def log_access(
     return PersonalDataAccess.objects.create(
         user=user, customer=customer, action=action, reason=reason[:200], detail=detail or {}
     )
+
+
+# --- the sales-value feed 销售额 ----------------------------------------------------------------
+#
+# A customer's sales per month (MonthlySales, one row per customer and month) drive its value:
+# `recompute_values` sums the policy's window (12 months by default) into value_amount (the
+# average monthly sales: the pyramid's measure and seed 004's key-account rule), value_previous
+# (the same average one quarter earlier) and the last two quarters (the value-drop warning).
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def parse_month(value) -> dt.date:
+    """A month from '2026-11', '2026/11', '202611', '2026-11-01', '2026年11月' or a date: its first day."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    import re
+
+    text = str(value or "").strip()
+    match = re.fullmatch(r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})|(\d{2}))\s*(?:月|[-/.]\s*\d{1,2}\s*日?)?", text)
+    month = int((match.group(2) or match.group(3)) if match else 0)
+    if not match or not 1 <= month <= 12:
+        raise ValidationFailed(fields={"period": [_("Enter a month as YYYY-MM, e.g. 2026-11.")]})
+    return dt.date(int(match.group(1)), month, 1)
+
+
+def parse_amount(value) -> Decimal:
+    """Sales in CNY (two decimals; '12,800.50' is read as 12800.50; negative for returns)."""
+    from decimal import InvalidOperation
+
+    try:
+        amount = Decimal(str(value).replace(",", "").strip()) if value not in (None, "") else None
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise ValidationFailed(fields={"amount": [_("Enter an amount in yuan, e.g. 12800.50.")]})
+    if abs(amount) >= Decimal(10) ** 14 or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationFailed(
+            fields={"amount": [_("At most 14 digits before and 2 after the decimal point.")]}
+        )
+    return amount.quantize(Decimal("0.01"))
+
+
+def record_sales(
+    customer: Customer, *, actor, period, amount, source: str = "api"
+) -> tuple[MonthlySales, bool]:
+    """Set a customer's sales for one month: the same customer and month again updates that row
+    (never a second one). Returns the row and whether it was created. The customer's value follows
+    at once; the pyramid tiers follow with the next classification run (after imports, nightly)."""
+    _require(actor, "customers.add_monthlysales")
+    _require(actor, "customers.change_monthlysales")
+    month = parse_month(period)
+    amount = parse_amount(amount)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        row = MonthlySales.objects.select_for_update().filter(customer=customer, period=month).first()
+        old = row.amount if row else None
+        created = row is None
+        if row is None:
+            try:
+                with transaction.atomic():
+                    row = MonthlySales.objects.create(
+                        customer=customer, period=month, amount=amount, source=source, updated_by=user
+                    )
+            except IntegrityError:  # fed concurrently: the other write made the row, update it
+                row = MonthlySales.objects.select_for_update().get(customer=customer, period=month)
+                old, created = row.amount, False
+        if not created and old == amount:
+            return row, False
+        if not created:
+            row.amount, row.source, row.updated_by = amount, source, user
+            row.save(update_fields=["amount", "source", "updated_by", "updated_at"])
+        record(
+            customer,
+            events.SALES_RECORDED.code,
+            actor=actor,
+            data={"period": f"{month:%Y-%m}", "old": str(old) if old is not None else "", "new": str(amount)},
+        )
+        recompute_values(customer_ids=[customer.pk])
+        _refresh_key(customer)
+    return row, created
+
+
+def value_window(today: dt.date | None = None, months: int | None = None) -> dict[str, dt.date]:
+    """The months the value is computed over: through the last complete month before `today`."""
+    today = today or timezone.localdate()
+    months = months or ValuePolicy.current().window_months
+    end = add_months(today.replace(day=1), -1)
+    return {
+        "end": end,
+        "start": add_months(end, -(months - 1)),
+        "previous_end": add_months(end, -3),
+        "previous_start": add_months(end, -(months - 1) - 3),
+        "quarter_start": add_months(end, -2),
+        "previous_quarter_start": add_months(end, -5),
+    }
+
+
+def recompute_values(
+    *, actor=None, today: dt.date | None = None, customer_ids: list[int] | None = None
+) -> int:
+    """Sum the sales feed into every fed customer's value in one set-based UPDATE that writes only
+    the rows that change; returns how many rows changed. Customers without sales rows keep the
+    value they were given (import, `add_value`)."""
+    from django.db import connection
+
+    _require(actor, "customers.classify_customer")
+    policy = ValuePolicy.current()
+    w = value_window(today, policy.window_months)
+    lo = min(w["previous_start"], w["previous_quarter_start"])
+    customers, sales = Customer._meta.db_table, MonthlySales._meta.db_table
+    only = ""
+    params: list = [w["start"], policy.window_months, w["previous_start"], w["previous_end"]]
+    params += [policy.window_months, w["quarter_start"], w["previous_quarter_start"], w["quarter_start"]]
+    params += [lo, w["end"]]
+    if customer_ids is not None:
+        only = (
+            f" AND customer_id IN ({', '.join(['%s'] * len(customer_ids))})" if customer_ids else " AND 1=0"
+        )
+        params += list(customer_ids)
+    sql = f"""
+        UPDATE {customers} SET value_amount = a.avg_value, value_previous = a.avg_previous,
+            sales_quarter = a.q, sales_quarter_previous = a.pq, sales_through = %s
+        FROM (
+            SELECT customer_id,
+                ROUND(SUM(CASE WHEN period >= %s THEN amount ELSE 0 END) * 1.0 / %s, 2) AS avg_value,
+                ROUND(SUM(CASE WHEN period >= %s AND period <= %s THEN amount ELSE 0 END) * 1.0 / %s, 2)
+                    AS avg_previous,
+                ROUND(SUM(CASE WHEN period >= %s THEN amount ELSE 0 END), 2) AS q,
+                ROUND(SUM(CASE WHEN period >= %s AND period < %s THEN amount ELSE 0 END), 2) AS pq
+            FROM {sales} WHERE period >= %s AND period <= %s{only}
+            GROUP BY customer_id
+        ) AS a
+        WHERE {customers}.id = a.customer_id AND (
+            {customers}.value_amount <> a.avg_value OR {customers}.value_previous <> a.avg_previous
+            OR {customers}.sales_quarter <> a.q OR {customers}.sales_quarter_previous <> a.pq
+            OR {customers}.sales_through IS NULL OR {customers}.sales_through <> %s)
+    """
+    # "* 1.0": SQLite keeps whole amounts as integers, and integer division would drop the fen.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [w["end"], *params, w["end"]])
+        changed = max(cursor.rowcount, 0)
+        # Fed customers whose every month left the window: their value falls to zero.
+        fed = MonthlySales.objects.values("customer_id")
+        in_window = MonthlySales.objects.filter(period__gte=lo, period__lte=w["end"]).values("customer_id")
+        stale = Customer.objects.filter(pk__in=fed).exclude(pk__in=in_window)
+        if customer_ids is not None:
+            stale = stale.filter(pk__in=customer_ids)
+        changed += stale.exclude(
+            value_amount=0,
+            value_previous=0,
+            sales_quarter=0,
+            sales_quarter_previous=0,
+            sales_through=w["end"],
+        ).update(
+            value_amount=0,
+            value_previous=0,
+            sales_quarter=0,
+            sales_quarter_previous=0,
+            sales_through=w["end"],
+        )
+    return changed
+
+
+def recompute_key_customers(*, actor=None, customer_ids: list[int] | None = None) -> int:
+    """Seed 004's key-account rule (average monthly sales ≥ the policy's minimum) and 关键客户 (seed
+    003: tiers 重要 + 主要, or a key account by hand or by sales): set-based, writing only rows that
+    change; open complaints and planned visits follow (apps' `key_customers_changed` hooks)."""
+    _require(actor, "customers.classify_customer")
+    policy = ValuePolicy.current()
+    qs = Customer.objects.all() if customer_ids is None else Customer.objects.filter(pk__in=customer_ids)
+    with transaction.atomic():
+        if policy.key_account_rule_active:
+            rich = Q(value_amount__gte=policy.key_account_min_average)
+            changed = qs.filter(rich, key_by_sales=False).update(key_by_sales=True)
+            changed += qs.filter(key_by_sales=True).exclude(rich).update(key_by_sales=False)
+        else:
+            changed = qs.filter(key_by_sales=True).update(key_by_sales=False)
+        key = Q(is_active=True) & (Q(is_key_account=True) | Q(key_by_sales=True) | Q(tier__in=KEY_TIERS))
+        changed += qs.filter(key, is_key=False).update(is_key=True)
+        changed += qs.filter(is_key=True).exclude(key).update(is_key=False)
+        _key_changed_elsewhere(customer_ids)
+    return changed
+
+
+def _key_changed_elsewhere(customer_ids: list[int] | None) -> None:
+    """Worklists that order key customers first (complaints, visits) keep the flag on their own rows
+    (an index-friendly ordering); each app's `key_customers_changed` hook resyncs its open ones."""
+    from kefu.core.discovery import app_modules
+
+    for module in app_modules("services"):
+        hook = getattr(module, "key_customers_changed", None)
+        if hook is not None:
+            hook(customer_ids)
+
+
+def recompute_value_classification(*, actor=None, today: dt.date | None = None) -> dict:
+    """The whole value chain in one run (after an import, nightly): values from the feed, the
+    pyramid, key customers, warnings, and value-drop warnings to who must act."""
+    _require(actor, "customers.classify_customer")
+    values = recompute_values(actor=actor, today=today)
+    tiers = recompute_pyramid(actor=actor)
+    key = recompute_key_customers(actor=actor)
+    flagged = recompute_anomalies(actor=actor)
+    warned = raise_value_drop_warnings(today=today)
+    return {"values": values, "tiers": tiers, "key": key, "flagged": flagged, "warned": warned}
+
+
+# --- warnings 异样客户预警: raised once, sent to who must act, acknowledged with a note ----------
+
+
+def who_must_act(customer: Customer):
+    """The key-account manager of a key account, else the responsible staff member."""
+    return customer.key_account_manager or customer.responsible
+
+
+def raise_warning(
+    customer: Customer,
+    *,
+    kind: str,
+    source_key: str,
+    message: str,
+    detail: dict | None = None,
+    assignee=None,
+    notify: bool = True,
+    actor=None,
+) -> CustomerWarning | None:
+    """Raise a warning once per customer, kind and source (None if it was raised before); on the
+    customer's timeline; after commit the person who must act gets an in-app notice and a mail."""
+    assignee = assignee or who_must_act(customer)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                warning = CustomerWarning.objects.create(
+                    customer=customer,
+                    kind=kind,
+                    source_key=source_key[:60],
+                    message=message[:300],
+                    detail=detail or {},
+                    assignee=assignee,
+                    raised_at=timezone.now(),
+                )
+        except IntegrityError:
+            return None
+        record(
+            customer, events.WARNING_RAISED.code, actor=actor, data={"kind": kind, "message": warning.message}
+        )
+        if notify and assignee is not None:
+            transaction.on_commit(lambda: notify_warnings([warning.pk]))
+    return warning
+
+
+def notify_warnings(warning_ids: list[int]) -> int:
+    """Tell each assignee about their new warnings: one in-app notice per warning when few, one
+    summary notice otherwise, and one mail each (kefu.channels, sent after commit)."""
+    from django.urls import reverse
+
+    from kefu.channels.services import notify, send_mail
+
+    by_staff: dict[int, list[CustomerWarning]] = {}
+    for w in CustomerWarning.objects.filter(pk__in=warning_ids, is_open=True).select_related(
+        "assignee", "assignee__user", "customer"
+    ):
+        if w.assignee_id:
+            by_staff.setdefault(w.assignee_id, []).append(w)
+    url = reverse("customers:warnings")
+    sent = 0
+    with transaction.atomic():
+        for warnings in by_staff.values():
+            staff = warnings[0].assignee
+            lines = [f"{_customer_label(w.customer)}：{w.message}" for w in warnings[:50]]
+            if len(warnings) <= 3:
+                for w in warnings:
+                    notify(
+                        recipient=staff,
+                        target=w.customer,
+                        message=lines[warnings.index(w)],
+                        url=url,
+                        urgent=True,
+                    )
+            else:
+                notify(
+                    recipient=staff,
+                    target=None,
+                    message=_("%(n)s new customer warnings to act on.") % {"n": len(warnings)},
+                    url=url,
+                    urgent=True,
+                )
+            if staff is not None and staff.email:
+                subject = _("Customer warning: %(first)s") % {"first": lines[0]}
+                if len(warnings) > 1:
+                    subject = _("%(n)s new customer warnings to act on.") % {"n": len(warnings)}
+                body = "\n".join([*lines, "", _("Acknowledge them with a note: %(url)s") % {"url": url}])
+                send_mail(
+                    actor=None,
+                    target=warnings[0].customer,
+                    to=[staff.email],
+                    subject=subject[:200],
+                    body=body,
+                )
+            sent += 1
+    return sent
+
+
+def _customer_label(customer: Customer) -> str:
+    """Number and name; a private person's name is masked (personal data in mail)."""
+    from kefu.core.masking import mask_text
+    from kefu.customers.choices import Nature
+
+    name = mask_text(customer.name) if customer.nature == Nature.INDIVIDUAL else customer.name
+    return f"{customer.number} {name}"
+
+
+def raise_value_drop_warnings(*, today: dt.date | None = None) -> int:
+    """A value-drop warning for every flagged customer without one for this quarter (bulk, idempotent
+    by the unique source key), then one notice and mail per person who must act."""
+    w = value_window(today)
+    key = f"value_drop:{w['end']:%Y-%m}"
+    bit = ANOMALY_BITS[AnomalyKind.VALUE_DROP]
+    rule = AnomalyRule.objects.filter(kind=AnomalyKind.VALUE_DROP, is_active=True).first()
+    if rule is None:
+        return 0
+    already = CustomerWarning.objects.filter(kind=WarningKind.VALUE_DROP, source_key=key).values(
+        "customer_id"
+    )
+    rows = (
+        Customer.objects.filter(is_active=True)
+        .alias(value_drop=F("anomaly_mask").bitand(bit))
+        .filter(value_drop__gt=0)
+        .exclude(pk__in=already)
+        .values_list(
+            "pk", "sales_quarter", "sales_quarter_previous", "key_account_manager_id", "responsible_id"
+        )
+    )
+    now = timezone.now()
+    created_ids: list[int] = []
+    batch: list[CustomerWarning] = []
+
+    def flush() -> None:
+        CustomerWarning.objects.bulk_create(batch, ignore_conflicts=True)
+        created_ids.extend(
+            CustomerWarning.objects.filter(
+                kind=WarningKind.VALUE_DROP, source_key=key, customer_id__in=[b.customer_id for b in batch]
+            ).values_list("pk", flat=True)
+        )
+        batch.clear()
+
+    with transaction.atomic():
+        for pk, q, pq, kam, responsible in rows.iterator(chunk_size=5000):
+            message = _(
+                "Sales dropped: last quarter %(q)s yuan, the quarter before %(pq)s yuan (threshold %(t)s %%)."
+            ) % {
+                "q": q,
+                "pq": pq,
+                "t": rule.threshold,
+            }
+            batch.append(
+                CustomerWarning(
+                    customer_id=pk,
+                    kind=WarningKind.VALUE_DROP,
+                    source_key=key,
+                    message=message[:300],
+                    detail={"quarter": str(q), "previous_quarter": str(pq), "through": f"{w['end']:%Y-%m}"},
+                    assignee_id=kam or responsible,
+                    raised_at=now,
+                )
+            )
+            if len(batch) >= 2000:
+                flush()
+        if batch:
+            flush()
+        if created_ids:
+            from django.contrib.contenttypes.models import ContentType
+
+            from kefu.timeline.models import TimelineEvent
+
+            content_type = ContentType.objects.get_for_model(Customer)
+            TimelineEvent.objects.bulk_create(
+                [
+                    TimelineEvent(
+                        content_type=content_type,
+                        object_id=cw.customer_id,
+                        event_type=events.WARNING_RAISED.code,
+                        occurred_at=now,
+                        data={"kind": cw.kind, "message": cw.message},
+                    )
+                    for cw in CustomerWarning.objects.filter(pk__in=created_ids).only(
+                        "customer_id", "kind", "message"
+                    )
+                ],
+                batch_size=2000,
+            )
+            ids = list(created_ids)
+            transaction.on_commit(lambda: notify_warnings(ids))
+    return len(created_ids)
+
+
+def acknowledge_warning(warning: CustomerWarning, *, actor, note: str) -> CustomerWarning:
+    """Acknowledge a warning with a note 处理说明: it leaves the open list; on the customer's timeline."""
+    _require(actor, "customers.acknowledge_customerwarning")
+    note = (note or "").strip()
+    if len(note) < 2:
+        raise ValidationFailed(fields={"note": [_("Say what was done about this warning (a note).")]})
+    check_text(note=note)
+    now = timezone.now()
+    with transaction.atomic():
+        updated = CustomerWarning.objects.filter(pk=warning.pk, is_open=True).update(
+            is_open=False, acknowledged_at=now, acknowledged_by=actor, note=note[:2000], updated_at=now
+        )
+        if not updated:
+            raise ConcurrentUpdate(_("This warning was already acknowledged."), code="already_acknowledged")
+        warning.refresh_from_db()
+        record(
+            warning.customer,
+            events.WARNING_ACKNOWLEDGED.code,
+            actor=actor,
+            data={"kind": warning.kind, "message": warning.message, "note": note[:500]},
+        )
+    return warning
+
+
+# --- the visit's customer data card 客户资料卡 ----------------------------------------------------
+
+
+def _may(actor, perm: str):
+    """The acting user when they hold `perm`, else the system: the data card of a visit is written
+    back as part of recording the visit (the visit's own event names who recorded it)."""
+    return actor if actor is None or actor.has_perm(perm) else None
+
+
+def apply_data_card(
+    customer: Customer, *, actor, card: dict, needs: str = "", at: dt.datetime | None = None
+) -> dict:
+    """Write a visit's data card into the archive: the contact (found by name, else added) with
+    position and phone, and the needs / business / volume outlook as a dated entry at the top of
+    the customer's needs information. Through the services above: validated (a bad phone is a 400
+    naming the field), versioned and in the customer's history. Returns what changed."""
+    card = {k: str(v or "").strip() for k, v in (card or {}).items()}
+    changed: dict = {}
+    name = card.get("contact_name", "")
+    if name:
+        values = {}
+        if card.get("position"):
+            values["position"] = card["position"][:50]
+        phone = card.get("contact_phone", "")
+        if phone:
+            digits = "".join(ch for ch in phone if ch.isdigit())
+            values["mobile" if len(digits) == 11 and digits.startswith("1") else "phone"] = phone[:30]
+        contact = customer.contacts.filter(name=name[:50]).first()
+        try:
+            if contact is None:
+                contact = add_contact(
+                    customer, actor=_may(actor, "customers.add_contact"), name=name[:50], **values
+                )
+                changed["contact_added"] = contact.name
+            elif values:
+                before = snapshot(contact, CONTACT_FIELDS)
+                update_contact(contact, actor=_may(actor, "customers.change_contact"), **values)
+                if diff(contact, before, CONTACT_FIELDS):
+                    changed["contact_changed"] = contact.name
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                exc.message,
+                fields={
+                    f"card.contact_{k}" if k in ("phone", "mobile") else f"card.{k}": v
+                    for k, v in exc.fields.items()
+                },
+            ) from exc
+        customer.refresh_from_db(fields=["version"])
+    day = timezone.localtime(at or timezone.now()).date()
+    parts = [
+        (needs or "").strip(),
+        _("Business: %(text)s") % {"text": card["business"]} if card.get("business") else "",
+        _("Volume outlook: %(text)s") % {"text": card["volume_outlook"]}
+        if card.get("volume_outlook")
+        else "",
+    ]
+    entry = "；".join(p for p in parts if p)
+    if entry:
+        line = f"{day:%Y-%m-%d} {_('return visit')}：{entry}"
+        if line not in customer.needs:
+            text = f"{line}\n{customer.needs}".strip()[:4000]
+            update_customer(
+                customer,
+                actor=_may(actor, "customers.change_customer"),
+                expected_version=customer.version,
+                needs=text,
+            )
+            changed["needs"] = line
+    return changed

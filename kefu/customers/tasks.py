@@ -1,16 +1,28 @@
 """Nightly classification 客户分级: grades, the value pyramid and warnings (Huey periodic task)."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from kefu.customers import services
 
 
 def classify_all() -> dict:
     grades = services.recompute_grades(actor=None)
-    tiers = services.recompute_pyramid(actor=None)
-    flagged = services.recompute_anomalies(actor=None)
-    return {"graded": grades, "tiers": {str(k): v for k, v in tiers.items()}, "flagged": flagged}
+    chain = services.recompute_value_classification(actor=None)
+    return {
+        "graded": grades,
+        "values": chain["values"],
+        "tiers": {str(k): v for k, v in chain["tiers"].items()},
+        "key": chain["key"],
+        "flagged": chain["flagged"],
+        "warned": chain["warned"],
+    }
+
+
+@db_task()
+def recompute_values_after_feed() -> dict:
+    """After a sales import: values, the pyramid, key customers and value-drop warnings, once."""
+    return services.recompute_value_classification(actor=None)
 
 
 @db_periodic_task(crontab(hour="2", minute="30"))

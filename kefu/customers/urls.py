@@ -11,6 +11,7 @@ urlpatterns = [
     path("pyramid/", views.pyramid, name="pyramid"),
     path("recompute/", views.recompute, name="recompute"),
     path("warnings/", views.warnings, name="warnings"),
+    path("warnings/<int:pk>/acknowledge/", views.warning_acknowledge, name="warning_acknowledge"),
     path("access-log/", views.access_log, name="access_log"),
     path("autocomplete/", views.autocomplete, name="autocomplete"),
     path("<int:pk>/", views.customer_detail, name="detail"),

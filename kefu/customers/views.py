@@ -405,10 +405,15 @@ def recompute(request: HttpRequest) -> HttpResponse:
     what = request.POST.get("what", "all")
     if what in ("all", "grades"):
         services.recompute_grades(actor=request.user)
-    if what in ("all", "pyramid"):
+    if what == "all":
+        services.recompute_value_classification(actor=request.user)
+    if what == "pyramid":
+        services.recompute_values(actor=request.user)
         services.recompute_pyramid(actor=request.user)
-    if what in ("all", "warnings"):
+        services.recompute_key_customers(actor=request.user)
+    if what == "warnings":
         services.recompute_anomalies(actor=request.user)
+        services.raise_value_drop_warnings()
     messages.success(request, _("Classification recomputed."))
     return redirect(safe_next(request, reverse("customers:pyramid")))
 
@@ -420,7 +425,17 @@ def warnings(request: HttpRequest) -> HttpResponse:
     qs = customers_for(request.user).filter(anomaly_mask__gt=0).order_by("number")
     page = BoundedPage(qs, request.GET.get("page"))
     count, capped = page.capped_count()
+    mine = request.GET.get("mine") == "1"
+    open_warnings = []
+    if request.user.has_perm("customers.view_customerwarning"):
+        from kefu.customers.queries import present_warnings, warnings_for
+
+        open_warnings = present_warnings(warnings_for(request.user, mine=mine)[:OPEN_WARNINGS], request.user)
     context = {
+        "open_warnings": open_warnings,
+        "open_warnings_capped": len(open_warnings) >= OPEN_WARNINGS,
+        "mine": mine,
+        "can_acknowledge": request.user.has_perm("customers.acknowledge_customerwarning"),
         "page": page,
         "rows": present_rows(page.object_list, request.user),
         "count": count,
@@ -430,6 +445,26 @@ def warnings(request: HttpRequest) -> HttpResponse:
         "query": "",
     }
     return render(request, "customers/warnings.html", context)
+
+
+OPEN_WARNINGS = 50
+
+
+@login_required
+@require_POST
+@permission_required("customers.acknowledge_customerwarning", raise_exception=True)
+def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Acknowledge a warning 异样客户预警 with a note: it leaves the open list, stays on the timeline."""
+    from kefu.customers.models import CustomerWarning
+
+    warning = _get(CustomerWarning.objects.select_related("customer"), request.user, pk)
+    try:
+        services.acknowledge_warning(warning, actor=request.user, note=request.POST.get("note", ""))
+        messages.success(request, _("Warning acknowledged."))
+    except KefuError as exc:
+        first = next(iter(exc.fields.values()), [str(exc.message)])
+        messages.error(request, first[0])
+    return redirect(safe_next(request, reverse("customers:warnings")))
 
 
 @login_required

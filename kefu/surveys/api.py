@@ -169,3 +169,58 @@ def create_response(request, payload: ResponseIn):
             "answers": response.answers.count(),
         },
     )
+
+
+# --- the December new-needs campaign 年度新需求调查 (h-value) --------------------------------------
+
+
+class CampaignIn(InputSchema):
+    template: str = "XNXQ"
+    year: int | None = None
+
+
+class CampaignOut(Schema):
+    id: int
+    code: str
+    survey: str
+    year: int
+    started_at: datetime
+    finished_at: datetime | None
+    total: int
+    sent: int
+    without_email: int
+    answered: int
+    remaining: int
+    done: bool
+
+
+@router.get("/campaigns", response=list[CampaignOut], summary="Survey campaigns with their progress")
+def list_campaigns(request):
+    require_perm(request.user, "surveys.view_surveycampaign")
+    return [queries.campaign_progress(c) for c in queries.campaigns()[:20]]
+
+
+@router.post(
+    "/campaigns",
+    response={200: CampaignOut, 201: CampaignOut},
+    summary="Start a survey's campaign for a year (201), or get the one already started (200)",
+)
+def start_campaign(request, payload: CampaignIn):
+    from kefu.surveys.models import SurveyCampaign
+
+    before = set(SurveyCampaign.objects.values_list("pk", flat=True))
+    campaign = services.start_campaign(actor=request.user, template_code=payload.template, year=payload.year)
+    campaign.refresh_from_db()
+    return Status(200 if campaign.pk in before else 201, queries.campaign_progress(campaign))
+
+
+@router.get("/campaigns/{campaign_id}", response=CampaignOut, summary="One campaign's progress")
+def get_campaign(request, campaign_id: int):
+    from kefu.core.errors import NotFound
+    from kefu.surveys.models import SurveyCampaign
+
+    require_perm(request.user, "surveys.view_surveycampaign")
+    campaign = SurveyCampaign.objects.select_related("template").filter(pk=campaign_id).first()
+    if campaign is None:
+        raise NotFound()
+    return queries.campaign_progress(campaign)

@@ -25,3 +25,15 @@ SURVEY_ANSWERED = register(
     describe=lambda d: d.get("survey", ""),
     icon="clipboard-data",
 )
+CAMPAIGN_STARTED = register(
+    "surveys.campaign_started",
+    gettext_lazy("Survey campaign started"),
+    describe=lambda d: d.get("code", ""),
+    icon="send",
+)
+CAMPAIGN_FINISHED = register(
+    "surveys.campaign_finished",
+    gettext_lazy("Survey campaign sent"),
+    describe=lambda d: f"{d.get('sent', 0)} / {d.get('without_email', 0)}",
+    icon="send-check",
+)

@@ -70,3 +70,12 @@ class ResponseForm(Form):
             else:
                 out[q.code] = {"text": d.get(f"{q.code}_text")}
         return out
+
+
+class AnswerForm(ResponseForm):
+    """The customer's own answers from a campaign link: the questions only (who and how are known)."""
+
+    def __init__(self, *args, template, **kwargs):
+        super().__init__(*args, template=template, **kwargs)
+        del self.fields["customer"]
+        del self.fields["collected"]

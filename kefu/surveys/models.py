@@ -151,6 +151,7 @@ class SurveyResponse(TimeStampedModel):
         verbose_name=_("collected by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,  # a customer's own answers from a campaign link
         related_name="+",
     )
     visit = models.ForeignKey(
@@ -188,3 +189,71 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.value or self.gap or self.text[:20]}"
+
+
+class SurveyCampaign(TimeStampedModel):
+    """A survey sent to every active customer's contact by mail (seed 004: the December new-needs
+    survey 年度新需求调查, code XNXQ-<year>). Sent in batches by a task from a cursor over customer
+    ids, so a restart continues where it stopped and a second start sends nothing twice."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    template = models.ForeignKey(SurveyTemplate, verbose_name=_("survey"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("year"))
+    started_at = models.DateTimeField(_("started at"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    cursor = models.PositiveBigIntegerField(_("last customer id done"), default=0)
+    expires_at = models.DateTimeField(_("links expire"))
+    total = models.PositiveIntegerField(_("customers reached"), default=0)
+    sent = models.PositiveIntegerField(_("mails sent"), default=0)
+    without_email = models.PositiveIntegerField(_("customers without e-mail"), default=0)
+
+    class Meta:
+        verbose_name = _("survey campaign")
+        verbose_name_plural = _("survey campaigns")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class SurveyInvitation(models.Model):
+    """One customer's invitation in a campaign: one per customer and campaign (never two mails);
+    the signed link in the mail answers it once, without login."""
+
+    campaign = models.ForeignKey(
+        SurveyCampaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    nonce = models.CharField(max_length=32, unique=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    response = models.ForeignKey(
+        SurveyResponse,
+        verbose_name=_("answers"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "customer"], name="surveys_invitation_once")
+        ]
+        indexes = [models.Index(fields=["customer", "campaign"], name="surveys_invitation_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.customer_id}"

@@ -116,3 +116,42 @@ def gap_by(user, start: date, end: date, *, group: str) -> list[dict]:
 
 def _r(value) -> float | None:
     return round(float(value), 2) if value is not None else None
+
+
+def campaigns():
+    """Survey campaigns, newest first, with their progress counters."""
+    from django.db.models import Count, Q
+
+    from kefu.surveys.models import SurveyCampaign
+
+    return (
+        SurveyCampaign.objects.select_related("template")
+        .annotate(answered_count=Count("invitations", filter=Q(invitations__answered_at__isnull=False)))
+        .order_by("-started_at", "-pk")
+    )
+
+
+def campaign_progress(campaign) -> dict:
+    from kefu.customers.models import Customer
+    from kefu.surveys.models import SurveyInvitation
+
+    answered = SurveyInvitation.objects.filter(campaign=campaign, answered_at__isnull=False).count()
+    remaining = (
+        0
+        if campaign.finished_at
+        else Customer.objects.filter(is_active=True, pk__gt=campaign.cursor).order_by()[:1_000_001].count()
+    )
+    return {
+        "id": campaign.pk,
+        "code": campaign.code,
+        "survey": campaign.template.name,
+        "year": campaign.year,
+        "started_at": campaign.started_at,
+        "finished_at": campaign.finished_at,
+        "total": campaign.total,
+        "sent": campaign.sent,
+        "without_email": campaign.without_email,
+        "answered": answered,
+        "remaining": remaining,
+        "done": campaign.finished_at is not None,
+    }

@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import ValidationFailed
@@ -171,6 +172,19 @@ def warn_low_rating(rating_id: int) -> None:
         else reverse("customers:detail", args=[customer.pk])
     )
     with transaction.atomic():
+        from kefu.customers.choices import WarningKind
+        from kefu.customers.services import raise_warning
+
+        # On the customer's open warning list until acknowledged with a note (notices follow below).
+        raise_warning(
+            customer,
+            kind=WarningKind.LOW_RATING,
+            source_key=f"rating:{rating.pk}",
+            message=message,
+            detail={"rating": rating.pk, "stars": rating.stars},
+            assignee=(visit.owner if visit else None) or customer.key_account_manager or rating.staff,
+            notify=False,
+        )
         record(rating, events.LOW_RATING.code, data={"number": rating.number, "stars": rating.stars})
         for staff in recipients.values():
             notify(recipient=staff, target=rating, message=message, url=url, urgent=True)
@@ -225,6 +239,21 @@ def record_response(
 
     if customer is None or not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
         raise ValidationFailed(fields={"customer": [_("Choose a customer in your scope.")]})
+    return _store_response(
+        actor=actor,
+        template=template,
+        customer=customer,
+        answers=answers,
+        collected=collected,
+        answered_at=answered_at,
+        visit=visit,
+    )
+
+
+def _store_response(
+    *, actor, template: SurveyTemplate, customer, answers: dict[str, dict], collected: str, answered_at, visit
+) -> SurveyResponse:
+    """Validate and store the answers (callers check who may answer: staff, or a campaign link)."""
     questions = {q.code: q for q in template.questions.all()}
     unknown = set(answers) - set(questions)
     if unknown:
@@ -238,7 +267,7 @@ def record_response(
         customer_tier=customer.tier or "",
         answered_at=answered_at or clock.now(),
         collected=collected,
-        collected_by=actor,
+        collected_by=actor if getattr(actor, "is_authenticated", False) else None,
         visit=visit,
     )
     full_clean(response)
@@ -276,7 +305,36 @@ def record_response(
             answer.response = response
         SurveyAnswer.objects.bulk_create(rows)
         record(customer, events.SURVEY_ANSWERED.code, actor=actor, data={"survey": template.name})
+        warn_satisfaction_anomaly(response, [a.gap for a in rows if a.gap is not None])
     return response
+
+
+def warn_satisfaction_anomaly(response: SurveyResponse, gaps: list[int]):
+    """满意度异常: the answers' mean perceived − expected at or below −threshold (the
+    `satisfaction` warning rule) raises a warning to who must act; None when it does not."""
+    from decimal import Decimal
+
+    from kefu.customers.choices import AnomalyKind, WarningKind
+    from kefu.customers.models import AnomalyRule
+    from kefu.customers.services import raise_warning
+
+    rule = AnomalyRule.objects.filter(kind=AnomalyKind.SATISFACTION, is_active=True).first()
+    if rule is None or not gaps:
+        return None
+    mean = Decimal(sum(gaps)) / len(gaps)
+    if mean > -rule.threshold:
+        return None
+    message = _("Satisfaction anomaly: %(survey)s, perceived − expected %(mean)s on average.") % {
+        "survey": response.template.name,
+        "mean": f"{mean:.1f}",
+    }
+    return raise_warning(
+        response.customer,
+        kind=WarningKind.SATISFACTION,
+        source_key=f"survey:{response.pk}",
+        message=message,
+        detail={"response": response.pk, "mean_gap": f"{mean:.2f}"},
+    )
 
 
 def _score(value) -> int | None:
@@ -322,3 +380,210 @@ def feed_satisfaction(now=None, *, days: int = 365) -> int:
                 .update(satisfaction=score)
             )
     return changed
+
+
+# --- campaigns: the December new-needs survey 年度新需求调查 (seed 004) ----------------------------
+
+CAMPAIGN_SALT = "kefu.surveys.campaign"
+CAMPAIGN_TEMPLATE = "XNXQ"
+CAMPAIGN_BATCH = 500
+CAMPAIGN_LINK_DAYS = 60
+
+
+def start_campaign(*, actor, template_code: str = CAMPAIGN_TEMPLATE, year: int | None = None):
+    """Start (or return the already started) campaign of a survey for a year: every active
+    customer's contact gets a mail with a signed link, sent in batches by a task after commit.
+    Starting twice is harmless: one campaign per survey and year, one invitation per customer."""
+    from kefu.surveys.models import SurveyCampaign
+
+    if actor is not None:  # None: the December schedule
+        require_perm(actor, "surveys.add_surveycampaign")
+    template = SurveyTemplate.objects.filter(code=template_code, is_active=True).first()
+    if template is None:
+        raise ValidationFailed(fields={"template": [_("No active survey with this code.")]})
+    now = clock.now()
+    year = year or timezone.localtime(now).year
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationFailed(fields={"year": [_("Enter a year between 2000 and 2100.")]})
+    with transaction.atomic():
+        campaign, created = SurveyCampaign.objects.get_or_create(
+            code=f"{template.code}-{year}",
+            defaults={
+                "template": template,
+                "year": year,
+                "started_at": now,
+                "started_by": actor if getattr(actor, "is_authenticated", False) else None,
+                "expires_at": now + timedelta(days=CAMPAIGN_LINK_DAYS),
+            },
+        )
+        if created:
+            record(campaign, events.CAMPAIGN_STARTED.code, actor=actor, data={"code": campaign.code})
+        if campaign.finished_at is None:
+            transaction.on_commit(lambda: _enqueue_campaign(campaign.pk))
+    return campaign
+
+
+def _enqueue_campaign(campaign_id: int) -> None:
+    from kefu.surveys.tasks import send_campaign
+
+    send_campaign(campaign_id)
+
+
+def campaign_address(customer_id: int, primary_emails: dict[int, str], customer_email: str) -> str:
+    """The address a campaign mail goes to: the primary contact's, else the customer's own."""
+    return primary_emails.get(customer_id) or customer_email or ""
+
+
+def send_campaign_batch(campaign_id: int, *, batch: int = CAMPAIGN_BATCH) -> bool:
+    """Invite the next `batch` active customers after the campaign's cursor (one mail each with a
+    signed link, sent after commit by kefu.channels); returns True while customers remain.
+    The invitation rows (unique per customer and campaign), the mails and the cursor commit
+    together, so a crash repeats no mail and a second run finds nothing left to send."""
+    from kefu.channels.services import send_mail
+    from kefu.customers.models import Contact, Customer
+    from kefu.surveys.models import SurveyCampaign, SurveyInvitation
+
+    with transaction.atomic():
+        campaign = SurveyCampaign.objects.select_for_update().get(pk=campaign_id)
+        if campaign.finished_at is not None:
+            return False
+        rows = list(
+            Customer.objects.filter(is_active=True, pk__gt=campaign.cursor)
+            .order_by("pk")
+            .values_list("pk", "name", "email")[:batch]
+        )
+        if not rows:
+            campaign.finished_at = clock.now()
+            campaign.save(update_fields=["finished_at", "updated_at"])
+            record(
+                campaign,
+                events.CAMPAIGN_FINISHED.code,
+                data={"sent": campaign.sent, "without_email": campaign.without_email},
+            )
+            return False
+        ids = [pk for pk, _n, _e in rows]
+        primary = dict(
+            Contact.objects.filter(customer_id__in=ids, is_primary=True)
+            .exclude(email="")
+            .values_list("customer_id", "email")
+        )
+        done = set(
+            SurveyInvitation.objects.filter(campaign=campaign, customer_id__in=ids).values_list(
+                "customer_id", flat=True
+            )
+        )
+        invitations = [
+            SurveyInvitation(
+                campaign=campaign,
+                customer_id=pk,
+                email=campaign_address(pk, primary, email),
+                nonce=uuid.uuid4().hex,
+            )
+            for pk, _name, email in rows
+            if pk not in done
+        ]
+        SurveyInvitation.objects.bulk_create(invitations)
+        names = {pk: name for pk, name, _e in rows}
+        now = clock.now()
+        sent = 0
+        for invitation in SurveyInvitation.objects.filter(
+            campaign=campaign, customer_id__in=[i.customer_id for i in invitations]
+        ).select_related("customer"):
+            if not invitation.email:
+                continue
+            subject, body = campaign_mail(campaign, invitation, names[invitation.customer_id])
+            send_mail(
+                actor=None, target=invitation.customer, to=[invitation.email], subject=subject, body=body
+            )
+            sent += 1
+        SurveyInvitation.objects.filter(
+            campaign=campaign, customer_id__in=[i.customer_id for i in invitations]
+        ).exclude(email="").update(sent_at=now)
+        campaign.cursor = ids[-1]
+        campaign.total += len(invitations)
+        campaign.sent += sent
+        campaign.without_email += len(invitations) - sent
+        campaign.save(update_fields=["cursor", "total", "sent", "without_email", "updated_at"])
+    return True
+
+
+def campaign_token(invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=CAMPAIGN_SALT, compress=True)
+
+
+def campaign_url(invitation) -> str:
+    base = getattr(settings, "KEFU_BASE_URL", "").rstrip("/")
+    return f"{base}{reverse('surveys:campaign_answer', args=[campaign_token(invitation)])}"
+
+
+def campaign_mail(campaign, invitation, customer_name: str) -> tuple[str, str]:
+    subject = _("%(survey)s %(year)s: tell us your needs for next year") % {
+        "survey": campaign.template.name,
+        "year": campaign.year,
+    }
+    body = "\n".join(
+        [
+            _("Dear %(customer)s,") % {"customer": customer_name},
+            "",
+            _("Thank you for working with us this year. Please tell us your needs for next year:"),
+            campaign_url(invitation),
+            "",
+            _("The link works once, needs no login and is valid until %(date)s.")
+            % {"date": f"{timezone.localtime(campaign.expires_at):%Y-%m-%d}"},
+        ]
+    )
+    return subject, body
+
+
+def invitation_for_token(token: str):
+    """The invitation a campaign link points at, if genuine, unanswered and not expired."""
+    from kefu.surveys.models import SurveyInvitation
+
+    try:
+        data = signing.loads(token, salt=CAMPAIGN_SALT, max_age=timedelta(days=CAMPAIGN_LINK_DAYS + 1))
+    except signing.SignatureExpired:
+        raise RatingLinkExpired(_("This survey link has expired.")) from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise RatingLinkInvalid(
+            _("This survey link is not valid. Please use the link from our mail.")
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
+        raise RatingLinkInvalid(_("This survey link is not valid. Please use the link from our mail."))
+    invitation = (
+        SurveyInvitation.objects.select_related("campaign", "campaign__template", "customer")
+        .filter(pk=data["i"], nonce=data.get("n"))
+        .first()
+    )
+    if invitation is None:
+        raise RatingLinkInvalid(_("This survey link is not valid. Please use the link from our mail."))
+    if invitation.answered_at is not None:
+        raise RatingLinkUsed(_("You have already answered this survey. Thank you!"))
+    if invitation.campaign.expires_at < clock.now():
+        raise RatingLinkExpired(_("This survey link has expired."))
+    return invitation
+
+
+def answer_invitation(token: str, answers: dict[str, dict]) -> SurveyResponse:
+    """The customer's answers from the campaign link: stored once (collected online)."""
+    from kefu.surveys.choices import Collected
+    from kefu.surveys.models import SurveyInvitation
+
+    invitation = invitation_for_token(token)
+    now = clock.now()
+    with transaction.atomic():
+        claimed = SurveyInvitation.objects.filter(pk=invitation.pk, answered_at__isnull=True).update(
+            answered_at=now
+        )
+        if not claimed:
+            raise RatingLinkUsed(_("You have already answered this survey. Thank you!"))
+        response = _store_response(
+            actor=None,
+            template=invitation.campaign.template,
+            customer=invitation.customer,
+            answers=answers,
+            collected=Collected.ONLINE,
+            answered_at=now,
+            visit=None,
+        )
+        SurveyInvitation.objects.filter(pk=invitation.pk).update(response=response)
+    return response

@@ -1,7 +1,8 @@
-"""Periodic work: ratings feed the customers' satisfaction score (read by the grade rules)."""
+"""Periodic work: ratings feed the customers' satisfaction score (read by the grade rules); the
+December new-needs campaign (seed 004) is started on 1 December and sent in batches."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_periodic_task(crontab(hour="1", minute="50"))
@@ -10,3 +11,24 @@ def feed_satisfaction() -> int:
     from kefu.surveys.services import feed_satisfaction as feed
 
     return feed()
+
+
+@db_task()
+def send_campaign(campaign_id: int) -> int:
+    """Send a campaign batch by batch (each batch commits its mails and its cursor); in the
+    immediate mode of tests and single-process runs the loop runs here until the end."""
+    from kefu.surveys.services import send_campaign_batch
+
+    batches = 0
+    while send_campaign_batch(campaign_id):
+        batches += 1
+    return batches
+
+
+@db_periodic_task(crontab(month="12", day="1", hour="9", minute="0"))
+def december_new_needs_campaign():
+    """Seed 004 新需求管理制度: every December ask every customer for next year's needs. Starting
+    twice (a restart, a hand start) sends nothing twice."""
+    from kefu.surveys.services import start_campaign
+
+    return start_campaign(actor=None).pk

@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
 
 from kefu.core.errors import KefuError
 from kefu.core.forms import apply_error
 from kefu.core.middleware import customer_facing
 from kefu.surveys import queries, services
 from kefu.surveys.errors import RatingLinkExpired, RatingLinkInvalid, RatingLinkUsed
-from kefu.surveys.forms import RatingForm, ResponseForm
+from kefu.surveys.forms import AnswerForm, RatingForm, ResponseForm
 from kefu.surveys.models import SurveyTemplate
 from kefu.visits.forms import PeriodForm
 from kefu.worktime import clock
@@ -89,6 +90,8 @@ def results(request):
         "target": queries.TARGET_RATE,
         "chart": chart,
         "templates": SurveyTemplate.objects.filter(is_active=True),
+        "campaigns": queries.campaigns()[:5],
+        "can_start_campaign": user.has_perm("surveys.add_surveycampaign"),
     }
     return render(request, "surveys/results.html", context)
 
@@ -119,4 +122,48 @@ def respond(request, code: str):
             return redirect("surveys:respond", code)
     return render(
         request, "complaints/form.html", {"form": form, "title": template.name, "back": "visits:mine"}
+    )
+
+
+@login_required
+@require_POST
+@permission_required("surveys.add_surveycampaign", raise_exception=True)
+def campaign_start(request):
+    """Start the December new-needs campaign 年度新需求调查 by hand (or see the one already started)."""
+    try:
+        campaign = services.start_campaign(actor=request.user, year=request.POST.get("year") or None)
+    except KefuError as exc:
+        messages.error(request, next(iter(exc.fields.values()), [str(exc.message)])[0])
+    else:
+        messages.success(
+            request,
+            _("Campaign %(code)s: %(sent)s mails sent to %(total)s customers so far.")
+            % {"code": campaign.code, "sent": campaign.sent, "total": campaign.total},
+        )
+    return redirect("surveys:results")
+
+
+@customer_facing
+@never_cache
+@csrf_protect
+def campaign_answer(request, token: str):
+    """The customer's page of a campaign survey, from the mailed link; no login, answered once."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except (RatingLinkInvalid, RatingLinkExpired, RatingLinkUsed) as exc:
+        return _closed(request, exc)
+    template = invitation.campaign.template
+    form = AnswerForm(request.POST or None, template=template)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_invitation(token, form.answers())
+        except (RatingLinkInvalid, RatingLinkExpired, RatingLinkUsed) as exc:
+            return _closed(request, exc)
+        except KefuError as exc:
+            apply_error(form, exc)
+        else:
+            return render(request, "surveys/campaign_done.html", {"invitation": invitation})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "surveys/campaign_answer.html", {"invitation": invitation, "form": form}, status=status
     )

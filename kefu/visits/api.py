@@ -209,7 +209,7 @@ def _visit(request, visit_id: int) -> Visit:
     return access(Visit.objects.select_related(*queries.LIST_RELATED), request.user, visit_id)
 
 
-def _visit_detail(visit: Visit) -> dict:
+def _visit_detail(visit: Visit, user=None) -> dict:
     row = queries.present_visits([visit])[0].__dict__
     follow_ups = [
         {
@@ -228,7 +228,7 @@ def _visit_detail(visit: Visit) -> dict:
         "summary": visit.summary,
         "needs": visit.needs,
         "satisfaction": visit.satisfaction,
-        "card": visit.card,
+        "card": services.present_card(visit.card, user),
         "follow_ups": follow_ups,
     }
 
@@ -267,7 +267,7 @@ def plan_visit(request, payload: PlanIn):
         owner=_staff(request.user, payload.owner, "owner"),
         reason=payload.reason,
     )
-    return Status(201, _visit_detail(_visit(request, visit.pk)))
+    return Status(201, _visit_detail(_visit(request, visit.pk), request.user))
 
 
 @router.post(
@@ -310,7 +310,7 @@ def report(request, start: date | None = None, end: date | None = None):
 
 @router.get("/{int:visit_id}", response=VisitDetailOut, summary="One return visit with its follow-ups")
 def get_visit(request, visit_id: int):
-    return _visit_detail(_visit(request, visit_id))
+    return _visit_detail(_visit(request, visit_id), request.user)
 
 
 @router.post(
@@ -342,7 +342,7 @@ def record_visit(request, visit_id: int, payload: RecordIn):
         card=payload.card,
         follow_ups=follow_ups,
     )
-    return _visit_detail(_visit(request, visit_id))
+    return _visit_detail(_visit(request, visit_id), request.user)
 
 
 # --- receptions -----------------------------------------------------------------------------

@@ -153,7 +153,7 @@ def generate_visits(period: date | None = None, *, batch: int = 5000) -> Generat
         "tier",
         "grade",
         "cooperation_since",
-        "is_key_account",
+        "is_key",
         "key_account_manager_id",
         "responsible_id",
         "sales_office_id",
@@ -168,14 +168,14 @@ def generate_visits(period: date | None = None, *, batch: int = 5000) -> Generat
             break
         last_pk = rows[-1][0]
         visits = []
-        for pk, tier, grade, since, is_key_account, kam_id, responsible_id, office_id in rows:
+        for pk, tier, grade, since, customer_is_key, kam_id, responsible_id, office_id in rows:
             considered += 1
             rule = next(
                 (r for r in rules if rule_matches(r, tier=tier, grade=grade, since=since, month=month)), None
             )
             if rule is None:
                 continue
-            is_key = bool(is_key_account) or tier in KEY_TIERS
+            is_key = bool(customer_is_key) or tier in KEY_TIERS
             visits.append(
                 Visit(
                     customer_id=pk,
@@ -218,7 +218,7 @@ def plan_event_visit(
     existing = Visit.objects.filter(customer=customer, plan_key=plan_key).first()
     if existing is not None:
         return existing
-    is_key = bool(customer.is_key_account) or customer.tier in KEY_TIERS
+    is_key = is_key_customer(customer)
     with transaction.atomic():
         visit, created = Visit.objects.get_or_create(
             customer=customer,
@@ -285,7 +285,7 @@ def plan_visit(
         plan_key=f"manual:{uuid.uuid4().hex[:20]}",
         trigger=Trigger.MANUAL,
         method=method,
-        is_key=bool(customer.is_key_account) or customer.tier in KEY_TIERS,
+        is_key=is_key_customer(customer),
         due_at=_aware(due_at) or clock.now(),
         reason=(reason or "").strip(),
         created_by=actor,
@@ -377,9 +377,30 @@ def record_visit(
             )
         from kefu.customers.models import Customer
 
-        # The archive is kept current (动态管理): the last contact is this visit.
+        # The archive is kept current (动态管理): the last contact is this visit, and the data card
+        # 客户资料卡 (contact, position, phone, needs, business, volume outlook) goes into the
+        # customer's record through the archive's own services (validated, versioned, in its history).
         Customer._base_manager.filter(pk=visit.customer_id).update(last_contact_at=performed_at)
+        from kefu.customers.services import apply_data_card
+
+        apply_data_card(
+            Customer.objects.select_for_update().get(pk=visit.customer_id),
+            actor=actor,
+            card=card,
+            needs=visit.needs,
+            at=performed_at,
+        )
     return visit
+
+
+def present_card(card: dict, user) -> dict:
+    """The data card for a page or the API: the contact's phone masked like the archive's."""
+    from kefu.core.masking import mask_phone
+    from kefu.customers.queries import can_see_personal_data
+
+    if not card or (user is not None and can_see_personal_data(user)):
+        return dict(card or {})
+    return {k: (mask_phone(v) if k == "contact_phone" else v) for k, v in card.items()}
 
 
 def add_follow_up(visit: Visit, *, actor, kind: str, description: str, owner=None) -> VisitFollowUp:
@@ -548,3 +569,22 @@ def answer_question(question: ReceptionQuestion, *, actor, answer: str) -> Recep
             data={"question": question.question},
         )
     return question
+
+
+def is_key_customer(customer) -> bool:
+    """关键客户 as the customer archive keeps it (tier 重要/主要, key account by hand or by sales)."""
+    return bool(customer.is_key or customer.is_key_account) or customer.tier in KEY_TIERS
+
+
+def key_customers_changed(customer_ids: list[int] | None = None) -> int:
+    """Planned visits follow their customer's 关键客户 flag (the customers' recompute calls this), so
+    "my visits due" keeps key customers first from its (owner, status, -is_key, due_at) index."""
+    from kefu.customers.models import Customer
+
+    planned = Visit.objects.filter(status=VisitStatus.PLANNED)
+    if customer_ids is not None:
+        planned = planned.filter(customer_id__in=customer_ids)
+    key = Customer.objects.filter(is_key=True).values("pk")
+    changed = planned.filter(is_key=False, customer_id__in=key).update(is_key=True)
+    changed += planned.filter(is_key=True).exclude(customer_id__in=key).update(is_key=False)
+    return changed

@@ -19,6 +19,7 @@ Expected statuses are derived from rules (the route's permission, the one scope 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -353,6 +354,12 @@ PAGES: dict[str, Route] = {
         get=False,
         post=True,
     ),
+    # --- h-value: sales-value feed, warnings, the December campaign (issue 11)
+    "customers:warning_acknowledge": Route(
+        record="warning", perm="customers.acknowledge_customerwarning", get=False, post=True
+    ),
+    "surveys:campaign_start": Route(perm="surveys.add_surveycampaign", get=False, post=True),
+    "surveys:campaign_answer": Route(record="campaign_token", public=True),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -552,6 +559,21 @@ API: dict[tuple[str, str], Route] = {
     ("POST", f"{V1}/channels/inbound/{{mail_id}}/rerun"): Route(
         record="inbound", perm=("channels.view_inboundmail", "channels.change_inboundmail")
     ),
+    # --- h-value: sales-value feed, warnings, the December campaign (issue 11)
+    ("GET", f"{V1}/customers/{{customer_id}}/sales"): Route(record=C, perm="customers.view_monthlysales"),
+    ("PUT", f"{V1}/customers/{{customer_id}}/sales/{{period}}"): Route(
+        record=C, perm=("customers.add_monthlysales", "customers.change_monthlysales")
+    ),
+    ("POST", f"{V1}/customers/sales"): Route(
+        perm=("customers.add_monthlysales", "customers.change_monthlysales")
+    ),
+    ("GET", f"{V1}/customers/warnings"): Route(perm="customers.view_customerwarning"),
+    ("POST", f"{V1}/customers/warnings/{{warning_id}}/acknowledge"): Route(
+        record="warning", perm=("customers.view_customerwarning", "customers.acknowledge_customerwarning")
+    ),
+    ("GET", f"{V1}/surveys/campaigns"): Route(perm="surveys.view_surveycampaign"),
+    ("POST", f"{V1}/surveys/campaigns"): Route(perm="surveys.add_surveycampaign"),
+    ("GET", f"{V1}/surveys/campaigns/{{campaign_id}}"): Route(perm="surveys.view_surveycampaign"),
 }
 
 
@@ -706,6 +728,7 @@ def _pick(side: str, wangmin_staff) -> dict:
         **_pick_reports(side, office, wangmin_staff),
         **_pick_inbound(side, office, customer, notification, attachment),
         **_pick_contacts(office, customer, contact),
+        **_pick_value(side, customer),  # h-value
     }
 
 
@@ -804,6 +827,27 @@ def _pick_contacts(office, customer, person) -> dict:
     return {"contact_record": record, "call": call, "call_task": task}
 
 
+# --- h-value: a warning about the side's customer, a campaign and its answer link
+def _pick_value(side: str, customer) -> dict:
+    from kefu.customers.services import raise_warning
+    from kefu.surveys.models import SurveyCampaign, SurveyInvitation, SurveyTemplate
+    from kefu.surveys.services import campaign_token
+    from kefu.worktime import clock
+
+    warning = raise_warning(
+        customer, kind="value_drop", source_key=f"matrix:{side}", message="矩阵", assignee=None, notify=False
+    )
+    campaign = SurveyCampaign.objects.create(
+        code=f"XNXQ-{2000 if side == 'own' else 2001}",
+        template=SurveyTemplate.objects.get(code="XNXQ"),
+        year=2000 if side == "own" else 2001,
+        started_at=clock.now(),
+        expires_at=clock.now() + dt.timedelta(days=30),
+    )
+    invitation = SurveyInvitation.objects.create(campaign=campaign, customer=customer, nonce=f"matrix{side}")
+    return {"warning": warning, "campaign": campaign, "campaign_token": campaign_token(invitation)}
+
+
 def _url_kwargs(kind: str, objs: dict, user) -> dict:
     """URL kwargs for a record kind, for one side's records (a notice and a token are the user's)."""
     from kefu.workflow.models import Transition
@@ -850,6 +894,8 @@ def _url_kwargs(kind: str, objs: dict, user) -> dict:
         return {"pk": objs["inbound"].pk, "attachment": objs["inbound_attachment"].pk}
     if kind == "invitation":
         return {"token": "not-a-token"}
+    if kind == "campaign_token":  # h-value
+        return {"token": objs["campaign_token"]}
     return {"pk": objs[kind].pk}
 
 
@@ -989,6 +1035,8 @@ SCOPED_RECORD = {
     "contact_record": "contact_record",
     "call": "call",
     "call_task": "call_task",
+    # --- h-value
+    "warning": "warning",
 }
 
 
@@ -1161,6 +1209,10 @@ API_PARAMS = {
     "record_id": lambda objs: objs["contact_record"].pk,
     "call_id": lambda objs: objs["call"].pk,
     "task_id": lambda objs: objs["call_task"].pk,
+    # --- h-value
+    "warning_id": lambda objs: objs["warning"].pk,
+    "campaign_id": lambda objs: objs["campaign"].pk,
+    "period": lambda objs: "2026-11",
 }
 
 

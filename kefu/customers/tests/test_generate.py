@@ -25,3 +25,18 @@ def test_generated_customers_are_searchable_with_history(org, staff_factory, mak
         assert one in hits
     # the id sequence moved on: the next customer saves
     assert make_customer(name="后来的客户有限公司").pk > max(c.pk for c in generated)
+
+
+def test_generated_customers_get_a_sales_feed_that_drives_the_pyramid(org, staff_factory):
+    """h-value: `--sales-months 12` bulk-loads a year of monthly sales; the recompute ranks them."""
+    from kefu.customers import services
+    from kefu.customers.models import MonthlySales
+
+    staff_factory(roles=["assistant"], offices=[org.office_a], work_centres=[org.wc_a])
+    options = {"customers": 30, "sales_months": 12}
+    assert generate.run(options, {"rng": random.Random(3), "batch": 10, "stdout": None}) == 30
+    assert MonthlySales.objects.count() == 30 * 12
+    assert MonthlySales.objects.values("customer_id", "period").distinct().count() == 360
+    services.recompute_value_classification()
+    assert Customer.objects.exclude(tier="").count() == 30
+    assert Customer.objects.filter(sales_through__isnull=False).count() == 30

@@ -139,3 +139,16 @@ def test_ratings_feed_the_customer_satisfaction_score(rating, customer):
     customer.refresh_from_db()
     assert customer.satisfaction == 80
     assert services.feed_satisfaction() == 0  # nothing changes the second time
+
+
+def test_low_rating_is_an_open_warning_until_acknowledged(rating, people, django_capture_on_commit_callbacks):
+    """h-value: the low rating is on the warning list of who must act, acknowledged with a note."""
+    from kefu.customers.models import CustomerWarning
+    from kefu.customers.services import acknowledge_warning
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_rating(services.rating_token(rating), stars=2, comment="态度差")
+    warning = CustomerWarning.objects.get(kind="low_rating")
+    assert warning.is_open and warning.customer_id == rating.customer_id
+    acknowledge_warning(warning, actor=people["keyaccount"].user, note="已回访致歉")
+    assert not CustomerWarning.objects.filter(is_open=True).exists()

@@ -82,3 +82,31 @@ def test_results_page_and_respond_page(client, customer, people):
     assert response.status_code == 302
     client.force_login(people["assistant"].user)
     assert client.get(reverse("surveys:results")).status_code == 403
+
+
+def test_a_poor_survey_raises_a_satisfaction_warning_once_for_who_must_act(make_customer, people):
+    """h-value: mean perceived − expected at or below −2 (the rule's threshold) → a warning."""
+    from kefu.customers.models import CustomerWarning
+
+    template = SurveyTemplate.objects.get(code="MYDC")
+    actor = people["relation"].user
+    unhappy = make_customer(key_account_manager=people["keyaccount"], is_key_account=True)
+    fine = make_customer()
+    poor = services.record_response(
+        actor=actor,
+        template=template,
+        customer=unhappy,
+        answers={"F1": {"expected": 5, "perceived": 2}, "F2": {"expected": 5, "perceived": 4}},  # −2
+    )
+    services.record_response(
+        actor=actor, template=template, customer=fine, answers={"F1": {"expected": 5, "perceived": 4}}
+    )
+    services.record_response(  # −1.5: above the threshold
+        actor=actor,
+        template=template,
+        customer=fine,
+        answers={"F1": {"expected": 5, "perceived": 3}, "F2": {"expected": 5, "perceived": 4}},
+    )
+    warning = CustomerWarning.objects.get()
+    assert (warning.customer_id, warning.kind) == (unhappy.pk, "satisfaction")
+    assert warning.assignee == people["keyaccount"] and warning.source_key == f"survey:{poor.pk}"

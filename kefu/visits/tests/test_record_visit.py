@@ -100,3 +100,76 @@ def test_summary_is_required_and_named(visit, people):
             visit, actor=people["relation"].user, expected_version=visit.version, summary=" "
         )
     assert "summary" in exc.value.fields
+
+
+def test_the_data_card_is_written_back_to_the_customer_versioned(visit, people, frozen_clock):
+    """h-value: contact, position, phone and needs of the card reach the archive, in its history."""
+    from kefu.customers.models import Contact
+    from kefu.timeline.models import TimelineEvent
+
+    customer = visit.customer
+    version = customer.version
+    services.record_visit(
+        visit,
+        actor=people["relation"].user,
+        expected_version=visit.version,
+        summary="客户计划明年扩建仓库",
+        needs="明年新增两处仓库的货架安装",
+        card={
+            "contact_name": "王主任",
+            "position": "行政部主任",
+            "contact_phone": "13912345678",
+            "volume_outlook": "明年增加20%",
+        },
+    )
+    customer.refresh_from_db()
+    contact = Contact.objects.get(customer=customer, name="王主任")
+    assert (contact.position, contact.mobile) == ("行政部主任", "13912345678")
+    assert customer.needs.startswith("2026-12-02 ") and "明年新增两处仓库的货架安装" in customer.needs
+    assert "明年增加20%" in customer.needs
+    assert customer.version > version
+    codes = set(TimelineEvent.objects.filter(object_id=customer.pk).values_list("event_type", flat=True))
+    assert {"customer.contact_added", "customer.changed"} <= codes
+    # a later visit with the same contact updates it, never a second one
+    frozen_clock.set(sh(2026, 12, 3, 10))
+    second = services.plan_visit(
+        actor=people["relation"].user, customer=customer, due_at=sh(2026, 12, 4, 17), reason="跟进"
+    )
+    services.record_visit(
+        second,
+        actor=people["relation"].user,
+        expected_version=second.version,
+        summary="跟进",
+        card={"contact_name": "王主任", "position": "副总经理"},
+    )
+    assert Contact.objects.filter(customer=customer, name="王主任").get().position == "副总经理"
+
+
+def test_a_bad_phone_on_the_card_names_the_field_and_saves_nothing(visit, people):
+    from kefu.customers.models import Contact
+
+    with pytest.raises(ValidationFailed) as exc:
+        services.record_visit(
+            visit,
+            actor=people["relation"].user,
+            expected_version=visit.version,
+            summary="回访",
+            card={"contact_name": "王主任", "contact_phone": "12345"},
+        )
+    assert "card.contact_phone" in exc.value.fields
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED
+    assert not Contact.objects.filter(name="王主任").exists()
+
+
+def test_the_card_phone_stays_masked_for_who_may_not_see_it(visit, people):
+    services.record_visit(
+        visit,
+        actor=people["relation"].user,
+        expected_version=visit.version,
+        summary="回访",
+        card={"contact_name": "王主任", "contact_phone": "13912345678"},
+    )
+    visit.refresh_from_db()
+    shown = services.present_card(visit.card, people["assistant"].user)
+    assert shown["contact_phone"] != "13912345678" and shown["contact_phone"].endswith("5678")
