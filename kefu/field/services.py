@@ -25,6 +25,7 @@ from kefu.field import events
 from kefu.field.choices import Slot, StepKind
 from kefu.field.models import Appointment, FieldStep
 from kefu.tickets.models import Notification
+from kefu.tickets.services import note_response
 from kefu.timeline.services import record
 from kefu.workflow.choices import Stage
 
@@ -107,6 +108,7 @@ def set_appointment(
             actor=actor,
             data={"date": date, "slot": slot, "slot_label": str(Slot(slot).label), "note": note},
         )
+        note_response(actor=actor, notification=notification, how="appointment")  # the response clock
     return appointment
 
 
@@ -200,6 +202,7 @@ def record_step(
             save_versioned(notification, expected_version=base_version, update_fields=[])
         if kind == StepKind.ARRIVE:
             record(notification, events.ARRIVED.code, actor=actor, data={"at": timezone.localtime(at)})
+            note_response(actor=actor, notification=notification, how="arrival", at=at)
         elif kind == StepKind.REPORT:
             record(notification, events.REPORTED.code, actor=actor, data=clean)
         elif kind == StepKind.PHOTO and image is not None:

@@ -528,6 +528,9 @@ API: dict[tuple[str, str], Route] = {
         record="article", perm="knowledge.view_article"
     ),
     ("POST", f"{V1}/knowledge/solutions"): Route(perm="tickets.change_notification"),
+    # --- h-clocks: service clocks on notifications (issue 12, capability 5)
+    ("GET", f"{V1}/notifications/service-targets"): Route(perm="tickets.view_notification"),
+    ("GET", f"{V1}/worktime/periods"): Route(extra={"days": "7"}),
 }
 
 
