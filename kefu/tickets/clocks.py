@@ -19,7 +19,7 @@ and "time left" are index ranges at any size. Postponing does not stop the clock
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -107,7 +107,7 @@ def _tier(n) -> str:
     return getattr(customer, "tier", "") or ""
 
 
-def start(n, *, at: dt.datetime | None = None, rows: list | None = None) -> list[str]:
+def start(n, *, at: dt.datetime | None = None, rows: list | None = None, run: bool = True) -> list[str]:
     """Compute both dues from the creation time (or `at`) and the matching target; the fields
     changed. Called on create and when the type, priority or customer changes."""
     target = target_for(n.type_id, n.priority, _tier(n), rows)
@@ -117,7 +117,8 @@ def start(n, *, at: dt.datetime | None = None, rows: list | None = None) -> list
     else:
         n.response_due = _add(begin, target.response_minutes)
         n.resolution_due = _add(begin, target.resolution_minutes)
-    _run(n, target)
+    if run:
+        _run(n, target)
     return list(CLOCK_FIELDS)
 
 
@@ -140,6 +141,15 @@ def stage_changed(n, *, at: dt.datetime) -> None:
     _run(n)
 
 
+def settle(n, now: dt.datetime) -> None:
+    """Count a clock that was already late before anyone watched it as escalated, so a back-fill
+    or a change of targets does not send a storm of notices about old work; the worklist's "late"
+    selection still shows it."""
+    if n.clock_due is not None and n.clock_due <= now:
+        level = 2 if n.clock_manager_at is not None and n.clock_manager_at <= now else 1
+        n.clock_level = max(n.clock_level or 0, level)
+
+
 def backfill(
     notifications,
     *,
@@ -152,11 +162,12 @@ def backfill(
     """Set every notification's clocks from `targets` (rows made before the clocks, or after the
     targets changed), in id batches; only rows whose values change are written. Response: the
     first status change on the timeline (`first_moves(ids)` → {id: instant}), else the creation
-    for a notification already past its initial status. Resolution: its completion.
+    for a notification already past its initial status. Resolution: its completion. Clocks
+    already late count as escalated (`settle`).
     `tiers(customer_ids)` → {id: tier}. Shared by the migration (historical models) and
     `manage.py recompute_service_clocks`."""
     fields = ["id", "type_id", "priority", "customer_id", "stage", "status_id", "created_at", "completed_at"]
-    done, last = 0, 0
+    done, last, now = 0, 0, clock.now()
     while True:
         chunk = list(notifications.filter(pk__gt=last).order_by("pk").only(*fields, *CLOCK_FIELDS)[:batch])
         if not chunk:
@@ -168,18 +179,37 @@ def backfill(
         for n in chunk:
             before = [getattr(n, name) for name in CLOCK_FIELDS]
             n._tier = tier_of.get(n.customer_id, "") or ""
-            start(n, at=n.created_at, rows=targets)
+            start(n, at=n.created_at, rows=targets, run=False)
             if n.responded_at is None and (n.pk in moved or n.status_id not in initial_ids):
                 n.responded_at = moved.get(n.pk) or n.created_at
             if n.stage == Stage.COMPLETED and n.resolved_at is None:
                 n.resolved_at = n.completed_at or n.created_at
             target = target_for(n.type_id, n.priority, n._tier, targets)
             _run(n, target)
+            settle(n, now)
             if [getattr(n, name) for name in CLOCK_FIELDS] != before:
                 changed.append(n)
         if changed:
-            type(chunk[0]).objects.bulk_update(changed, CLOCK_FIELDS, batch_size=500)
+            _write(notifications.db, type(chunk[0])._meta.db_table, changed)
             done += len(changed)
+
+
+def _write(alias: str, table: str, rows: list) -> None:
+    """One UPDATE per row by primary key, sent as one batch (a CASE per column, as bulk_update
+    builds, costs far more at tens of thousands of rows)."""
+    from django.db import connections
+
+    connection = connections[alias]
+    quote, adapt = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
+    sets = ", ".join(f"{quote(name)} = %s" for name in CLOCK_FIELDS)
+    sql = f"UPDATE {quote(table)} SET {sets} WHERE {quote('id')} = %s"
+    params = [
+        [n.clock_level if name == "clock_level" else adapt(getattr(n, name)) for name in CLOCK_FIELDS]
+        + [n.pk]
+        for n in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 # --- what lists and pages show ---------------------------------------------------------------
@@ -192,6 +222,9 @@ class Clock:
     left_seconds: int | None  # working seconds left (negative: late), for the ticking script
     warn_seconds: int  # amber when left_seconds is at most this
     state: str  # late / near / ok / met / breached / ""
+    # The words, translated once per list (`texts()`), not once per row.
+    words: dict | None = field(default=None, compare=False, repr=False)
+    tz: object = field(default=None, compare=False, repr=False)  # the calendar's zone, for display
 
     @property
     def late(self) -> bool:
@@ -205,24 +238,53 @@ class Clock:
 
     @property
     def text(self) -> str:
-        if self.state == "met":
-            return _("Met")
-        if self.state == "breached":
-            return _("Breached")
+        words = self.words or texts()
+        if self.state in ("met", "breached"):
+            return words[self.state]
         if self.left_seconds is None:
             return ""
-        left = dt.timedelta(seconds=self.left_seconds)
-        if self.left_seconds < 0:
-            return _("%(time)s overdue") % {"time": clock.humanize(left)}
-        return _("%(time)s left") % {"time": clock.humanize(left)}
+        return words["overdue" if self.left_seconds < 0 else "left"] % {
+            "time": humanize(self.left_seconds, words)
+        }
 
     @property
     def label(self) -> str:
-        return str(ClockKind(self.kind).label) if self.kind else ""
+        return (self.words or texts())[self.kind] if self.kind else ""
 
     @property
     def html(self) -> SafeString:
         return mark_safe(clock_html(self))  # built from escaped values only
+
+
+def texts() -> dict[str, str]:
+    """The words a clock is shown in, in the current language (the ticking script gets the same
+    ones from /api/v1/worktime/periods)."""
+    return {
+        "left": _("%(time)s left"),
+        "overdue": _("%(time)s overdue"),
+        "d": _("%(n)d d"),
+        "h": _("%(n)d h"),
+        "min": _("%(n)d min"),
+        "met": _("Met"),
+        "breached": _("Breached"),
+        ClockKind.RESPONSE: str(ClockKind.RESPONSE.label),
+        ClockKind.RESOLUTION: str(ClockKind.RESOLUTION.label),
+    }
+
+
+def humanize(seconds: int, words: dict) -> str:
+    """As kefu.worktime.clock.humanize ('1天2小时5分钟', rounded up to the minute), from `words`."""
+    minutes = -(-abs(seconds) // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(words["d"] % {"n": days})
+    if hours:
+        parts.append(words["h"] % {"n": hours})
+    if mins or not parts:
+        parts.append(words["min"] % {"n": mins})
+    return " ".join(parts)
 
 
 def clock_of(
@@ -235,27 +297,27 @@ def clock_of(
     resolved_at,
     now: dt.datetime,
     calendar=None,
+    words: dict | None = None,
 ) -> Clock:
     """The clock shown for stored values; `calendar`: the loaded work calendar, so a list of
     rows reads it once."""
+    tz = getattr(calendar, "tz", None)
     if clock_due is not None:
         kind = (
             ClockKind.RESPONSE if responded_at is None and response_due == clock_due else ClockKind.RESOLUTION
         )
         left = clock.business_between(now, clock_due, calendar=calendar)
-        warn = (
-            clock.business_between(clock_warn_at, clock_due, calendar=calendar)
-            if clock_warn_at
-            else dt.timedelta(0)
-        )
         state = "late" if clock_due <= now else "near" if clock_warn_at and clock_warn_at <= now else "ok"
+        warn = dt.timedelta(0)  # only a running, not yet late clock turns amber
+        if state != "late" and clock_warn_at:
+            warn = clock.business_between(clock_warn_at, clock_due, calendar=calendar)
         if left <= dt.timedelta(0) and state != "late":
             left = dt.timedelta(seconds=1)  # due later today but after working hours: not late yet
-        return Clock(kind, clock_due, int(left.total_seconds()), int(warn.total_seconds()), state)
+        return Clock(kind, clock_due, int(left.total_seconds()), int(warn.total_seconds()), state, words, tz)
     if resolution_due is not None and resolved_at is not None:
         met = resolved_at <= resolution_due
-        return Clock(ClockKind.RESOLUTION, resolution_due, None, 0, "met" if met else "breached")
-    return Clock("", None, None, 0, "")
+        return Clock(ClockKind.RESOLUTION, resolution_due, None, 0, "met" if met else "breached", words, tz)
+    return Clock("", None, None, 0, "", words, tz)
 
 
 def clock_for(n, now: dt.datetime | None = None) -> Clock:
@@ -267,6 +329,8 @@ def clock_for(n, now: dt.datetime | None = None) -> Clock:
         resolution_due=n.resolution_due,
         resolved_at=n.resolved_at,
         now=now or clock.now(),
+        calendar=clock.load_calendar(),
+        words=texts(),
     )
 
 
@@ -277,12 +341,10 @@ def met(due: dt.datetime | None, at: dt.datetime | None) -> bool | None:
     return at <= due
 
 
-def clock_html(c: Clock) -> str:
+def clock_html(c: Clock, tz=None) -> str:
     """The clock as markup: a `<time>` the page script (kefu.js) ticks every 30 s in working time,
     red when late and amber when near due; "met"/"breached" once stopped."""
     from html import escape
-
-    from django.utils import timezone
 
     if not c.state:
         return ""
@@ -291,7 +353,7 @@ def clock_html(c: Clock) -> str:
         return f'<span class="small {c.css}" title="{label}">{escape(c.text)}</span>'
     due = c.due
     assert due is not None
-    local = timezone.localtime(due)
+    local = due.astimezone(tz or c.tz or clock.load_calendar().tz)
     return (
         f'<span class="small text-body-secondary">{label}</span> '
         f'<time datetime="{local.isoformat(timespec="seconds")}" data-clock="{c.left_seconds}" '

@@ -14,6 +14,7 @@ from kefu.core.filtering import filter_error
 from kefu.core.masking import mask_address, mask_phone
 from kefu.tickets.choices import PaymentStatus, Priority
 from kefu.tickets.clocks import Clock, clock_for, clock_of
+from kefu.tickets.clocks import texts as clock_texts
 from kefu.tickets.filtersets import NotificationFilter
 from kefu.tickets.models import Notification
 from kefu.workflow.choices import Stage
@@ -370,7 +371,7 @@ def present_values(values: list[tuple], user) -> list[Row]:
     english = (get_language() or "").startswith("en")
     unmasked = can_see_personal_data(user)
     today = timezone.localdate()
-    now, calendar = clock.now(), clock.load_calendar()
+    now, calendar, words = clock.now(), clock.load_calendar(), clock_texts()
     open_stages = set(Stage.open_values())
     stage_labels = {value: str(label) for value, label in Stage.choices}
     priority_labels = {value: str(label) for value, label in Priority.choices}
@@ -422,6 +423,7 @@ def present_values(values: list[tuple], user) -> list[Row]:
                     resolved_at=resolved_at,
                     now=now,
                     calendar=calendar,
+                    words=words,
                 ),
                 response_due=response_due,
                 responded_at=responded_at,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -166,6 +167,8 @@ def add_duration(start: datetime, minutes: float, *, mode: str = ClockMode.REAL,
         return start
     day = local.date()
     for _day_index in range(MAX_DAYS):
+        if day == local.date() + timedelta(days=1):
+            day, left = _skip_whole_days(spec, day, left)
         for begin, end in _periods_on(spec, day):
             if end <= local:
                 continue
@@ -199,6 +202,19 @@ def _cumulative(spec: CalendarSpec) -> tuple[date, list[float]]:
             sums.append(total)
         table = spec.cumulative["days"] = (first, sums)
     return table
+
+
+def _skip_whole_days(spec: CalendarSpec, day: date, left: timedelta) -> tuple[date, timedelta]:
+    """Jump over the whole working days `left` outlasts (two look-ups in the cumulative table),
+    to the day on which the deadline falls; unchanged outside the table."""
+    first, sums = _cumulative(spec)
+    i = (day - first).days
+    if not 0 <= i < len(sums) - 1:
+        return day, left
+    j = bisect_left(sums, sums[i] + left.total_seconds()) - 1  # days i..j-1 are used up whole
+    if i < j < len(sums) - 1:
+        return first + timedelta(days=j), left - timedelta(seconds=sums[j] - sums[i])
+    return day, left
 
 
 def _day_between(spec: CalendarSpec, a: datetime, b: datetime) -> timedelta:

@@ -128,10 +128,23 @@ class Migration(migrations.Migration):
             name='clock_due',
             field=models.DateTimeField(blank=True, null=True, verbose_name='due'),
         ),
-        migrations.AddField(
-            model_name='notification',
-            name='clock_level',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='escalation level'),
+        # A plain ADD COLUMN with a constant default on both databases: Django would rebuild the
+        # whole table on SQLite for a NOT NULL column (minutes at a million notifications).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name='notification',
+                    name='clock_level',
+                    field=models.PositiveSmallIntegerField(default=0, verbose_name='escalation level'),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    'ALTER TABLE "tickets_notification" ADD COLUMN "clock_level" smallint NOT NULL DEFAULT 0'
+                    ' CHECK ("clock_level" >= 0)',
+                    'ALTER TABLE "tickets_notification" DROP COLUMN "clock_level"',
+                ),
+            ],
         ),
         migrations.AddField(
             model_name='notification',

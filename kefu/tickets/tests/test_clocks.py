@@ -220,6 +220,8 @@ def test_recompute_sets_clocks_of_rows_made_before_them(desk):
     n.refresh_from_db()
     assert n.resolution_due == due and n.responded_at is not None and n.clock_due == due
     assert recompute_clocks() == 0  # only rows that change are written
+    # Late long before the back-fill: counted as escalated, so no storm of notices about old work.
+    assert n.clock_level == 2 and escalate_late_clocks() == 0
 
 
 # --- worklist, page and API ---------------------------------------------------------------
@@ -295,3 +297,11 @@ def test_periods_for_the_ticking_script(desk):
     starts = [p[0][:16] for p in body["periods"]]
     assert starts[0] == "2026-11-27T13:00" and starts[1] == "2026-11-30T08:30"  # the weekend skipped
     assert body["texts"]["left"] and "%(time)s" in body["texts"]["overdue"]
+
+
+def test_long_deadlines_skip_whole_days_and_agree_with_the_working_time_between():
+    start = sh(2025, 9, 19, 15, 47)  # before 国庆, over 调休 Sundays and the holidays
+    for minutes in (30, 480, 1000, 2400, 4800, 20_000, 100_000):
+        due = clock.add_duration(start, minutes, mode="business")
+        assert clock.business_between(start, due) == dt.timedelta(minutes=minutes)
+        assert clock.load_calendar().is_working_day(local(due).date())
