@@ -224,7 +224,7 @@ class Clock:
     state: str  # late / near / ok / met / breached / ""
     # The words, translated once per list (`texts()`), not once per row.
     words: dict | None = field(default=None, compare=False, repr=False)
-    tz: object = field(default=None, compare=False, repr=False)  # the calendar's zone, for display
+    tz: dt.tzinfo | None = field(default=None, compare=False, repr=False)  # the zone, for display
 
     @property
     def late(self) -> bool:
