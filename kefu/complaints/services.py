@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -36,10 +36,11 @@ from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
 from kefu.core.validation import full_clean
 from kefu.org.models import Department, SalesOffice, Staff
+from kefu.org.queries import staff_with_role
 from kefu.org.scope import check_usable
 from kefu.timeline.services import diff, record, snapshot
 from kefu.workflow import engine
-from kefu.worktime import clock
+from kefu.worktime import clock, escalation
 
 log = logging.getLogger(__name__)
 
@@ -106,25 +107,17 @@ def _deliver(
     department: Department | None = None,
 ) -> None:
     """In-app notice to each recipient and one mail to them (or to the department's mailbox)."""
-    from kefu.channels.services import notify, send_mail
+    from kefu.channels.services import alert_staff
 
-    for staff in recipients:
-        notify(recipient=staff, target=target, message=subject, url=url, actor=actor, urgent=True)
-    addresses = [s.email for s in recipients if s.email]
-    if addresses or (department is not None and department.mailbox):
-        try:
-            send_mail(
-                actor=actor, target=target, to=addresses, subject=subject, body=body, department=department
-            )
-        except ValidationFailed:
-            log.warning("no valid address to mail %s about %s", recipients, target)
-
-
-def staff_with_role(role_code: str, *, office: SalesOffice | None = None) -> list[Staff]:
-    qs = Staff.objects.filter(is_active=True, user__is_active=True, user__groups__role__code=role_code)
-    if office is not None:
-        qs = qs.filter(sales_offices=office)
-    return list(qs.select_related("user").distinct().order_by("personnel_number"))
+    alert_staff(
+        recipients=recipients,
+        target=target,
+        subject=subject,
+        body=body,
+        url=url,
+        actor=actor,
+        department=department,
+    )
 
 
 def unit_head(office: SalesOffice) -> Staff | None:
@@ -452,37 +445,32 @@ def recount_customer_complaints(now: datetime | None = None) -> int:
     return len(counts)
 
 
-# --- escalation of late steps ------------------------------------------------------------
+# --- escalation of late steps (the one sweep: kefu.worktime.escalation) ---------------------
 def escalation_recipients(obj, level: int) -> list[Staff]:
-    if level == EscalationLevel.SUPERVISOR:
-        return staff_with_role("supervisor", office=obj.sales_office) or staff_with_role("manager")
-    return staff_with_role("manager")
+    return escalation.recipients(obj.sales_office, level)
 
 
 def _escalate_one(model, pk: int, level: int, now: datetime) -> bool:
-    with transaction.atomic():
-        obj = model._base_manager.select_for_update(of=("self",)).filter(pk=pk).first()
-        if obj is None:
-            return False
+    def still_due(obj) -> bool:
         due = obj.step_deadline if level == EscalationLevel.SUPERVISOR else obj.step_manager_at
-        if not obj.is_open or obj.escalation_level >= level or due is None or due > now:
-            return False  # someone moved it on or escalated it meanwhile
-        recipients = escalation_recipients(obj, level)
+        return obj.is_open and obj.escalation_level < level and due is not None and due <= now
+
+    def claim(obj) -> None:
+        obj._recipients = escalation_recipients(obj, level)
         target = {"complaint": obj} if model is Complaint else {"accident": obj}
-        try:
-            with transaction.atomic():
-                Escalation.objects.create(
-                    **target,
-                    step_seq=obj.step_seq,
-                    status_code=obj.status.code,
-                    level=level,
-                    deadline=obj.step_deadline,
-                    escalated_at=now,
-                    recipients=[s.name for s in recipients],
-                )
-        except IntegrityError:
-            return False
-        model._base_manager.filter(pk=pk).update(escalation_level=level)
+        Escalation.objects.create(
+            **target,
+            step_seq=obj.step_seq,
+            status_code=obj.status.code,
+            level=level,
+            deadline=obj.step_deadline,
+            escalated_at=now,
+            recipients=[s.name for s in obj._recipients],
+        )
+
+    def then(obj) -> None:
+        recipients = obj._recipients
+        model._base_manager.filter(pk=obj.pk).update(escalation_level=level)
         record(
             obj,
             events.ESCALATED.code,
@@ -504,7 +492,8 @@ def _escalate_one(model, pk: int, level: int, now: datetime) -> bool:
         transaction.on_commit(
             lambda: _deliver(recipients=recipients, target=obj, subject=subject, body=subject, url=url)
         )
-    return True
+
+    return escalation.escalate_once(model, pk, still_due=still_due, claim=claim, then=then)
 
 
 def escalate_late(now: datetime | None = None) -> int:
@@ -515,17 +504,19 @@ def escalate_late(now: datetime | None = None) -> int:
     escalates everything that became late meanwhile, both levels at once if both are due.
     """
     now = now or clock.now()
+    rungs = (
+        escalation.Rung(EscalationLevel.SUPERVISOR, "step_deadline"),
+        escalation.Rung(EscalationLevel.MANAGER, "step_manager_at"),
+    )
     done = 0
     for model in (Complaint, Accident):
-        for level, field in (
-            (EscalationLevel.SUPERVISOR, "step_deadline"),
-            (EscalationLevel.MANAGER, "step_manager_at"),
-        ):
-            due = model._base_manager.filter(
-                is_open__in=[True], escalation_level__in=list(range(level)), **{f"{field}__lte": now}
-            )
-            for pk in due.order_by(field).values_list("pk", flat=True).iterator(chunk_size=500):
-                done += _escalate_one(model, pk, level, now)
+        done += escalation.sweep(
+            model._base_manager.filter(is_open__in=[True]),
+            rungs=rungs,
+            level_field="escalation_level",
+            escalate=partial(_escalate_one, model),
+            now=now,
+        )
     return done
 
 

@@ -26,6 +26,7 @@ from kefu.field import events
 from kefu.field.choices import Slot, StepKind
 from kefu.field.models import Appointment, FieldStep
 from kefu.tickets.models import Notification
+from kefu.tickets.services import note_response
 from kefu.timeline.services import record
 from kefu.workflow.choices import Stage
 
@@ -115,6 +116,7 @@ def set_appointment(
         )
         if recipient:
             mail_appointment(actor=actor, notification=notification, appointment=appointment, to=recipient)
+        note_response(actor=actor, notification=notification, how="appointment")  # the response clock
     return appointment
 
 
@@ -262,6 +264,7 @@ def record_step(
             save_versioned(notification, expected_version=base_version, update_fields=[])
         if kind == StepKind.ARRIVE:
             record(notification, events.ARRIVED.code, actor=actor, data={"at": timezone.localtime(at)})
+            note_response(actor=actor, notification=notification, how="arrival", at=at)
         elif kind == StepKind.REPORT:
             record(notification, events.REPORTED.code, actor=actor, data=clean)
         elif kind == StepKind.PHOTO and image is not None:

@@ -10,6 +10,14 @@ from kefu.core.masking import mask_email, mask_phone
 from kefu.org.models import Staff
 
 
+def staff_with_role(role_code: str, *, office=None) -> list[Staff]:
+    """Active staff holding role `role_code` (in responsibility centre `office`, when given)."""
+    qs = Staff.objects.filter(is_active=True, user__is_active=True, user__groups__role__code=role_code)
+    if office is not None:
+        qs = qs.filter(sales_offices=office)
+    return list(qs.select_related("user").distinct().order_by("personnel_number"))
+
+
 def can_see_staff_contacts(user) -> bool:
     return user.has_perm("org.view_personal_data")
 

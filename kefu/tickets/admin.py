@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kefu.tickets.models import Notification, NotificationType, SavedView
+from kefu.tickets.models import ClockEscalation, Notification, NotificationType, SavedView, ServiceTarget
 
 
 @admin.register(NotificationType)
@@ -43,3 +43,38 @@ class NotificationAdmin(admin.ModelAdmin):
 @admin.register(SavedView)
 class SavedViewAdmin(admin.ModelAdmin):
     list_display = ["name", "owner", "query"]
+
+
+@admin.register(ServiceTarget)
+class ServiceTargetAdmin(admin.ModelAdmin):
+    """Response and resolution targets 服务时效 (working minutes); the most specific row wins.
+    A change applies to notifications created or re-targeted afterwards; `manage.py
+    recompute_service_clocks` applies it to the open ones too."""
+
+    list_display = [
+        "__str__",
+        "type",
+        "priority",
+        "customer_tier",
+        "response_minutes",
+        "resolution_minutes",
+        "warn_percent",
+        "manager_after_minutes",
+    ]
+    list_editable = ["response_minutes", "resolution_minutes", "warn_percent", "manager_after_minutes"]
+    list_filter = ["type", "priority", "customer_tier"]
+
+
+@admin.register(ClockEscalation)
+class ClockEscalationAdmin(admin.ModelAdmin):
+    """Escalations of late service clocks (written by the sweep only)."""
+
+    list_display = ["notification", "clock", "level", "due", "escalated_at"]
+    list_filter = ["clock", "level"]
+    raw_id_fields = ["notification"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

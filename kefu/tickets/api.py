@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from kefu.api.pagination import LIMIT, OFFSET, Page, page
 from kefu.api.schemas import InputSchema
@@ -128,6 +128,64 @@ class RowOut(Schema):
     payment_status: str
     payment_status_label: str
     version: int
+    # Service clocks (kefu.tickets.clocks), counted in working time on the work calendar.
+    response_due: dt.datetime | None = Field(None, description="First reaction due (working time).")
+    responded_at: dt.datetime | None = Field(
+        None, description="First reaction: the status left the initial one, or a visit was agreed or started."
+    )
+    resolution_due: dt.datetime | None = Field(None, description="Completion due (working time).")
+    resolved_at: dt.datetime | None = Field(None, description="Reached the completed stage.")
+    clock_kind: str = Field("", description="The running clock: response, resolution, or empty once stopped.")
+    clock_due: dt.datetime | None = Field(None, description="When the running clock is due.")
+    clock_state: str = Field(
+        "",
+        description="late, near (amber: little left), ok; met or breached once resolved; empty: no clock.",
+    )
+    time_left_minutes: int | None = Field(
+        None, description="Working minutes left on the running clock (negative: overdue)."
+    )
+    time_left: str = Field("", description="The time left as the page shows it, in the request's language.")
+
+    @staticmethod
+    def _clock(obj):
+        return obj.get("clock") if isinstance(obj, dict) else getattr(obj, "clock", None)
+
+    @staticmethod
+    def resolve_clock_kind(obj) -> str:
+        c = RowOut._clock(obj)
+        return c.kind if c else ""
+
+    @staticmethod
+    def resolve_clock_due(obj):
+        c = RowOut._clock(obj)
+        return c.due if c and c.left_seconds is not None else None
+
+    @staticmethod
+    def resolve_clock_state(obj) -> str:
+        c = RowOut._clock(obj)
+        return c.state if c else ""
+
+    @staticmethod
+    def resolve_time_left_minutes(obj):
+        c = RowOut._clock(obj)
+        if c is None or c.left_seconds is None:
+            return None
+        return -((-c.left_seconds) // 60) if c.left_seconds >= 0 else c.left_seconds // 60
+
+    @staticmethod
+    def resolve_time_left(obj) -> str:
+        c = RowOut._clock(obj)
+        return c.text if c else ""
+
+
+class TargetOut(Schema):
+    type: str | None = Field(None, description="Notification type code; empty: any.")
+    priority: str = Field("", description="Priority 1–4; empty: any.")
+    customer_tier: str = Field("", description="Pyramid tier (key, major, ordinary, small); empty: any.")
+    response_minutes: int
+    resolution_minutes: int
+    warn_percent: int
+    manager_after_minutes: int
 
 
 class TextOut(Schema):
@@ -284,8 +342,41 @@ def list_types(request):
     ]
 
 
+@router.get(
+    "/service-targets",
+    response=list[TargetOut],
+    summary="Service targets: response and resolution in working minutes per type, priority and tier",
+)
+def list_service_targets(request):
+    require_perm(request.user, VIEW)
+    from kefu.tickets.clocks import targets
+
+    codes = queries._codes()["type"]
+    return [
+        {
+            "type": codes.get(t.type_id) if t.type_id else None,
+            "priority": t.priority,
+            "customer_tier": t.customer_tier,
+            "response_minutes": t.response_minutes,
+            "resolution_minutes": t.resolution_minutes,
+            "warn_percent": t.warn_percent,
+            "manager_after_minutes": t.manager_after_minutes,
+        }
+        for t in targets()
+    ]
+
+
 @router.get("", response=Page[RowOut], summary="Worklist (IW59) with the worklist's selections")
-def list_notifications(request, limit: int = LIMIT, offset: int = OFFSET):
+def list_notifications(
+    request,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
+    clock: str = Query(
+        "",
+        description="Service clock: `late` (due passed) or `today` (due by midnight); most overdue first.",
+    ),
+    sort: str = Query("", description="`due`: running clocks by time left, least first."),
+):
     require_perm(request.user, VIEW)
     qs = queries.worklist(request.user, request.GET)
     return page(

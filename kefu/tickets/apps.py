@@ -13,10 +13,10 @@ class TicketsConfig(AppConfig):
             events,  # noqa: F401  (registers event types)
             services,
         )
-        from kefu.tickets.models import Notification, NotificationType
+        from kefu.tickets.models import Notification, NotificationType, ServiceTarget
         from kefu.workflow.engine import register_record
 
-        buffer.watch(NotificationType)
+        buffer.watch(NotificationType, ServiceTarget)
         register_record(
             Notification,
             apply=services.apply_transition,

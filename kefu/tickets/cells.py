@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from kefu.tickets.clocks import clock_html
 from kefu.tickets.queries import Row
 
 
@@ -26,6 +27,10 @@ def _td(value) -> str:
 
 def _nowrap(value) -> str:
     return f'<td class="text-nowrap">{escape(value)}</td>'
+
+
+def _clock(r: Row) -> str:
+    return f'<td class="text-nowrap">{clock_html(r.clock) if r.clock else ""}</td>'
 
 
 CELLS: dict[str, Callable[[Row], str]] = {
@@ -48,6 +53,7 @@ CELLS: dict[str, Callable[[Row], str]] = {
     "created_at": lambda r: _nowrap(timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M")),
     "reference_document": lambda r: _td(r.reference_document),
     "payment_status": lambda r: _td(r.payment_status_label),
+    "clock": _clock,
 }
 
 

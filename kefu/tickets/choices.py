@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PaymentStatus(models.TextChoices):
@@ -29,3 +30,17 @@ class PartnerRole(models.TextChoices):
     PAYER = "PY", _("Payer")  # 付款方
     BILL_TO = "BP", _("Bill-to party")  # 收票方
     CONTACT = "AP", _("Contact person")  # 联系人
+
+
+class ClockKind(models.TextChoices):
+    """The two service clocks 服务时钟 of a notification."""
+
+    RESPONSE = "response", _("Response")  # 响应
+    RESOLUTION = "resolution", pgettext_lazy("service clock", "Resolution")  # 解决
+
+
+class ClockFilter(models.TextChoices):
+    """The worklist's clock selection (UI and API share it)."""
+
+    LATE = "late", _("Late")  # 已超时
+    TODAY = "today", _("Due today")  # 今天到期

@@ -144,9 +144,34 @@ def load(ctx) -> None:
         code = "Z1" if index % 3 else "Z2"
         make(customer, code, index, urgent=index % 17 == 0)
         made += 1
+    _clocks(rng)
     ctx["notifications"] = made
     if ctx.get("stdout"):
         ctx["stdout"].write(f"    {made} notifications")
+
+
+def _clocks(rng) -> None:
+    """Service clocks as if the demo had happened over the weeks its notifications were made:
+    reactions a few working hours after creation (some too late), completions days later, and a
+    handful of fresh open ones so the worklist shows clocks near due beside late ones."""
+    from kefu.tickets import clocks
+
+    now = timezone.now()
+    rows = list(Notification.objects.select_related("customer").order_by("pk"))
+    fresh = [n for n in rows if n.stage in ("outstanding", "in_process")][-12:]
+    for index, n in enumerate(fresh):  # made minutes to hours ago: near due, due today, just late
+        n.created_at = now - dt.timedelta(minutes=20 + 45 * index)
+    for n in rows:
+        if n.responded_at is not None:
+            n.responded_at = min(now, n.created_at + dt.timedelta(minutes=rng.randint(20, 480)))
+        if n.resolved_at is not None:
+            n.resolved_at = n.completed_at = min(now, n.created_at + dt.timedelta(days=rng.randint(1, 9)))
+        clocks.start(n, at=n.created_at)
+        if n not in fresh:  # old late work counts as escalated; the fresh ones show the sweep
+            clocks.settle(n, now)
+    Notification.objects.bulk_update(
+        rows, ["created_at", "completed_at", *clocks.CLOCK_FIELDS], batch_size=200
+    )
 
 
 def _paid_service(n, assistant, technician, rng) -> None:

@@ -50,3 +50,32 @@ URGENT = register(
     describe=lambda d: d.get("responsible", ""),
     icon="exclamation-triangle",
 )
+
+
+def _responded(data: dict) -> str:
+    how = {
+        "status": _("status changed"),
+        "appointment": _("visit agreed"),
+        "arrival": _("technician arrived"),
+    }.get(data.get("how", ""), data.get("how", ""))
+    met = data.get("met")
+    verdict = _("on time") if met else _("late") if met is False else ""
+    return " ".join(part for part in (how, verdict) if part)
+
+
+def _escalated(data: dict) -> str:
+    from kefu.tickets.choices import ClockKind
+
+    kind = data.get("clock", "")
+    label = str(ClockKind(kind).label) if kind in ClockKind.values else kind
+    level = _("supervisor") if data.get("level") == 1 else _("manager")
+    return f"{label} → {level}: {', '.join(data.get('recipients') or []) or '—'}"
+
+
+RESPONDED = register("ticket.responded", gettext_lazy("First response"), describe=_responded, icon="reply")
+CLOCK_ESCALATED = register(
+    "ticket.clock_escalated",
+    gettext_lazy("Late: escalated"),
+    describe=_escalated,
+    icon="alarm",
+)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters as filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.filtering import day_filter, yes_no_filter
-from kefu.tickets.choices import Priority
+from kefu.tickets.choices import ClockFilter, Priority
 from kefu.tickets.models import Notification, NotificationType
 from kefu.workflow.choices import Stage
 
@@ -42,6 +44,7 @@ class NotificationFilter(filters.FilterSet):
     urgent = yes_no_filter(label=_("Urgent"))
     overdue = yes_no_filter(label=_("Overdue"), method="filter_overdue")
     reference_document = filters.CharFilter(label=_("Reference document"))
+    clock = filters.ChoiceFilter(label=_("Service clock"), choices=ClockFilter.choices, method="filter_clock")
 
     class Meta:
         model = Notification
@@ -90,6 +93,19 @@ class NotificationFilter(filters.FilterSet):
         if value.isdigit():
             return queryset.filter(customer__number=value)
         return queryset.filter(customer__name__contains=value)
+
+    def filter_clock(self, queryset, name, value):
+        """Late: the running clock's due has passed; due today: it passes before midnight. Both are
+        ranges of the partial index of running clocks (tk_clock_due and its scoped siblings)."""
+        from kefu.worktime import clock
+
+        now = clock.now()
+        if value == ClockFilter.LATE:
+            return queryset.filter(clock_due__lte=now)
+        if value == ClockFilter.TODAY:
+            midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+            return queryset.filter(clock_due__gt=now, clock_due__lt=midnight + dt.timedelta(days=1))
+        return queryset
 
     def filter_overdue(self, queryset, name, value):
         condition = Q(stage__in=Stage.open_values(), required_end__lt=timezone.localdate())

@@ -18,6 +18,7 @@ def home_cards(user) -> list[dict]:
         (_("Outstanding notifications"), "stage=outstanding", "clipboard", 20, False),
         (_("Urgent notifications"), f"urgent=true&{OPEN}", "exclamation-triangle", 21, False),
         (_("Overdue notifications"), f"overdue=true&{OPEN}", "alarm", 22, True),
+        (_("Late service clocks"), "clock=late", "stopwatch", 23, True),
     ]
     return [
         list_card(

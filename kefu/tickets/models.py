@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,8 @@ from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import TimeStampedModel, VersionedModel
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
-from kefu.tickets.choices import PartnerRole, PaymentStatus, Priority
+from kefu.customers.choices import Tier
+from kefu.tickets.choices import ClockKind, PartnerRole, PaymentStatus, Priority
 from kefu.workflow.choices import Stage
 
 
@@ -165,6 +166,18 @@ class Notification(VersionedModel):
         related_name="+",
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Service clocks 服务时钟 (kefu.tickets.clocks): due instants in working time from the matching
+    # ServiceTarget, and when each was met. `clock_due` is the running clock's due (response until
+    # the first reaction, then resolution; empty once closed), so "late" and "time left" are index
+    # ranges; `clock_level` is how far the running clock has been escalated.
+    response_due = models.DateTimeField(_("response due"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    clock_due = models.DateTimeField(_("due"), null=True, blank=True)
+    clock_warn_at = models.DateTimeField(_("near due from"), null=True, blank=True)
+    clock_manager_at = models.DateTimeField(_("escalate to the manager at"), null=True, blank=True)
+    clock_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -201,6 +214,32 @@ class Notification(VersionedModel):
                 name="tk_overdue",
             ),
             models.Index(fields=["reference_document"], name="tk_refdoc"),
+            # Service clocks: only running clocks are indexed (partial), in "time left" order.
+            models.Index(
+                fields=["clock_due", "id", "sales_office", "work_centre", "responsible"],
+                condition=models.Q(clock_due__isnull=False),
+                name="tk_clock_due",
+            ),
+            models.Index(
+                fields=["work_centre", "clock_due", "id"],
+                condition=models.Q(clock_due__isnull=False),
+                name="tk_wc_clock",
+            ),
+            models.Index(
+                fields=["responsible", "clock_due", "id"],
+                condition=models.Q(clock_due__isnull=False),
+                name="tk_resp_clock",
+            ),
+            models.Index(
+                fields=["clock_level", "clock_due"],
+                condition=models.Q(clock_due__isnull=False),
+                name="tk_clock_esc1",
+            ),
+            models.Index(
+                fields=["clock_level", "clock_manager_at"],
+                condition=models.Q(clock_manager_at__isnull=False),
+                name="tk_clock_esc2",
+            ),
             models.Index(fields=["notification_date", "type", "stage"], name="tk_notif_date"),
             # PostgreSQL only (others skip covering indexes): a keyword's thousands of matches are
             # scoped and sorted from this index alone; only the page's rows are then read.
@@ -238,6 +277,95 @@ class Notification(VersionedModel):
             and self.stage in Stage.open_values()
             and self.required_end < timezone.localdate()
         )
+
+
+class ServiceTarget(models.Model):
+    """Response and resolution targets 服务时效 per notification type × priority × customer tier,
+    in working minutes on the work calendar. Blank means "any"; the most specific row wins (a type
+    match beats a priority match beats a tier match). Edited in the admin."""
+
+    type = models.ForeignKey(
+        NotificationType,
+        verbose_name=_("notification type"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="service_targets",
+        help_text=_("Blank: any."),
+    )
+    priority = models.CharField(
+        _("priority"), max_length=1, choices=Priority.choices, blank=True, help_text=_("Blank: any.")
+    )
+    customer_tier = models.CharField(
+        _("customer tier"), max_length=10, choices=Tier.choices, blank=True, help_text=_("Blank: any.")
+    )
+    response_minutes = models.PositiveIntegerField(
+        _("response within (working minutes)"),
+        help_text=_("First reaction: the status leaves the initial one, or a visit is agreed or started."),
+    )
+    resolution_minutes = models.PositiveIntegerField(
+        _("resolution within (working minutes)"), help_text=_("Until the notification is completed.")
+    )
+    warn_percent = models.PositiveSmallIntegerField(
+        _("near due in the last (per cent)"),
+        default=25,
+        validators=[MaxValueValidator(100)],
+        help_text=_("The clock turns amber when this share of the target is left."),
+    )
+    manager_after_minutes = models.PositiveIntegerField(
+        _("escalate to the manager after (working minutes)"),
+        default=240,
+        help_text=_("Counted from the due time; the supervisor is told at the due time."),
+    )
+
+    class Meta:
+        verbose_name = _("service target")
+        verbose_name_plural = _("service targets")
+        ordering = ["type__order", "type__code", "priority", "customer_tier"]
+
+    def __str__(self) -> str:
+        code = self.type.code if self.type is not None else "*"
+        return f"{code}/{self.priority or '*'}/{self.customer_tier or '*'}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        same = ServiceTarget.objects.filter(
+            type=self.type_id, priority=self.priority, customer_tier=self.customer_tier
+        ).exclude(pk=self.pk)
+        if same.exists():
+            raise ValidationError(_("A target for this type, priority and tier exists already."))
+        short = _("The resolution target must not be shorter than the response target.")
+        if (
+            self.response_minutes is not None
+            and self.resolution_minutes is not None
+            and self.resolution_minutes < self.response_minutes
+        ):
+            raise ValidationError({"resolution_minutes": short})
+
+
+class ClockEscalation(models.Model):
+    """One escalation of one late service clock to one level; unique, so the sweep is idempotent."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="clock_escalations")
+    clock = models.CharField(
+        pgettext_lazy("service clock", "clock"), max_length=10, choices=ClockKind.choices
+    )
+    level = models.PositiveSmallIntegerField(_("level"))
+    due = models.DateTimeField(_("due"))
+    escalated_at = models.DateTimeField(_("escalated at"))
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("clock escalation")
+        verbose_name_plural = _("clock escalations")
+        ordering = ["-escalated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "clock", "level"], name="tk_clock_escalated_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} {self.clock} {self.level}"
 
 
 class Item(TimeStampedModel):

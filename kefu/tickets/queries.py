@@ -13,9 +13,12 @@ from django.utils import timezone
 from kefu.core.filtering import filter_error
 from kefu.core.masking import mask_address, mask_phone
 from kefu.tickets.choices import PaymentStatus, Priority
+from kefu.tickets.clocks import Clock, clock_for, clock_of
+from kefu.tickets.clocks import texts as clock_texts
 from kefu.tickets.filtersets import NotificationFilter
 from kefu.tickets.models import Attachment, Item, LongTextEntry, Notification
 from kefu.workflow.choices import Stage
+from kefu.worktime import clock
 
 LIST_RELATED = ("type", "status", "customer", "work_centre", "responsible", "sales_office")
 # Worklist columns a user may choose (and save in a named view); key → (label msgid, getter).
@@ -37,6 +40,7 @@ COLUMNS = [
     "created_at",
     "reference_document",
     "payment_status",
+    "clock",
 ]
 DEFAULT_COLUMNS = [
     "number",
@@ -48,6 +52,7 @@ DEFAULT_COLUMNS = [
     "responsible",
     "priority",
     "required_end",
+    "clock",
     "created_at",
 ]
 
@@ -170,6 +175,9 @@ def worklist(user, params=None) -> QuerySet[Notification]:
     if not filterset.is_valid():
         # A bad value is the user's to fix, never a reason to show (or export) everything.
         raise filter_error(filterset)
+    if filterset.form.cleaned_data.get("clock") or (params or {}).get("sort") == "due":
+        # Service clocks: the most overdue first, an index range of the running clocks (tk_clock_due).
+        return filterset.qs.filter(clock_due__isnull=False).order_by("clock_due", "id")
     return filterset.qs.order_by("-urgent", "-created_at", "-id")
 
 
@@ -202,6 +210,11 @@ class Row:
     payment_status_label: str
     priority_label: str
     version: int
+    clock: Clock | None = None  # the running service clock (kefu.tickets.clocks)
+    response_due: dt.datetime | None = None
+    responded_at: dt.datetime | None = None
+    resolution_due: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
 
 
 def present_row(n: Notification, *, unmasked: bool, today: dt.date | None = None) -> Row:
@@ -235,6 +248,11 @@ def present_row(n: Notification, *, unmasked: bool, today: dt.date | None = None
         payment_status_label=n.get_payment_status_display(),
         priority_label=n.get_priority_display(),
         version=n.version,
+        clock=clock_for(n),
+        response_due=n.response_due,
+        responded_at=n.responded_at,
+        resolution_due=n.resolution_due,
+        resolved_at=n.resolved_at,
     )
 
 
@@ -244,6 +262,14 @@ def present_rows(rows, user) -> list[Row]:
     return [present_row(n, unmasked=unmasked, today=today) for n in rows]
 
 
+CLOCK_ROW_FIELDS = (
+    "clock_due",
+    "clock_warn_at",
+    "response_due",
+    "responded_at",
+    "resolution_due",
+    "resolved_at",
+)
 # What a list row reads of the notification table itself; related names come from the buffer
 # (types, statuses, centres: customizing data) or one IN query (customers, people).
 ROW_FIELDS = (
@@ -268,6 +294,7 @@ ROW_FIELDS = (
     "reference_document",
     "payment_status",
     "version",
+    *CLOCK_ROW_FIELDS,
 )
 
 
@@ -344,6 +371,7 @@ def present_values(values: list[tuple], user) -> list[Row]:
     english = (get_language() or "").startswith("en")
     unmasked = can_see_personal_data(user)
     today = timezone.localdate()
+    now, calendar, words = clock.now(), clock.load_calendar(), clock_texts()
     open_stages = set(Stage.open_values())
     stage_labels = {value: str(label) for value, label in Stage.choices}
     priority_labels = {value: str(label) for value, label in Priority.choices}
@@ -353,6 +381,7 @@ def present_values(values: list[tuple], user) -> list[Row]:
         pk, number, type_id, status_id, stage, description, customer_id, address, contact_name, phone,
         work_centre_id, responsible_id, sales_office_id, priority, urgent, required_start, required_end,
         created_at, reference_document, payment_status, version,
+        clock_due, clock_warn_at, response_due, responded_at, resolution_due, resolved_at,
     ) in values:  # fmt: skip
         status_code, status_name, status_name_en = codes["status"].get(status_id, ("", "", ""))
         customer_number, customer_name = customers.get(customer_id, ("", ""))
@@ -385,6 +414,21 @@ def present_values(values: list[tuple], user) -> list[Row]:
                 payment_status_label=payment_labels.get(payment_status, payment_status),
                 priority_label=priority_labels.get(priority, priority),
                 version=version,
+                clock=clock_of(
+                    clock_due=clock_due,
+                    clock_warn_at=clock_warn_at,
+                    response_due=response_due,
+                    responded_at=responded_at,
+                    resolution_due=resolution_due,
+                    resolved_at=resolved_at,
+                    now=now,
+                    calendar=calendar,
+                    words=words,
+                ),
+                response_due=response_due,
+                responded_at=responded_at,
+                resolution_due=resolution_due,
+                resolved_at=resolved_at,
             )
         )
     return rows

@@ -20,7 +20,7 @@ from kefu.core.scoping import access, customer_of
 from kefu.core.validation import check_text, full_clean
 from kefu.org.models import DistributionChannel, Division, Staff, WorkCentre
 from kefu.org.scope import check_usable
-from kefu.tickets import events
+from kefu.tickets import clocks, events
 from kefu.tickets.choices import PartnerRole, PaymentStatus
 from kefu.tickets.errors import AttachmentRefused, CloseBlocked
 from kefu.tickets.models import (
@@ -36,6 +36,7 @@ from kefu.timeline.services import diff, field_label, field_value, record, snaps
 from kefu.workflow.choices import Stage
 from kefu.workflow.engine import initial_status
 from kefu.workflow.engine import transition as workflow_transition
+from kefu.worktime import clock
 
 # Header fields a user may change in IW52 (type, number and status are not among them).
 EDITABLE_FIELDS = [
@@ -334,6 +335,7 @@ def create_notification(
     ):
         raise ValidationFailed(fields={"responsible": [_("This person is no longer active.")]})
     item_rows = [_item_from(row, position=i) for i, row in enumerate(items or [], start=1)]
+    clocks.start(notification, at=clock.now())
     text_at = timezone.now()
     if long_text.strip():
         notification.long_text = _text_block(long_text, _staff_name(actor), text_at)
@@ -468,8 +470,9 @@ def update_notification(
         return []
     check_usable(actor, **{k: changes[k] for k in SCOPED_CHOICES if k in changed})
     _clean(notification)
+    clock_fields = clocks.start(notification) if set(changed) & set(clocks.TARGET_INPUTS) else []
     with transaction.atomic():
-        save_versioned(notification, expected_version=expected_version, update_fields=changed)
+        save_versioned(notification, expected_version=expected_version, update_fields=changed + clock_fields)
         if "description" in changed:
             reindex(notification)
         labels = {name: field_label(Notification, name) for name in changed}
@@ -761,8 +764,12 @@ def check_transition(notification: Notification, transition, inputs: dict, actor
 
 def apply_transition(notification: Notification, transition, inputs: dict, actor) -> list[str]:
     """The system status follows the user status; text inputs are appended to the long text."""
-    changed = ["stage"]
+    changed = ["stage", *clocks.CLOCK_FIELDS]
+    now = clock.now()
+    if notification.responded_at is None:  # the first status change is the first reaction
+        _responded(notification, how="status", at=now, actor=actor)
     notification.stage = transition.to_status.stage
+    clocks.stage_changed(notification, at=now)
     if notification.stage == Stage.COMPLETED:
         notification.completed_at = timezone.now()
         changed.append("completed_at")
@@ -779,6 +786,142 @@ def apply_transition(notification: Notification, transition, inputs: dict, actor
         changed.append("long_text")
         reindex(notification)
     return changed
+
+
+# --- service clocks (kefu.tickets.clocks) -------------------------------------------------------
+def _responded(notification: Notification, *, how: str, at: dt.datetime, actor) -> bool:
+    due = notification.response_due
+    if not clocks.respond(notification, at=at):
+        return False
+    record(
+        notification,
+        events.RESPONDED.code,
+        actor=actor,
+        at=at,
+        data={"how": how, "due": due, "met": clocks.met(due, at)},
+    )
+    return True
+
+
+def note_response(*, actor, notification: Notification, how: str, at: dt.datetime | None = None) -> bool:
+    """The first reaction from outside the workflow (a visit agreed, the technician on site): the
+    response clock stops once; later calls change nothing. Called inside the caller's transaction."""
+    with transaction.atomic():
+        locked = Notification.objects.select_for_update().select_related("customer").get(pk=notification.pk)
+        if not _responded(locked, how=how, at=at or clock.now(), actor=actor):
+            return False
+        Notification.objects.filter(pk=locked.pk).update(
+            **{name: getattr(locked, name) for name in clocks.CLOCK_FIELDS}
+        )
+    for name in clocks.CLOCK_FIELDS:
+        setattr(notification, name, getattr(locked, name))
+    return True
+
+
+def recompute_clocks(queryset=None, *, batch: int = 2000) -> int:
+    """Set the clocks of notifications from the current targets (after the targets changed, or
+    for rows made before the clocks existed); writes only rows that change, returns how many."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Min
+
+    from kefu.customers.models import Customer
+    from kefu.tickets.models import ServiceTarget
+    from kefu.timeline.models import TimelineEvent
+    from kefu.workflow.events import TRANSITION
+    from kefu.workflow.models import Status
+
+    ct = ContentType.objects.get_for_model(Notification)
+
+    def first_moves(ids: list[int]) -> dict[int, dt.datetime]:
+        rows = (
+            TimelineEvent.objects.filter(content_type=ct, object_id__in=ids, event_type=TRANSITION)
+            .values("object_id")
+            .annotate(first=Min("occurred_at"))
+        )
+        return {row["object_id"]: row["first"] for row in rows}
+
+    return clocks.backfill(
+        queryset if queryset is not None else Notification.objects.all(),
+        targets=list(ServiceTarget.objects.all()),
+        tiers=lambda ids: dict(Customer.objects.filter(pk__in=ids).values_list("pk", "tier")),
+        first_moves=first_moves,
+        initial_ids=set(Status.objects.filter(is_initial=True).values_list("pk", flat=True)),
+        batch=batch,
+    )
+
+
+def _escalate_clock(pk: int, level: int, now: dt.datetime) -> bool:
+    from kefu.worktime import escalation
+
+    def still_due(n) -> bool:
+        due = n.clock_due if level == escalation.SUPERVISOR else n.clock_manager_at
+        return n.stage in Stage.open_values() and n.clock_level < level and due is not None and due <= now
+
+    def claim(n) -> None:
+        from kefu.tickets.models import ClockEscalation
+
+        n._kind = clocks.running_kind(n)
+        n._recipients = escalation.recipients(n.sales_office, level)
+        ClockEscalation.objects.create(
+            notification=n,
+            clock=n._kind,
+            level=level,
+            due=n.clock_due,
+            escalated_at=now,
+            recipients=[s.name for s in n._recipients],
+        )
+
+    def then(n) -> None:
+        recipients = n._recipients
+        Notification.objects.filter(pk=n.pk).update(clock_level=level)
+        record(
+            n,
+            events.CLOCK_ESCALATED.code,
+            at=now,
+            data={
+                "clock": n._kind,
+                "level": level,
+                "due": n.clock_due,
+                "recipients": [s.name for s in recipients],
+            },
+        )
+        from kefu.tickets.choices import ClockKind
+
+        subject = _("Late: notification %(number)s %(description)s, %(clock)s was due %(due)s") % {
+            "number": n.number,
+            "description": n.description,
+            "clock": ClockKind(n._kind).label,
+            "due": timezone.localtime(n.clock_due).strftime("%Y-%m-%d %H:%M"),
+        }
+        url = reverse("tickets:detail", args=[n.pk])
+        transaction.on_commit(
+            lambda: _alert(recipients=recipients, target=n, subject=subject, body=subject, url=url)
+        )
+
+    return escalation.escalate_once(Notification, pk, still_due=still_due, claim=claim, then=then)
+
+
+def _alert(**kwargs) -> None:
+    from kefu.channels.services import alert_staff
+
+    alert_staff(**kwargs)
+
+
+def escalate_late_clocks(now: dt.datetime | None = None) -> int:
+    """Escalate every late service clock: to the centre's supervisor at the due time, to the
+    manager `manager_after_minutes` later (kefu.worktime.escalation: idempotent, restart-safe)."""
+    from kefu.worktime import escalation
+
+    return escalation.sweep(
+        Notification.objects.all(),
+        rungs=(
+            escalation.Rung(escalation.SUPERVISOR, "clock_due"),
+            escalation.Rung(escalation.MANAGER, "clock_manager_at"),
+        ),
+        level_field="clock_level",
+        escalate=_escalate_clock,
+        now=now or clock.now(),
+    )
 
 
 def mail_content(notification: Notification, *, note: str = "", masked: bool = True) -> tuple[str, str]:

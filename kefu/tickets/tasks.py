@@ -12,3 +12,12 @@ def refresh_planner_statistics() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA optimize" if connection.vendor == "sqlite" else "ANALYZE tickets_notification")
+
+
+@db_periodic_task(crontab(minute="*"))
+def escalate_late_clocks() -> int:
+    """Every minute: late service clocks to the supervisor, later to the manager (each once,
+    whatever the restarts; kefu.worktime.escalation)."""
+    from kefu.tickets.services import escalate_late_clocks as sweep
+
+    return sweep()

@@ -48,6 +48,7 @@ COLUMN_LABELS = {
     "created_at": gettext_lazy("Created"),
     "reference_document": gettext_lazy("Reference document"),
     "payment_status": gettext_lazy("Payment status"),
+    "clock": gettext_lazy("Time left"),
 }
 
 

@@ -56,6 +56,34 @@ def deadline(
     }
 
 
+class PeriodsOut(Schema):
+    now: datetime
+    periods: list[tuple[datetime, datetime]]
+    texts: dict[str, str]
+
+
+@router.get(
+    "/periods",
+    response=PeriodsOut,
+    summary="Working periods from now on (default calendar): what a page's clocks tick in, with their texts",
+)
+def periods(request, days: int = Query(7, ge=1, le=31)):
+    if not 1 <= days <= 31:
+        raise ValidationFailed(fields={"days": [_("Enter a number of days between 1 and 31.")]})
+    now = clock.now()
+    return {
+        "now": now,
+        "periods": clock.working_periods(now, days),
+        "texts": {
+            "left": _("%(time)s left"),
+            "overdue": _("%(time)s overdue"),
+            "d": _("%(n)d d"),
+            "h": _("%(n)d h"),
+            "min": _("%(n)d min"),
+        },
+    }
+
+
 @router.get("/days", response=list[DayOut], summary="Holidays and 调休 workdays of a year (default calendar)")
 def days(request, year: int = Query(..., ge=1900, le=2199)):
     if not 1900 <= year <= 2199:

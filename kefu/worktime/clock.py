@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -79,6 +80,9 @@ class CalendarSpec:
     overrides: dict[date, str] = field(default_factory=dict)
     makeup_weekday: int = 0
     pk: int | None = None
+    # Working seconds per day summed from `_CUM_SPAN` days before today: filled on first use, so a
+    # span of many days is two look-ups (a worklist's 50 clocks, some overdue for months).
+    cumulative: dict = field(default_factory=dict, compare=False, repr=False)
 
     def periods(self, day: date) -> tuple[tuple[dtime, dtime], ...]:
         kind = self.overrides.get(day)
@@ -163,6 +167,8 @@ def add_duration(start: datetime, minutes: float, *, mode: str = ClockMode.REAL,
         return start
     day = local.date()
     for _day_index in range(MAX_DAYS):
+        if day == local.date() + timedelta(days=1):
+            day, left = _skip_whole_days(spec, day, left)
         for begin, end in _periods_on(spec, day):
             if end <= local:
                 continue
@@ -178,12 +184,62 @@ def add_duration(start: datetime, minutes: float, *, mode: str = ClockMode.REAL,
     )
 
 
+_CUM_SPAN = 3 * 366  # days either side of the day the table was built
+
+
+def _cumulative(spec: CalendarSpec) -> tuple[date, list[float]]:
+    """(first day, working seconds before each day of the table) of the calendar."""
+    table = spec.cumulative.get("days")
+    if table is None:
+        first = date.today() - timedelta(days=_CUM_SPAN)
+        sums, total = [0.0], 0.0
+        for index in range(2 * _CUM_SPAN):
+            day = first + timedelta(days=index)
+            total += sum(
+                (datetime.combine(day, e) - datetime.combine(day, s)).total_seconds()
+                for s, e in spec.periods(day)
+            )
+            sums.append(total)
+        table = spec.cumulative["days"] = (first, sums)
+    return table
+
+
+def _skip_whole_days(spec: CalendarSpec, day: date, left: timedelta) -> tuple[date, timedelta]:
+    """Jump over the whole working days `left` outlasts (two look-ups in the cumulative table),
+    to the day on which the deadline falls; unchanged outside the table."""
+    first, sums = _cumulative(spec)
+    i = (day - first).days
+    if not 0 <= i < len(sums) - 1:
+        return day, left
+    j = bisect_left(sums, sums[i] + left.total_seconds()) - 1  # days i..j-1 are used up whole
+    if i < j < len(sums) - 1:
+        return first + timedelta(days=j), left - timedelta(seconds=sums[j] - sums[i])
+    return day, left
+
+
+def _day_between(spec: CalendarSpec, a: datetime, b: datetime) -> timedelta:
+    total = timedelta(0)
+    for begin, finish in _periods_on(spec, a.date()):
+        lo, hi = max(begin, a), min(finish, b)
+        if hi > lo:
+            total += hi - lo
+    return total
+
+
 def business_between(start: datetime, end: datetime, *, calendar=None) -> timedelta:
     """Working time between two moments (negative when `end` is before `start`)."""
     if end < start:
         return -business_between(end, start, calendar=calendar)
     spec = load_calendar(calendar)
     a, b = start.astimezone(spec.tz), end.astimezone(spec.tz)
+    if (b.date() - a.date()).days > 2:
+        first, sums = _cumulative(spec)
+        i, j = (a.date() - first).days + 1, (b.date() - first).days
+        if 0 < i <= j < len(sums):
+            day_end = datetime.combine(a.date() + timedelta(days=1), dtime(0), tzinfo=spec.tz)
+            day_start = datetime.combine(b.date(), dtime(0), tzinfo=spec.tz)
+            middle = timedelta(seconds=sums[j] - sums[i])
+            return _day_between(spec, a, day_end) + middle + _day_between(spec, day_start, b)
     total = timedelta(0)
     day = a.date()
     while day <= b.date():
@@ -193,6 +249,18 @@ def business_between(start: datetime, end: datetime, *, calendar=None) -> timede
                 total += hi - lo
         day += timedelta(days=1)
     return total
+
+
+def working_periods(start: datetime, days: int, *, calendar=None) -> list[tuple[datetime, datetime]]:
+    """The working periods from `start`'s day on, for `days` days (what a ticking page counts in)."""
+    spec = load_calendar(calendar)
+    first = start.astimezone(spec.tz).date()
+    return [
+        period
+        for index in range(max(days, 0))
+        for period in _periods_on(spec, first + timedelta(days=index))
+        if period[1] > start
+    ]
 
 
 def remaining(

@@ -265,6 +265,30 @@ def notify(
     return notice
 
 
+def alert_staff(
+    *,
+    recipients: list,
+    target: models.Model,
+    subject: str,
+    body: str,
+    url: str,
+    actor=None,
+    department=None,
+) -> None:
+    """An urgent in-app notice to each of `recipients` (Staff) and one mail to them (or to the
+    department's mailbox): how every escalation reaches people (complaints, service clocks)."""
+    for staff in recipients:
+        notify(recipient=staff, target=target, message=subject, url=url, actor=actor, urgent=True)
+    addresses = [s.email for s in recipients if s.email]
+    if addresses or (department is not None and department.mailbox):
+        try:
+            send_mail(
+                actor=actor, target=target, to=addresses, subject=subject, body=body, department=department
+            )
+        except ValidationFailed:
+            log.warning("no valid address to mail %s about %s", recipients, target)
+
+
 def mark_read(*, user, notice_ids: list[int] | None = None) -> int:
     """Mark the user's notices (all unread when `notice_ids` is None) as read."""
     qs = Notice.objects.filter(recipient=user, read_at__isnull=True)

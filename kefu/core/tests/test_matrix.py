@@ -574,6 +574,9 @@ API: dict[tuple[str, str], Route] = {
     ("GET", f"{V1}/surveys/campaigns"): Route(perm="surveys.view_surveycampaign"),
     ("POST", f"{V1}/surveys/campaigns"): Route(perm="surveys.add_surveycampaign"),
     ("GET", f"{V1}/surveys/campaigns/{{campaign_id}}"): Route(perm="surveys.view_surveycampaign"),
+    # --- h-clocks: service clocks on notifications (issue 12, capability 5)
+    ("GET", f"{V1}/notifications/service-targets"): Route(perm="tickets.view_notification"),
+    ("GET", f"{V1}/worktime/periods"): Route(extra={"days": "7"}),
 }
 
 

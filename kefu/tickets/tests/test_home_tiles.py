@@ -1,5 +1,6 @@
 """A workbench tile's number is the length of the list it links to, for the same user."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -27,12 +28,15 @@ def test_every_notification_tile_counts_what_its_worklist_lists(desk):
     desk.z1(urgent=True)
     desk.z1(urgent=True)
     done = desk.z1(urgent=True)
-    type(done).objects.filter(pk=done.pk).update(stage=Stage.COMPLETED)  # closed: not on the open tiles
-    desk.z1()
+    # closed: not on the open tiles (nor its clock, which the close stops)
+    type(done).objects.filter(pk=done.pk).update(stage=Stage.COMPLETED, clock_due=None)
+    late = desk.z1()
+    type(late).objects.filter(pk=late.pk).update(clock_due=late.created_at - dt.timedelta(hours=1))
     client = client_for(desk.assistant)
     tiles = [c for c in home_context(desk.assistant.user)["cards"] if c["href"].startswith("/notifications/")]
-    assert len(tiles) == 3
+    assert len(tiles) == 4
     for tile in tiles:
         assert tile["value"] == _listed(client, tile["href"]), tile
     urgent = next(c for c in tiles if "urgent=true" in c["href"])
     assert urgent["value"] == 2
+    assert next(c for c in tiles if "clock=late" in c["href"])["value"] == 1

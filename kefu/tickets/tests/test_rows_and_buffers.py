@@ -14,6 +14,7 @@ from kefu.org.services import set_roles
 from kefu.tickets import queries
 from kefu.tickets.models import Notification
 from kefu.tickets.services import change_status
+from kefu.worktime import clock
 
 
 def _by_values(user, n):
@@ -29,7 +30,7 @@ def test_rows_read_from_values_equal_the_read_model(desk, language):
     n = desk.z1(contact_phone="13912345678", object_address="北京市朝阳区望京街10号", urgent=True)
     n.responsible = desk.technician
     n.save(update_fields=["responsible"])
-    with translation.override(language):
+    with translation.override(language), clock.frozen():  # the same "now" for both clocks
         for who in (desk.assistant, desk.manager, desk.technician):
             assert dataclasses.asdict(_by_values(who.user, n)) == dataclasses.asdict(
                 _by_instance(who.user, n)
