@@ -172,6 +172,7 @@ class PopOut(Schema):
 class PopsOut(Schema):
     cursor: int
     pops: list[PopOut]
+    withdrawn: list[int] = []
 
 
 class TaskOut(Schema):
@@ -297,8 +298,26 @@ def wrap_up(request, call_id: int, payload: WrapUpIn):
 @router.get("/pops", response=PopsOut, summary="Screen pops newer than a cursor (poll; reconnects catch up)")
 def list_pops(request, after: int = Query(0, ge=0, le=2**62)):
     require_perm(request.user, "contacts.answer_call")
+    services.touch_presence(request.user)
     rows = queries.pops_after(request.user, after)
-    return {"cursor": rows[-1]["id"] if rows else after, "pops": rows}
+    return {
+        "cursor": rows[-1]["id"] if rows else after,
+        "pops": rows,
+        "withdrawn": queries.withdrawn_pops(request.user),
+    }
+
+
+@router.post(
+    "/calls/{int:call_id}/take",
+    response=CallOut,
+    summary="Take a queue call (the first agent owns it; 409 when a colleague was first)",
+)
+def take_call(request, call_id: int):
+    require_perm(request.user, "contacts.view_call")
+    call = access(queries.calls_for(request.user), request.user, call_id)
+    require_perm(request.user, "contacts.answer_call")
+    call = services.take_call(call, actor=request.user)
+    return queries.present_call(call, request.user)
 
 
 def _task_row(task) -> dict:

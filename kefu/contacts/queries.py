@@ -72,6 +72,18 @@ def pops_after(user, after: int) -> list[dict]:
     ]
 
 
+def withdrawn_pops(user) -> list[int]:
+    """Queue calls popped on this agent's screen that a colleague took meanwhile: the browser
+    removes those cards (the first to take a queue call owns it)."""
+    since = timezone.now() - POP_WINDOW
+    return list(
+        ScreenPop.objects.filter(user=user, created_at__gte=since, call__queue__isnull=False)
+        .exclude(call__agent__isnull=True)
+        .exclude(call__agent=user)
+        .values_list("call_id", flat=True)[:20]
+    )
+
+
 def latest_pop_id(user) -> int:
     row = ScreenPop.objects.filter(user=user).order_by("-id").values_list("id", flat=True).first()
     return row or 0
@@ -155,6 +167,8 @@ def caller_card(call: Call, user) -> dict:
         "number": show_phone(user, display_number(call), customer),
         "customer": customer,
         "candidates": candidates if customer is None else [],
+        "to_take": call.queue_id is not None and call.agent_id is None and call.end_at is None,
+        "queue": call.queue,
         "warnings": [],
         "notifications": [],
         "complaints": [],

@@ -25,8 +25,10 @@ from kefu.contacts.choices import (
     Resolution,
     TaskStatus,
 )
-from kefu.contacts.errors import ContactClosed, OutsideCallingHours
+from kefu.contacts.errors import CallTaken, ContactClosed, OutsideCallingHours
 from kefu.contacts.models import (
+    AgentPresence,
+    AgentQueue,
     Call,
     CallAttempt,
     CallEvent,
@@ -349,8 +351,11 @@ def ingest_event(source: CtiSource, payload: dict[str, Any]) -> tuple[Call, bool
                 data={"kind": kind, "agent": payload.get("agent") or ""},
                 at=at,
             )
-            if kind == CallEventKind.RING and call.end_at is None and call.agent_id:
-                _pop(call, call.agent)
+            if kind == CallEventKind.RING and call.end_at is None:
+                if call.agent_id:
+                    _pop(call, call.agent)
+                else:
+                    _route_to_queue(call, payload)
     except IntegrityError:  # the same event raced in on another worker: it is stored once
         existing = CallEvent.objects.select_related("call").get(source=source, event_id=event_id)
         return existing.call, False
@@ -437,6 +442,100 @@ def _pop(call: Call, user) -> None:
     if user is None or not user.has_perm("contacts.answer_call"):
         return
     ScreenPop.objects.get_or_create(user=user, call=call)
+
+
+# --- queue routing -----------------------------------------------------------------------
+PRESENCE_SECONDS = 15  # connected = the browser asked for pops this recently (it polls every 0.7 s)
+PRESENCE_WRITE_SECONDS = 5  # a poll writes the presence row at most this often
+TALK_HOURS = 4  # an answered call without a hang-up older than this no longer makes an agent busy
+
+
+def touch_presence(user) -> None:
+    """The agent's Kefu is open and listening (called by the pop poll); at most one write per 5 s."""
+    from django.core.cache import cache
+
+    key = f"contacts.presence:{user.pk}"
+    if cache.get(key):
+        return
+    now = clock.now()
+    if not AgentPresence.objects.filter(user=user).update(seen_at=now):
+        AgentPresence.objects.get_or_create(user=user, defaults={"seen_at": now})
+    cache.set(key, 1, PRESENCE_WRITE_SECONDS)
+
+
+def queue_for(payload: dict[str, Any]) -> AgentQueue | None:
+    """The queue a ring is for: the `queue` the PBX names (code or number), the dialled number, or
+    a hunt-group number sent as the agent; a ring naming nobody goes to the default queue."""
+    queues = list(AgentQueue.objects.filter(is_active=True))
+    for field in ("queue", "dialled", "agent"):
+        wanted = str(payload.get(field) or "").strip()
+        if not wanted:
+            continue
+        digits = cti.national_number(wanted) if any(ch.isdigit() for ch in wanted) else ""
+        for queue in queues:
+            numbers = queue.number_list()
+            if wanted == queue.code or wanted in numbers:
+                return queue
+            if digits and digits in {cti.national_number(n) for n in numbers}:
+                return queue
+    if not str(payload.get("agent") or "").strip():
+        return next((q for q in queues if q.is_default), None)
+    return None
+
+
+def available_agents(queue: AgentQueue, now: datetime | None = None) -> list:
+    """Members of the queue who are connected (their Kefu polled lately) and not on a call."""
+    now = now or clock.now()
+    connected = AgentPresence.objects.filter(seen_at__gte=now - timedelta(seconds=PRESENCE_SECONDS))
+    busy = Call.objects.filter(
+        agent__isnull=False,
+        answer_at__isnull=False,
+        end_at__isnull=True,
+        answer_at__gte=now - timedelta(hours=TALK_HOURS),
+    )
+    return list(
+        queue.members.filter(is_active=True)
+        .filter(pk__in=connected.values("user_id"))
+        .exclude(pk__in=busy.values("agent_id"))
+        .order_by("pk")
+    )
+
+
+def _route_to_queue(call: Call, payload: dict[str, Any]) -> None:
+    queue = queue_for(payload)
+    if queue is None:
+        return
+    if call.queue_id != queue.pk:
+        call.queue = queue
+        call.save(update_fields=["queue", "updated_at"])
+    contact = call.contact
+    if contact.sales_office_id is None and queue.sales_office_id:  # an unknown caller: the queue's centre
+        contact.sales_office = queue.sales_office
+        contact.save(update_fields=["sales_office", "updated_at"])
+    for user in available_agents(queue):
+        _pop(call, user)
+
+
+@transaction.atomic
+def take_call(call: Call, *, actor) -> Call:
+    """An agent takes a queue call from the screen pop: the first one owns it (and becomes the
+    contact's first responsible); a later taker gets 409 with who has it."""
+    require_perm(actor, "contacts.answer_call")
+    taken = Call.objects.filter(pk=call.pk, agent__isnull=True).update(agent=actor, updated_at=timezone.now())
+    call = Call.objects.select_related("contact", "agent", "queue").get(pk=call.pk)
+    if not taken:
+        if call.agent_id == actor.pk:
+            return call
+        who = getattr(getattr(call.agent, "staff", None), "name", "") or call.agent.get_username()
+        raise CallTaken(_("%(name)s has already taken this call.") % {"name": who})
+    take_contact(call.contact, actor=actor)
+    record(
+        call.contact,
+        events.TAKEN.code,
+        actor=actor,
+        data={"queue": call.queue.code if call.queue_id else "", "agent": actor.get_username()},
+    )
+    return call
 
 
 def simulate_ring(*, actor, number: str) -> Call:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("calls/pop-widget/", views.pop_widget, name="pop_widget"),
     path("calls/<int:pk>/card/", views.call_card, name="call_card"),
     path("calls/<int:pk>/pick/", views.call_pick, name="call_pick"),
+    path("calls/<int:pk>/take/", views.call_take, name="call_take"),
     path("calls/<int:pk>/wrap-up/", views.call_wrapup, name="call_wrapup"),
     path("lists/", views.call_lists, name="call_lists"),
     path("similar/", views.similar, name="similar"),

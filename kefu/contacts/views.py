@@ -217,9 +217,25 @@ def call_wrapup(request: HttpRequest, pk: int) -> HttpResponse:
 def pops(request: HttpRequest) -> JsonResponse:
     """The browser's cursor poll: pops newer than `after` (a reconnect catches up from its cursor)."""
     after = _int(request.GET.get("after")) or 0
+    services.touch_presence(request.user)
     rows = queries.pops_after(request.user, after)
     cursor = rows[-1]["id"] if rows else max(after, 0)
-    return JsonResponse({"cursor": cursor, "pops": rows})
+    return JsonResponse({"cursor": cursor, "pops": rows, "withdrawn": queries.withdrawn_pops(request.user)})
+
+
+@login_required
+@permission_required("contacts.answer_call", raise_exception=True)
+@require_POST
+def call_take(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a queue call from the screen pop; the first agent owns it (409 for the later ones)."""
+    call = _get(queries.calls_for(request.user), request, pk)
+    status, error = 200, ""
+    try:
+        call = services.take_call(call, actor=request.user)
+    except KefuError as exc:
+        status, error = exc.status, str(exc.message)
+    context = queries.caller_card(Call.objects.select_related("contact").get(pk=call.pk), request.user)
+    return render(request, "contacts/partials/call_card.html", {**context, "error": error}, status=status)
 
 
 @login_required

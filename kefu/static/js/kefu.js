@@ -65,7 +65,7 @@ document.addEventListener("click", function (event) {
       var card = holder.firstElementChild;
       panel().prepend(card);
       if (window.htmx) { window.htmx.process(card); }
-      var first = card.querySelector("#pop-new-notification, [data-candidate], a.btn");
+      var first = card.querySelector("#pop-take") || card.querySelector("#pop-new-notification, [data-candidate], a.btn");
       if (first) { first.focus(); }
     });
   }
@@ -79,6 +79,10 @@ document.addEventListener("click", function (event) {
     }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
       if (!data) { return; }
       (data.pops || []).forEach(show);
+      (data.withdrawn || []).forEach(function (id) {  // a colleague took this queue call first
+        var gone = document.querySelector('[data-call-card="' + id + '"] #pop-take');
+        if (gone) { gone.closest("[data-call-card]").remove(); }
+      });
       sessionStorage.setItem("kefu.pop.cursor", String(data.cursor));
     }).catch(function () {}).finally(function () { busy = false; });
   }
