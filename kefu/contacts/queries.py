@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.db import models
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -239,3 +240,100 @@ def similar_notifications(user, *, customer_number: str, description: str, days:
             scored.append((ratio, row))
     scored.sort(key=lambda pair: -pair[0])
     return [row for _ratio, row in scored[:5]]
+
+
+# --- outbound call lists -----------------------------------------------------------------------
+def select_for_list(user, purpose: str, *, days: int = 7, year: int | None = None) -> list[dict]:
+    """The customers a call list of `purpose` calls, each with why: read through the owning apps'
+    queries in the user's scope ({"customer": id, "reference": text}), most urgent first."""
+    from kefu.billing.queries import overdue_acceptances
+    from kefu.contacts.choices import ListPurpose
+    from kefu.surveys.queries import needs_survey_missing, unrated_services
+    from kefu.visits.queries import phone_visits_due
+    from kefu.worktime import clock
+
+    now = clock.now()
+    if purpose == ListPurpose.RETURN_VISIT:
+        return phone_visits_due(user, now + timedelta(days=days))
+    if purpose == ListPurpose.SATISFACTION:
+        return unrated_services(user, now - timedelta(days=max(days, 1)))
+    if purpose == ListPurpose.NEEDS_SURVEY:
+        return needs_survey_missing(user, year or timezone.localdate().year)
+    if purpose == ListPurpose.ACCEPTANCE:
+        return overdue_acceptances(user, days)
+    return []
+
+
+def list_progress(call_list: CallList) -> dict:
+    """Progress of a list 外呼进度: tasks per status, attempts per outcome, per agent, % finished."""
+    from django.db.models import Count
+
+    from kefu.contacts.choices import AttemptOutcome, TaskStatus
+    from kefu.contacts.models import CallAttempt
+
+    by_status = dict(
+        CallTask.objects.filter(call_list=call_list).values_list("status").annotate(n=Count("id")).order_by()
+    )
+    total = sum(by_status.values())
+    finished = by_status.get(TaskStatus.DONE, 0) + by_status.get(TaskStatus.FAILED, 0)
+    outcomes = dict(
+        CallAttempt.objects.filter(task__call_list=call_list)
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    agents = (
+        CallTask.objects.filter(call_list=call_list)
+        .values("agent__username", "agent__staff__name")
+        .annotate(
+            total=Count("id"),
+            finished=Count("id", filter=models.Q(status__in=[TaskStatus.DONE, TaskStatus.FAILED])),
+        )
+        .order_by("agent__username")
+    )
+    return {
+        "total": total,
+        "finished": finished,
+        "percent": round(100 * finished / total) if total else 0,
+        "statuses": [
+            {"code": code, "label": str(label), "count": by_status.get(code, 0)}
+            for code, label in TaskStatus.choices
+        ],
+        "outcomes": [
+            {"code": code, "label": str(label), "count": outcomes.get(code, 0)}
+            for code, label in AttemptOutcome.choices
+        ],
+        "agents": [
+            {
+                "agent": row["agent__staff__name"] or row["agent__username"] or "—",
+                "total": row["total"],
+                "finished": row["finished"],
+            }
+            for row in agents
+        ],
+    }
+
+
+def list_tasks(call_list: CallList, user, *, limit: int = 200) -> list[dict]:
+    """The list's tasks for its progress page (customer, agent, status, attempts, next time)."""
+    rows = (
+        CallTask.objects.filter(call_list=call_list)
+        .select_related("customer", "agent__staff")
+        .order_by("status", "next_attempt_at", "id")[:limit]
+    )
+    return [
+        {
+            "id": t.pk,
+            "customer_number": t.customer.number,
+            "customer": t.customer.name,
+            "reference": t.reference,
+            "agent": getattr(getattr(t.agent, "staff", None), "name", "")
+            or (t.agent.get_username() if t.agent else ""),
+            "status": t.status,
+            "status_label": str(t.get_status_display()),
+            "attempts": t.attempts,
+            "last_outcome": str(t.get_last_outcome_display()) if t.last_outcome else "",
+            "next_attempt_at": t.next_attempt_at,
+        }
+        for t in rows
+    ]

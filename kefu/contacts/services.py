@@ -22,6 +22,7 @@ from kefu.contacts.choices import (
     CallOutcome,
     Channel,
     Direction,
+    ListPurpose,
     Resolution,
     TaskStatus,
 )
@@ -664,57 +665,143 @@ def wrap_up(
 # --- outbound call lists ---------------------------------------------------------------------
 @transaction.atomic
 def create_call_list(
-    *, actor, name: str, purpose: str, sales_office, customers, agents, **options
+    *, actor, name: str, purpose: str, sales_office, customers, agents, references=None, **options
 ) -> CallList:
-    """A list 外呼任务 of customers shared round-robin over the agents' queues."""
+    """A list 外呼任务 of customers shared round-robin over the agents' queues; each task is first
+    offered at the list's next calling time (never outside its calling hours)."""
     require_perm(actor, "contacts.add_calllist")
     from kefu.org.scope import check_usable
 
     check_usable(actor, sales_office=sales_office)
     if not agents:
         raise ValidationFailed(fields={"agents": [_("Choose at least one agent.")]})
+    not_agents = [
+        a.get_username() for a in agents if not a.is_active or not a.has_perm("contacts.answer_call")
+    ]
+    if not_agents:
+        raise ValidationFailed(
+            fields={"agents": [_("Not an agent: %(names)s") % {"names": ", ".join(not_agents)}]}
+        )
     call_list = CallList(name=name, purpose=purpose, sales_office=sales_office, created_by=actor, **options)
     call_list.full_clean()
     call_list.save()
-    now = clock.now()
+    first = next_calling_time(call_list, clock.now())
+    references = references or {}
     tasks = [
-        CallTask(call_list=call_list, customer=customer, agent=agents[i % len(agents)], next_attempt_at=now)
+        CallTask(
+            call_list=call_list,
+            customer=customer,
+            agent=agents[i % len(agents)],
+            next_attempt_at=first,
+            reference=str(references.get(getattr(customer, "pk", customer), ""))[:120],
+        )
         for i, customer in enumerate(customers)
     ]
-    CallTask.objects.bulk_create(tasks, ignore_conflicts=True)
+    CallTask.objects.bulk_create(tasks, ignore_conflicts=True, batch_size=1000)
+    record(
+        call_list,
+        events.CALL_LIST_CREATED.code,
+        actor=actor,
+        data={"name": call_list.name, "purpose": purpose, "tasks": len(tasks)},
+    )
     return call_list
 
 
-def within_hours(call_list: CallList, at: datetime) -> bool:
-    local = timezone.localtime(at).time()
-    return call_list.calling_from <= local <= call_list.calling_until
+@transaction.atomic
+def build_call_list(
+    *,
+    actor,
+    purpose: str,
+    sales_office,
+    agents,
+    name: str = "",
+    days: int = 7,
+    year: int | None = None,
+    **options,
+) -> CallList:
+    """A call list from a selection the owning apps make (return visits due, unrated services,
+    the December needs survey, overdue acceptance confirmations), limited to the centre's customers."""
+    from kefu.contacts.queries import select_for_list
+    from kefu.customers.models import Customer
+
+    rows = select_for_list(actor, purpose, days=days, year=year)
+    references = {r["customer"]: r["reference"] for r in rows}
+    order = {pk: i for i, pk in enumerate(references)}
+    customers = sorted(
+        Customer.objects.filter(pk__in=list(references), sales_office=sales_office).only("id"),
+        key=lambda c: order[c.pk],
+    )
+    if not customers:
+        raise ValidationFailed(fields={"purpose": [_("The selection found no customer of this centre.")]})
+    label = str(ListPurpose(purpose).label)
+    return create_call_list(
+        actor=actor,
+        name=(name or f"{label} {timezone.localdate():%Y-%m-%d}")[:100],
+        purpose=purpose,
+        sales_office=sales_office,
+        customers=customers,
+        agents=agents,
+        references=references,
+        **options,
+    )
+
+
+def calling_allowed(call_list: CallList, at: datetime) -> bool:
+    """Inside the list's calling hours, on a day the work calendar says people work (if it asks)."""
+    local = timezone.localtime(at)
+    if not call_list.calling_from <= local.time() <= call_list.calling_until:
+        return False
+    return not call_list.working_days_only or clock.load_calendar().is_working_day(local.date())
+
+
+within_hours = calling_allowed
+
+
+def next_calling_time(call_list: CallList, at: datetime) -> datetime:
+    """`at` when calls are allowed then, else the start of the list's next calling window."""
+    local = timezone.localtime(at)
+    spec = clock.load_calendar()
+    for offset in range(0, 60):
+        day = local.date() + timedelta(days=offset)
+        if call_list.working_days_only and not spec.is_working_day(day):
+            continue
+        start = datetime.combine(day, call_list.calling_from, tzinfo=local.tzinfo)
+        end = datetime.combine(day, call_list.calling_until, tzinfo=local.tzinfo)
+        if local <= end:
+            return max(local, start)
+    return at
 
 
 def next_task(agent, now: datetime | None = None) -> CallTask | None:
-    """The agent's next call: due, on an open list, inside the list's calling hours."""
+    """The agent's next call: due, on an open list, inside the list's calling hours and days."""
     now = now or clock.now()
-    local = timezone.localtime(now).time()
-    return (
-        CallTask.objects.filter(
-            agent=agent,
-            status__in=[TaskStatus.PENDING, TaskStatus.RETRY],
-            next_attempt_at__lte=now,
-            call_list__is_open=True,
-            call_list__calling_from__lte=local,
-            call_list__calling_until__gte=local,
-        )
-        .select_related("call_list", "customer")
-        .order_by("next_attempt_at", "id")
-        .first()
+    local = timezone.localtime(now)
+    qs = CallTask.objects.filter(
+        agent=agent,
+        status__in=[TaskStatus.PENDING, TaskStatus.RETRY],
+        next_attempt_at__lte=now,
+        call_list__is_open=True,
+        call_list__calling_from__lte=local.time(),
+        call_list__calling_until__gte=local.time(),
     )
+    if not clock.load_calendar().is_working_day(local.date()):
+        qs = qs.filter(call_list__working_days_only=False)
+    return qs.select_related("call_list", "customer").order_by("next_attempt_at", "id").first()
 
 
 @transaction.atomic
 def record_attempt(
-    task: CallTask, *, actor, outcome: str, note: str = "", at: datetime | None = None
+    task: CallTask,
+    *,
+    actor,
+    outcome: str,
+    note: str = "",
+    at: datetime | None = None,
+    retry_at: datetime | None = None,
 ) -> CallAttempt:
-    """One attempt (seed 003 outbound flow: prepare, call, record, follow up). No answer or busy
-    puts the task back after the list's retry time; the last allowed attempt gives it up."""
+    """One attempt (seed 003 outbound flow: prepare, call, record, follow up). No answer, busy or
+    "call back" puts the task back at `retry_at` (or after the list's retry time), moved into the
+    next calling window; the last allowed attempt gives it up."""
     require_perm(actor, "contacts.answer_call")
     task = CallTask.objects.select_for_update().select_related("call_list", "customer").get(pk=task.pk)
     at = at or clock.now()
@@ -740,9 +827,14 @@ def record_attempt(
     )
     task.attempts += 1
     task.last_outcome = outcome
+    if retry_at is not None and timezone.is_naive(retry_at):
+        retry_at = timezone.make_aware(retry_at)
+    if retry_at is not None and retry_at <= at:
+        raise ValidationFailed(fields={"retry_at": [_("Enter a time in the future.")]})
     if outcome in RETRY_OUTCOMES and task.attempts < task.call_list.max_attempts:
         task.status = TaskStatus.RETRY
-        task.next_attempt_at = at + timedelta(minutes=task.call_list.retry_minutes)
+        wanted = retry_at or at + timedelta(minutes=task.call_list.retry_minutes)
+        task.next_attempt_at = next_calling_time(task.call_list, wanted)
     elif outcome in RETRY_OUTCOMES or outcome in FINAL_FAILURES:
         task.status = TaskStatus.FAILED
         task.next_attempt_at = None

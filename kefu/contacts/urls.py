@@ -17,6 +17,9 @@ urlpatterns = [
     path("calls/<int:pk>/take/", views.call_take, name="call_take"),
     path("calls/<int:pk>/wrap-up/", views.call_wrapup, name="call_wrapup"),
     path("lists/", views.call_lists, name="call_lists"),
+    path("lists/new/", views.call_list_create, name="call_list_create"),
+    path("lists/<int:pk>/", views.call_list_detail, name="call_list_detail"),
+    path("queue/next/", views.next_call, name="next_call"),
     path("similar/", views.similar, name="similar"),
     path("tasks/<int:pk>/attempt/", views.task_attempt, name="task_attempt"),
 ]

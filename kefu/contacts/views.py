@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -288,14 +289,80 @@ def task_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.record_attempt(
-                task, actor=request.user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+                task,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                retry_at=form.cleaned_data.get("retry_at"),
             )
         except KefuError as exc:
             apply_error(form, exc)
         else:
             messages.success(request, _("Attempt recorded."))
-            return redirect("contacts:call_lists")
+            return redirect(
+                (request.POST.get("next") == "queue" and "contacts:next_call") or "contacts:call_lists"
+            )
     return render(request, "contacts/attempt.html", {"task": task, "form": form})
+
+
+@login_required
+@permission_required("contacts.add_calllist", raise_exception=True)
+def call_list_create(request: HttpRequest) -> HttpResponse:
+    """A new list from a selection: return visits due, satisfaction calls, needs survey, acceptances."""
+    from kefu.contacts.forms import CallListForm
+
+    form = CallListForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            call_list = services.build_call_list(
+                actor=request.user,
+                purpose=data.pop("purpose"),
+                sales_office=data.pop("sales_office"),
+                agents=list(data.pop("agents")),
+                name=data.pop("name"),
+                days=data.pop("days"),
+                **data,
+            )
+        except KefuError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Call list created."))
+            return redirect("contacts:call_list_detail", pk=call_list.pk)
+    return render(request, "contacts/call_list_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@permission_required("contacts.view_calllist", raise_exception=True)
+def call_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A list's progress 外呼进度: per status, per outcome, per agent, and its tasks."""
+    call_list = _get(queries.call_lists_for(request.user), request, pk)
+    return render(
+        request,
+        "contacts/call_list_detail.html",
+        {
+            "call_list": call_list,
+            "progress": queries.list_progress(call_list),
+            "tasks": queries.list_tasks(call_list, request.user),
+            "open_now": services.calling_allowed(call_list, timezone.now()),
+        },
+    )
+
+
+@login_required
+@permission_required("contacts.answer_call", raise_exception=True)
+def next_call(request: HttpRequest) -> HttpResponse:
+    """My next call 下一个外呼: the due task of my queue inside its list's calling hours."""
+    task = services.next_task(request.user)
+    context: dict = {"task": task, "waiting": queries.my_queue(request.user).count()}
+    if task is not None:
+        customer = task.customer
+        context.update(
+            form=AttemptForm(),
+            phone=queries.show_phone(request.user, customer.phone or customer.mobile, customer),
+            progress=queries.list_progress(task.call_list),
+        )
+    return render(request, "contacts/next_call.html", context)
 
 
 @login_required
