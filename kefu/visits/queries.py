@@ -159,10 +159,10 @@ def phone_visits_due(user, until: datetime, *, limit: int = 5000) -> list[dict]:
         Visit.objects.visible_to(user)
         .filter(status=VisitStatus.PLANNED, method="phone", due_at__lte=until)
         .order_by("-is_key", "due_at", "pk")
-        .values_list("customer_id", "due_at", "pk")[: limit * 2]
+        .values_list("customer_id", "due_at")[: limit * 2]
     )
     seen: dict[int, dict] = {}
-    for customer_id, due_at, pk in rows:
+    for customer_id, due_at in rows:
         if customer_id not in seen:
             due = timezone.localtime(due_at).strftime("%Y-%m-%d")
             seen[customer_id] = {"customer": customer_id, "reference": due}
