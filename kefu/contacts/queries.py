@@ -214,10 +214,28 @@ def caller_card(call: Call, user) -> dict:
 SIMILAR_DAYS = 30
 
 
-def similar_notifications(user, *, customer_number: str, description: str, days: int = SIMILAR_DAYS) -> list:
-    """Notifications of the same customer in the last `days` whose description is like this one:
-    the hint 相似通知单 that lets the desk link instead of creating a duplicate. Reads the
-    customer's recent rows through the (customer, created_at) index, then compares the texts."""
+def same_address(a: str, b: str) -> bool | None:
+    """Do two object addresses name the same place? None when either is unknown. Spaces, case and
+    punctuation are ignored; one written inside the other (with or without the city) is the same."""
+    from difflib import SequenceMatcher
+
+    from kefu.core.search import normalize
+
+    x, y = normalize(a), normalize(b)
+    if not x or not y:
+        return None
+    if x == y or (min(len(x), len(y)) >= 6 and (x in y or y in x)):
+        return True
+    return SequenceMatcher(None, x, y).ratio() >= 0.85
+
+
+def similar_notifications(
+    user, *, customer_number: str, description: str, object_address: str = "", days: int = SIMILAR_DAYS
+) -> list:
+    """Notifications of the same customer and object in the last `days` whose description is like
+    this one: the hint 相似通知单 that lets the desk link instead of creating a duplicate. The same
+    description at another object address is another object and is left out; the same address
+    ranks first. Reads the customer's recent rows through the (customer, created_at) index."""
     from difflib import SequenceMatcher
 
     from kefu.tickets.models import Notification
@@ -230,16 +248,20 @@ def similar_notifications(user, *, customer_number: str, description: str, days:
         Notification.objects.visible_to(user)
         .filter(customer__number=customer_number.strip(), created_at__gte=since)
         .order_by("-created_at")
-        .only("id", "number", "description", "created_at", "stage")[:200]
+        .only("id", "number", "description", "created_at", "stage", "object_address")[:200]
     )
     scored = []
     for row in rows:
+        place = same_address(object_address, row.object_address)
+        if place is False:
+            continue
         other = "".join(row.description.split())
         ratio = SequenceMatcher(None, text, other).ratio()
         if ratio >= 0.5 or (len(text) >= 3 and (text in other or other in text)):
-            scored.append((ratio, row))
-    scored.sort(key=lambda pair: -pair[0])
-    return [row for _ratio, row in scored[:5]]
+            row.same_address = bool(place)
+            scored.append((place is True, ratio, row))
+    scored.sort(key=lambda triple: (not triple[0], -triple[1]))
+    return [row for _place, _ratio, row in scored[:5]]
 
 
 # --- outbound call lists -----------------------------------------------------------------------

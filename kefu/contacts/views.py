@@ -373,5 +373,6 @@ def similar(request: HttpRequest) -> HttpResponse:
         request.user,
         customer_number=request.GET.get("customer", "")[:20],
         description=request.GET.get("description", "")[:200],
+        object_address=request.GET.get("object_address", "")[:200],
     )
     return render(request, "contacts/partials/similar.html", {"rows": rows, "days": queries.SIMILAR_DAYS})

@@ -340,3 +340,11 @@ def present_history(customer: Customer, user, *, masked: bool, limit: int = 100)
         row["changes"] = changes
         row.pop("data", None)  # raw payloads may hold personal data
     return rows
+
+
+def customer_picks(user, term: str, limit: int) -> list[dict]:
+    """The customer picker (F4, kefu.core.pickers): number, name fragment, pinyin initials, phone —
+    the archive's own search rule and scope. Value: the customer number."""
+    from kefu.core.pickers import row
+
+    return [row(r["number"], r["number"], r["name"]) for r in customer_choices(user, term, limit=limit)]
