@@ -119,7 +119,7 @@ CANNED_TARGETS = {
 }
 
 
-def canned_responses(user, target) -> list[dict]:
+def canned_responses(user, target=None) -> list[dict]:
     """Canned responses 快捷回复 for a reply or a wrap-up text about `target`: the active reply
     templates with a shortcut, of the writer's department or of everyone, filled from the record
     (the one placeholder rule of mail replies: {customer} {number} {salutation} {date} …)."""
@@ -135,6 +135,6 @@ def canned_responses(user, target) -> list[dict]:
         .filter(Q(department__isnull=True) | Q(department_id=department))
         .order_by("shortcut", "name")
     )
-    values = placeholders(target, actor=user)
+    values = placeholders(target, actor=user) if target is not None else {}
     values["signature"] = ""
     return [{"shortcut": t.shortcut, "name": t.name, "text": render(t.body, values)} for t in rows]

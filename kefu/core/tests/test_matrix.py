@@ -336,6 +336,13 @@ PAGES: dict[str, Route] = {
     "knowledge:edit": Route(record="article", perm="knowledge.change_article", post=True),
     "knowledge:solved": Route(record="article", perm="knowledge.view_article", get=False, post=True),
     "knowledge:link": Route(record=N, perm="tickets.change_notification", get=False, post=True),
+    # --- h-agent (issue 14: queues, call lists, pickers, canned responses)
+    "contacts:call_take": Route(record="call", perm="contacts.answer_call", get=False, post=True),
+    "contacts:call_list_create": Route(perm="contacts.add_calllist", post=True),
+    "contacts:call_list_detail": Route(record="call_list", perm="contacts.view_calllist"),
+    "contacts:next_call": Route(perm="contacts.answer_call"),
+    "pick": Route(perm="customers.view_customer", extra={"source": "customer", "q": "0"}),
+    "channels:canned": Route(),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -528,6 +535,12 @@ API: dict[tuple[str, str], Route] = {
         record="article", perm="knowledge.view_article"
     ),
     ("POST", f"{V1}/knowledge/solutions"): Route(perm="tickets.change_notification"),
+    # --- h-agent (issue 14: queues, call lists)
+    ("POST", f"{V1}/contacts/calls/{{call_id}}/take"): Route(record="call", perm="contacts.answer_call"),
+    ("GET", f"{V1}/contacts/queue/next"): Route(perm="contacts.answer_call"),
+    ("GET", f"{V1}/contacts/lists"): Route(perm="contacts.view_calllist"),
+    ("POST", f"{V1}/contacts/lists"): Route(perm="contacts.add_calllist"),
+    ("GET", f"{V1}/contacts/lists/{{list_id}}"): Route(record="call_list", perm="contacts.view_calllist"),
 }
 
 
@@ -777,7 +790,7 @@ def _pick_contacts(office, customer, person) -> dict:
     call_list = CallList.objects.create(name="矩阵回访", sales_office=office)
     agent = get_user_model().objects.get(username="assistant")
     task = CallTask.objects.create(call_list=call_list, customer=customer, agent=agent)
-    return {"contact_record": record, "call": call, "call_task": task}
+    return {"contact_record": record, "call": call, "call_task": task, "call_list": call_list}
 
 
 def _url_kwargs(kind: str, objs: dict, user) -> dict:
@@ -953,6 +966,7 @@ SCOPED_RECORD = {
     "contact_record": "contact_record",
     "call": "call",
     "call_task": "call_task",
+    "call_list": "call_list",  # h-agent
 }
 
 
@@ -1125,6 +1139,7 @@ API_PARAMS = {
     "record_id": lambda objs: objs["contact_record"].pk,
     "call_id": lambda objs: objs["call"].pk,
     "task_id": lambda objs: objs["call_task"].pk,
+    "list_id": lambda objs: objs["call_list"].pk,  # h-agent
 }
 
 
