@@ -300,7 +300,9 @@ def canned(request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm(perm):
             raise PermissionDenied
         try:
-            target = access(apps.get_model(app_label, model_name), request.user, int(request.GET.get("pk") or 0))
+            target = access(
+                apps.get_model(app_label, model_name), request.user, int(request.GET.get("pk") or 0)
+            )
         except (NotFound, ValueError):
             raise Http404 from None
     return JsonResponse({"results": queries.canned_responses(request.user, target)})
