@@ -61,7 +61,11 @@ def session_cookie(user) -> str:
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    from django.utils.module_loading import import_string
+
+    store[BACKEND_SESSION_KEY] = next(
+        b for b in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(b), "get_user")
+    )
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     return store.session_key
@@ -138,6 +142,7 @@ def main() -> None:
     )
     queue.members.set(users)
     customer = Customer.objects.filter(sales_office__code="4002").exclude(phone="").order_by("pk").first()
+    cookies = [session_cookie(user) for user in users]  # the ORM before Playwright's event loop runs
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     workers = os.environ.get("WEB_WORKERS", "3")
@@ -172,11 +177,9 @@ def main() -> None:
                 executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
             )
             pages = []
-            for user in users:
+            for cookie in cookies:
                 context = browser.new_context(locale="zh-CN")
-                context.add_cookies(
-                    [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(user), "url": base}]
-                )
+                context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
                 page = context.new_page()
                 page.set_default_timeout(30_000)
                 page.goto(f"{base}/contacts/calls/")
