@@ -527,14 +527,15 @@ def take_call(call: Call, *, actor) -> Call:
     if not taken:
         if call.agent_id == actor.pk:
             return call
-        who = getattr(getattr(call.agent, "staff", None), "name", "") or call.agent.get_username()
+        agent = call.agent
+        who = getattr(getattr(agent, "staff", None), "name", "") or (agent.get_username() if agent else "")
         raise CallTaken(_("%(name)s has already taken this call.") % {"name": who})
     take_contact(call.contact, actor=actor)
     record(
         call.contact,
         events.TAKEN.code,
         actor=actor,
-        data={"queue": call.queue.code if call.queue_id else "", "agent": actor.get_username()},
+        data={"queue": call.queue.code if call.queue is not None else "", "agent": actor.get_username()},
     )
     return call
 
