@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("org/", include("kefu.org.urls")),
     path("account/", include("kefu.api.urls")),
+    path("pick/", core_views.pick, name="pick"),
     path("exports/<int:pk>/", core_views.export_status, name="export_status"),
     path("exports/<int:pk>/file", core_views.export_download, name="export_download"),
 ]

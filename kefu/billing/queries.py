@@ -73,3 +73,23 @@ def billing_for(notification) -> dict:
         "reports": reports_for([notification.pk]).get(notification.pk, []),
         "invoices": list(notification.invoices.order_by("created_at")),
     }
+
+
+def overdue_acceptances(user, days: int, *, limit: int = 5000) -> list[dict]:
+    """Quotations offered to the customer more than `days` ago and still waiting for the customer's
+    confirmation 客户确认 (scoped): the acceptance calls of an outbound call list (kefu.contacts)."""
+    from datetime import timedelta
+
+    from kefu.worktime import clock
+
+    before = clock.now() - timedelta(days=max(0, days))
+    rows = (
+        Quotation.objects.visible_to(user)
+        .filter(status=QuotationStatus.OFFERED, created_at__lte=before)
+        .order_by("created_at", "pk")
+        .values_list("notification__customer_id", "number", "notification__number")[: limit * 2]
+    )
+    seen: dict[int, dict] = {}
+    for customer_id, number, notification in rows:
+        seen.setdefault(customer_id, {"customer": customer_id, "reference": f"{number} / {notification}"})
+    return list(seen.values())[:limit]

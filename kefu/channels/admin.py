@@ -37,7 +37,7 @@ class MailboxAdmin(admin.ModelAdmin):
 
 @admin.register(ReplyTemplate)
 class ReplyTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "subject", "is_active"]
+    list_display = ["name", "shortcut", "department", "subject", "is_active"]
     list_filter = ["is_active"]
 
 

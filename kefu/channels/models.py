@@ -271,6 +271,21 @@ class ReplyTemplate(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Offered to this department's staff only; empty: to everyone."),
+    )
+    shortcut = models.CharField(
+        _("shortcut"),
+        max_length=12,
+        blank=True,
+        help_text=_("Typed after a semicolon in a reply or wrap-up text, then Tab, inserts the body (;hy)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -110,3 +110,31 @@ def with_shown_senders(user, mails) -> list:
     for mail in rows:
         mail.shown_from = shown_sender(user, mail)
     return rows
+
+
+CANNED_TARGETS = {
+    "notification": ("tickets", "Notification", "tickets.view_notification"),
+    "complaint": ("complaints", "Complaint", "complaints.view_complaint"),
+    "contact": ("contacts", "Contact", "contacts.view_contact"),
+}
+
+
+def canned_responses(user, target=None) -> list[dict]:
+    """Canned responses 快捷回复 for a reply or a wrap-up text about `target`: the active reply
+    templates with a shortcut, of the writer's department or of everyone, filled from the record
+    (the one placeholder rule of mail replies: {customer} {number} {salutation} {date} …)."""
+    from django.db.models import Q
+
+    from kefu.channels.services.mailin import placeholders, render
+
+    staff = getattr(user, "staff", None)
+    department = getattr(staff, "department_id", None)
+    rows = (
+        reply_templates()
+        .exclude(shortcut="")
+        .filter(Q(department__isnull=True) | Q(department_id=department))
+        .order_by("shortcut", "name")
+    )
+    values = placeholders(target, actor=user) if target is not None else {}
+    values["signature"] = ""
+    return [{"shortcut": t.shortcut, "name": t.name, "text": render(t.body, values)} for t in rows]

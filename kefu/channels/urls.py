@@ -5,6 +5,7 @@ from kefu.channels import views
 app_name = "channels"
 urlpatterns = [
     path("notices/", views.notices, name="notices"),
+    path("canned/", views.canned, name="canned"),
     path("notices/badge/", views.notice_badge, name="notice_badge"),
     path("notices/<int:pk>/open/", views.notice_open, name="notice_open"),
     path("notices/read-all/", views.notices_read_all, name="notices_read_all"),

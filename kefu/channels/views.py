@@ -12,6 +12,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseForbidden,
     HttpResponseNotAllowed,
+    JsonResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -299,3 +300,30 @@ def wechat_callback(request: HttpRequest, pk: int) -> HttpResponse:
     except wechat.BadSignature:
         return HttpResponseForbidden("bad signature")
     return HttpResponse(reply, content_type="application/xml" if reply.startswith("<") else "text/plain")
+
+
+@login_required
+def canned(request: HttpRequest) -> HttpResponse:
+    """Canned responses for a reply or wrap-up text: filled from a record (?kind=notification|
+    complaint|contact&pk=) or, without one, with the record's placeholders left as written."""
+    from django.apps import apps
+
+    from kefu.core.errors import NotFound
+    from kefu.core.scoping import access
+
+    kind = request.GET.get("kind", "")
+    target = None
+    if kind:
+        spec = queries.CANNED_TARGETS.get(kind)
+        if spec is None:
+            raise Http404
+        app_label, model_name, perm = spec
+        if not request.user.has_perm(perm):
+            raise PermissionDenied
+        try:
+            target = access(
+                apps.get_model(app_label, model_name), request.user, int(request.GET.get("pk") or 0)
+            )
+        except (NotFound, ValueError):
+            raise Http404 from None
+    return JsonResponse({"results": queries.canned_responses(request.user, target)})

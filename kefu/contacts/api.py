@@ -4,15 +4,16 @@ the screen-pop cursor and the agent's outbound queue (same services, scope and m
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, time
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from kefu.api.pagination import LIMIT, OFFSET, Page, page
 from kefu.api.schemas import InputSchema
 from kefu.contacts import cti, queries, services
-from kefu.contacts.choices import AttemptOutcome, Classification, Resolution
+from kefu.contacts.choices import AttemptOutcome, Classification, ListPurpose, Resolution
 from kefu.contacts.models import CallTask
 from kefu.core.errors import ValidationFailed
 from kefu.core.scoping import access, require_perm
@@ -172,6 +173,7 @@ class PopOut(Schema):
 class PopsOut(Schema):
     cursor: int
     pops: list[PopOut]
+    withdrawn: list[int] = []
 
 
 class TaskOut(Schema):
@@ -188,6 +190,57 @@ class TaskOut(Schema):
 class AttemptIn(InputSchema):
     outcome: AttemptOutcome
     note: str = ""
+    retry_at: datetime | None = None
+
+
+class CallListIn(InputSchema):
+    purpose: ListPurpose
+    sales_office: str
+    agents: list[str]
+    name: str = ""
+    days: int = Field(default=7, ge=0, le=366)
+    year: int | None = Field(default=None, ge=2000, le=2100)
+    calling_from: time = time(9, 0)
+    calling_until: time = time(18, 0)
+    working_days_only: bool = True
+    retry_minutes: int = Field(default=120, ge=5, le=10080)
+    max_attempts: int = Field(default=3, ge=1, le=20)
+    script: str = ""
+
+
+class CountOut(Schema):
+    code: str
+    label: str
+    count: int
+
+
+class AgentProgressOut(Schema):
+    agent: str
+    total: int
+    finished: int
+
+
+class CallListOut(Schema):
+    id: int
+    name: str
+    purpose: str
+    purpose_label: str
+    sales_office: str
+    calling_from: time
+    calling_until: time
+    working_days_only: bool
+    is_open: bool
+    total: int
+    finished: int
+    percent: int
+    statuses: list[CountOut]
+    outcomes: list[CountOut]
+    agents: list[AgentProgressOut]
+
+
+class NextOut(Schema):
+    task: TaskOut | None
+    waiting: int
 
 
 def _contact(request, record_id: int):
@@ -297,8 +350,26 @@ def wrap_up(request, call_id: int, payload: WrapUpIn):
 @router.get("/pops", response=PopsOut, summary="Screen pops newer than a cursor (poll; reconnects catch up)")
 def list_pops(request, after: int = Query(0, ge=0, le=2**62)):
     require_perm(request.user, "contacts.answer_call")
+    services.touch_presence(request.user)
     rows = queries.pops_after(request.user, after)
-    return {"cursor": rows[-1]["id"] if rows else after, "pops": rows}
+    return {
+        "cursor": rows[-1]["id"] if rows else after,
+        "pops": rows,
+        "withdrawn": queries.withdrawn_pops(request.user),
+    }
+
+
+@router.post(
+    "/calls/{int:call_id}/take",
+    response=CallOut,
+    summary="Take a queue call (the first agent owns it; 409 when a colleague was first)",
+)
+def take_call(request, call_id: int):
+    require_perm(request.user, "contacts.view_call")
+    call = access(queries.calls_for(request.user), request.user, call_id)
+    require_perm(request.user, "contacts.answer_call")
+    call = services.take_call(call, actor=request.user)
+    return queries.present_call(call, request.user)
 
 
 def _task_row(task) -> dict:
@@ -326,6 +397,85 @@ def my_queue(request):
 def record_attempt(request, task_id: int, payload: AttemptIn):
     require_perm(request.user, "contacts.answer_call")
     task = access(CallTask, request.user, task_id)  # a colleague in scope may cover
-    services.record_attempt(task, actor=request.user, outcome=payload.outcome, note=payload.note)
+    services.record_attempt(
+        task, actor=request.user, outcome=payload.outcome, note=payload.note, retry_at=payload.retry_at
+    )
     task = CallTask.objects.select_related("call_list", "customer").get(pk=task.pk)
     return Status(201, _task_row(task))
+
+
+@router.get(
+    "/queue/next", response=NextOut, summary="My next call: the due task inside its list's calling hours"
+)
+def next_call(request):
+    require_perm(request.user, "contacts.answer_call")
+    task = services.next_task(request.user)
+    return {"task": _task_row(task) if task else None, "waiting": queries.my_queue(request.user).count()}
+
+
+def _list_row(call_list) -> dict:
+    return {
+        "id": call_list.pk,
+        "name": call_list.name,
+        "purpose": call_list.purpose,
+        "purpose_label": str(call_list.get_purpose_display()),
+        "sales_office": call_list.sales_office.code,
+        "calling_from": call_list.calling_from,
+        "calling_until": call_list.calling_until,
+        "working_days_only": call_list.working_days_only,
+        "is_open": call_list.is_open,
+        **queries.list_progress(call_list),
+    }
+
+
+@router.get("/lists", response=Page[CallListOut], summary="Outbound call lists with their progress (scoped)")
+def list_call_lists(request, limit: int = Query(20, ge=1, le=100), offset: int = OFFSET):
+    require_perm(request.user, "contacts.view_calllist")
+    return page(
+        queries.call_lists_for(request.user),
+        limit=limit,
+        offset=offset,
+        present=lambda rows: [_list_row(c) for c in rows],
+    )
+
+
+@router.get("/lists/{int:list_id}", response=CallListOut, summary="One call list's progress")
+def get_call_list(request, list_id: int):
+    require_perm(request.user, "contacts.view_calllist")
+    return _list_row(access(queries.call_lists_for(request.user), request.user, list_id))
+
+
+@router.post(
+    "/lists",
+    response={201: CallListOut},
+    summary="Create a call list from a selection (visits due, satisfaction, needs survey, acceptances)",
+)
+def create_call_list(request, payload: CallListIn):
+    from django.contrib.auth import get_user_model
+
+    from kefu.org.models import SalesOffice
+
+    require_perm(request.user, "contacts.add_calllist")
+    office = SalesOffice.objects.filter(code=payload.sales_office.strip()).first()
+    if office is None:
+        raise ValidationFailed(fields={"sales_office": [_("No responsibility centre has this code.")]})
+    names = [n.strip() for n in payload.agents if n.strip()]
+    agents = list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(username__in=names) | Q(staff__personnel_number__in=names))
+    )
+    if not names or len(agents) < len(set(names)):
+        raise ValidationFailed(fields={"agents": [_("Name agents by login name or personnel number.")]})
+    data = payload.dict()
+    call_list = services.build_call_list(
+        actor=request.user,
+        purpose=data.pop("purpose"),
+        sales_office=office,
+        agents=agents,
+        name=data.pop("name"),
+        days=data.pop("days"),
+        year=data.pop("year"),
+        **{k: v for k, v in data.items() if k not in ("sales_office", "agents")},
+    )
+    return Status(201, _list_row(call_list))

@@ -21,3 +21,9 @@ class OutsideCallingHours(KefuError):
     code = "outside_calling_hours"
     status = 409
     default_message = _("It is outside this list's calling hours.")
+
+
+class CallTaken(KefuError):
+    code = "call_taken"
+    status = 409
+    default_message = _("A colleague has already taken this call.")

@@ -47,3 +47,15 @@ ATTEMPT = register(
     describe=lambda d: f"{d.get('outcome', '')} {d.get('note', '')[:60]}",
     icon="telephone-outbound",
 )
+TAKEN = register(
+    "calls.taken",
+    gettext_lazy("Queue call taken"),
+    describe=lambda d: f"{d.get('queue', '')} → {d.get('agent', '')}",
+    icon="hand-index",
+)
+CALL_LIST_CREATED = register(
+    "calls.list_created",
+    gettext_lazy("Outbound call list created"),
+    describe=lambda d: f"{d.get('name', '')} ({d.get('tasks', 0)})",
+    icon="list-check",
+)

@@ -85,7 +85,74 @@ class WrapUpForm(Form):
 class AttemptForm(Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=AttemptOutcome.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea)
+    retry_at = forms.DateTimeField(
+        label=_("Call again at"),
+        widget=DATETIME,
+        required=False,
+        help_text=_("Empty: after the list's retry time. Moved into the list's calling hours."),
+    )
 
 
 class SimulateForm(Form):
     number = forms.CharField(label=_("Caller number"), max_length=30)
+
+
+class CallListForm(Form):
+    """A new outbound call list 外呼任务 from a selection (the owning apps choose the customers)."""
+
+    purpose = forms.ChoiceField(label=pgettext_lazy("contacts", "Purpose"), choices=[])
+    sales_office = forms.ModelChoiceField(label=_("Responsibility centre"), queryset=None)
+    agents = forms.ModelMultipleChoiceField(label=_("Agents"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    days = forms.IntegerField(
+        label=_("Days"),
+        min_value=0,
+        max_value=366,
+        initial=7,
+        help_text=_(
+            "Visits due within, services closed within, or quotations waiting longer than this many days."
+        ),
+    )
+    calling_from = forms.TimeField(
+        label=_("Call from"), initial="09:00", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    calling_until = forms.TimeField(
+        label=_("Call until"), initial="18:00", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    working_days_only = forms.BooleanField(label=_("Working days only"), required=False, initial=True)
+    retry_minutes = forms.IntegerField(
+        label=_("Retry after (minutes)"), min_value=5, max_value=10080, initial=120
+    )
+    max_attempts = forms.IntegerField(label=_("Attempts at most"), min_value=1, max_value=20, initial=3)
+    script = forms.CharField(label=_("Call script"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from kefu.contacts.choices import ListPurpose
+        from kefu.org.scope import assignable_staff, usable_offices
+
+        self.fields["purpose"].choices = [c for c in ListPurpose.choices if c[0] != ListPurpose.OTHER]
+        self.fields["sales_office"].queryset = usable_offices(user)
+        staff_users = assignable_staff(user).values("user_id")
+        self.fields["agents"].queryset = (
+            get_user_model()
+            .objects.filter(pk__in=staff_users)
+            .filter(groups__permissions__codename="answer_call")
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["agents"].label_from_instance = lambda u: (
+            f"{getattr(getattr(u, 'staff', None), 'name', '')} {u.username}"
+        )
+        from kefu.core.forms import bootstrap
+
+        bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("calling_from"), data.get("calling_until")
+        if start and end and start >= end:
+            self.add_error("calling_until", _("The end of the calling hours must come after their start."))
+        return data

@@ -230,8 +230,74 @@ class CtiSource(models.Model):
         return self.name
 
 
+class AgentQueue(models.Model):
+    """An agent queue / hunt group 坐席队列: the numbers it answers and the agents in it.
+
+    A ring without an agent extension, or to one of these numbers, pops on every available member
+    (connected and not on a call); the first to take it owns the call. Queues are data."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    numbers = models.CharField(
+        _("numbers"),
+        max_length=200,
+        blank=True,
+        help_text=_("Hotline or hunt-group numbers the PBX rings this queue on, separated by commas."),
+    )
+    sales_office = models.ForeignKey(
+        "org.SalesOffice",
+        verbose_name=_("responsibility centre"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("agents"), blank=True, related_name="agent_queues"
+    )
+    is_default = models.BooleanField(
+        _("default queue"), default=False, help_text=_("Takes rings that name no agent and no queue.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agent queue")
+        verbose_name_plural = _("agent queues")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def number_list(self) -> list[str]:
+        return [n.strip() for n in self.numbers.split(",") if n.strip()]
+
+
+class AgentPresence(models.Model):
+    """When an agent's open Kefu last asked for screen pops: connected = seen in the last seconds."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.seen_at:%H:%M:%S}"
+
+
 class CallQuerySet(ScopedQuerySet):
     scope_paths = ScopePaths(office="contact__sales_office", owner_staff="contact__owner", owner_user="agent")
+
+    def visible_to(self, user) -> CallQuerySet:
+        """The scope's calls, and every call that popped on the user's screen (a queue call)."""
+        from kefu.org.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.is_anonymous:
+            return self.none()
+        if scope.company_wide:
+            return self.all()
+        popped = ScreenPop.objects.filter(user=user).values("call_id")
+        return self.filter(scope_q(self.scope_paths, scope) | Q(pk__in=popped))
 
 
 class Call(TimeStampedModel):
@@ -271,6 +337,14 @@ class Call(TimeStampedModel):
     end_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=CallOutcome.choices, default=CallOutcome.RINGING
+    )
+    queue = models.ForeignKey(
+        AgentQueue,
+        verbose_name=_("agent queue"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     wrapped_up = models.BooleanField(_("wrapped up"), default=False)
 
@@ -359,6 +433,11 @@ class CallList(VersionedModel):
     )
     calling_from = models.TimeField(_("call from"), default="09:00")
     calling_until = models.TimeField(_("call until"), default="18:00")
+    working_days_only = models.BooleanField(
+        _("working days only"),
+        default=True,
+        help_text=_("No calls on days the work calendar marks as rest days or public holidays."),
+    )
     retry_minutes = models.PositiveIntegerField(_("retry after (minutes)"), default=120)
     max_attempts = models.PositiveSmallIntegerField(_("attempts at most"), default=3)
     script = models.TextField(_("call script"), blank=True)
@@ -406,13 +485,22 @@ class CallTask(TimeStampedModel):
     last_outcome = models.CharField(
         _("last outcome"), max_length=14, choices=AttemptOutcome.choices, blank=True
     )
+    reference = models.CharField(
+        _("reason to call"),
+        max_length=120,
+        blank=True,
+        help_text=_("What the selection found, e.g. a visit due."),
+    )
 
     class Meta:
         verbose_name = _("call task")
         verbose_name_plural = _("call tasks")
         ordering = ["next_attempt_at", "id"]
         constraints = [models.UniqueConstraint(fields=["call_list", "customer"], name="calltask_once")]
-        indexes = [models.Index(fields=["agent", "status", "next_attempt_at"], name="calltask_queue")]
+        indexes = [
+            models.Index(fields=["agent", "status", "next_attempt_at"], name="calltask_queue"),
+            models.Index(fields=["call_list", "status"], name="calltask_progress"),
+        ]
 
 
 class CallAttempt(models.Model):

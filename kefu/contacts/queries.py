@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.db import models
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -70,6 +71,18 @@ def pops_after(user, after: int) -> list[dict]:
         {"id": r["id"], "call": r["call_id"], "card": reverse("contacts:call_card", args=[r["call_id"]])}
         for r in rows
     ]
+
+
+def withdrawn_pops(user) -> list[int]:
+    """Queue calls popped on this agent's screen that a colleague took meanwhile: the browser
+    removes those cards (the first to take a queue call owns it)."""
+    since = timezone.now() - POP_WINDOW
+    return list(
+        ScreenPop.objects.filter(user=user, created_at__gte=since, call__queue__isnull=False)
+        .exclude(call__agent__isnull=True)
+        .exclude(call__agent=user)
+        .values_list("call_id", flat=True)[:20]
+    )
 
 
 def latest_pop_id(user) -> int:
@@ -155,6 +168,8 @@ def caller_card(call: Call, user) -> dict:
         "number": show_phone(user, display_number(call), customer),
         "customer": customer,
         "candidates": candidates if customer is None else [],
+        "to_take": call.queue_id is not None and call.agent_id is None and call.end_at is None,
+        "queue": call.queue,
         "warnings": [],
         "notifications": [],
         "complaints": [],
@@ -199,10 +214,28 @@ def caller_card(call: Call, user) -> dict:
 SIMILAR_DAYS = 30
 
 
-def similar_notifications(user, *, customer_number: str, description: str, days: int = SIMILAR_DAYS) -> list:
-    """Notifications of the same customer in the last `days` whose description is like this one:
-    the hint 相似通知单 that lets the desk link instead of creating a duplicate. Reads the
-    customer's recent rows through the (customer, created_at) index, then compares the texts."""
+def same_address(a: str, b: str) -> bool | None:
+    """Do two object addresses name the same place? None when either is unknown. Spaces, case and
+    punctuation are ignored; one written inside the other (with or without the city) is the same."""
+    from difflib import SequenceMatcher
+
+    from kefu.core.search import normalize
+
+    x, y = normalize(a), normalize(b)
+    if not x or not y:
+        return None
+    if x == y or (min(len(x), len(y)) >= 6 and (x in y or y in x)):
+        return True
+    return SequenceMatcher(None, x, y).ratio() >= 0.85
+
+
+def similar_notifications(
+    user, *, customer_number: str, description: str, object_address: str = "", days: int = SIMILAR_DAYS
+) -> list:
+    """Notifications of the same customer and object in the last `days` whose description is like
+    this one: the hint 相似通知单 that lets the desk link instead of creating a duplicate. The same
+    description at another object address is another object and is left out; the same address
+    ranks first. Reads the customer's recent rows through the (customer, created_at) index."""
     from difflib import SequenceMatcher
 
     from kefu.tickets.models import Notification
@@ -215,13 +248,114 @@ def similar_notifications(user, *, customer_number: str, description: str, days:
         Notification.objects.visible_to(user)
         .filter(customer__number=customer_number.strip(), created_at__gte=since)
         .order_by("-created_at")
-        .only("id", "number", "description", "created_at", "stage")[:200]
+        .only("id", "number", "description", "created_at", "stage", "object_address")[:200]
     )
     scored = []
     for row in rows:
+        place = same_address(object_address, row.object_address)
+        if place is False:
+            continue
         other = "".join(row.description.split())
         ratio = SequenceMatcher(None, text, other).ratio()
         if ratio >= 0.5 or (len(text) >= 3 and (text in other or other in text)):
-            scored.append((ratio, row))
-    scored.sort(key=lambda pair: -pair[0])
-    return [row for _ratio, row in scored[:5]]
+            row.same_address = bool(place)
+            scored.append((place is True, ratio, row))
+    scored.sort(key=lambda triple: (not triple[0], -triple[1]))
+    return [row for _place, _ratio, row in scored[:5]]
+
+
+# --- outbound call lists -----------------------------------------------------------------------
+def select_for_list(user, purpose: str, *, days: int = 7, year: int | None = None) -> list[dict]:
+    """The customers a call list of `purpose` calls, each with why: read through the owning apps'
+    queries in the user's scope ({"customer": id, "reference": text}), most urgent first."""
+    from kefu.billing.queries import overdue_acceptances
+    from kefu.contacts.choices import ListPurpose
+    from kefu.surveys.queries import needs_survey_missing, unrated_services
+    from kefu.visits.queries import phone_visits_due
+    from kefu.worktime import clock
+
+    now = clock.now()
+    if purpose == ListPurpose.RETURN_VISIT:
+        return phone_visits_due(user, now + timedelta(days=days))
+    if purpose == ListPurpose.SATISFACTION:
+        return unrated_services(user, now - timedelta(days=max(days, 1)))
+    if purpose == ListPurpose.NEEDS_SURVEY:
+        return needs_survey_missing(user, year or timezone.localdate().year)
+    if purpose == ListPurpose.ACCEPTANCE:
+        return overdue_acceptances(user, days)
+    return []
+
+
+def list_progress(call_list: CallList) -> dict:
+    """Progress of a list 外呼进度: tasks per status, attempts per outcome, per agent, % finished."""
+    from django.db.models import Count
+
+    from kefu.contacts.choices import AttemptOutcome, TaskStatus
+    from kefu.contacts.models import CallAttempt
+
+    by_status = dict(
+        CallTask.objects.filter(call_list=call_list).values_list("status").annotate(n=Count("id")).order_by()
+    )
+    total = sum(by_status.values())
+    finished = by_status.get(TaskStatus.DONE, 0) + by_status.get(TaskStatus.FAILED, 0)
+    outcomes = dict(
+        CallAttempt.objects.filter(task__call_list=call_list)
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    agents = (
+        CallTask.objects.filter(call_list=call_list)
+        .values("agent__username", "agent__staff__name")
+        .annotate(
+            total=Count("id"),
+            finished=Count("id", filter=models.Q(status__in=[TaskStatus.DONE, TaskStatus.FAILED])),
+        )
+        .order_by("agent__username")
+    )
+    return {
+        "total": total,
+        "finished": finished,
+        "percent": round(100 * finished / total) if total else 0,
+        "statuses": [
+            {"code": code, "label": str(label), "count": by_status.get(code, 0)}
+            for code, label in TaskStatus.choices
+        ],
+        "outcomes": [
+            {"code": code, "label": str(label), "count": outcomes.get(code, 0)}
+            for code, label in AttemptOutcome.choices
+        ],
+        "agents": [
+            {
+                "agent": row["agent__staff__name"] or row["agent__username"] or "—",
+                "total": row["total"],
+                "finished": row["finished"],
+            }
+            for row in agents
+        ],
+    }
+
+
+def list_tasks(call_list: CallList, user, *, limit: int = 200) -> list[dict]:
+    """The list's tasks for its progress page (customer, agent, status, attempts, next time)."""
+    rows = (
+        CallTask.objects.filter(call_list=call_list)
+        .select_related("customer", "agent__staff")
+        .order_by("status", "next_attempt_at", "id")[:limit]
+    )
+    return [
+        {
+            "id": t.pk,
+            "customer_number": t.customer.number,
+            "customer": t.customer.name,
+            "reference": t.reference,
+            "agent": getattr(getattr(t.agent, "staff", None), "name", "")
+            or (t.agent.get_username() if t.agent else ""),
+            "status": t.status,
+            "status_label": str(t.get_status_display()),
+            "attempts": t.attempts,
+            "last_outcome": str(t.get_last_outcome_display()) if t.last_outcome else "",
+            "next_attempt_at": t.next_attempt_at,
+        }
+        for t in rows
+    ]

@@ -22,11 +22,14 @@ from kefu.contacts.choices import (
     CallOutcome,
     Channel,
     Direction,
+    ListPurpose,
     Resolution,
     TaskStatus,
 )
-from kefu.contacts.errors import ContactClosed, OutsideCallingHours
+from kefu.contacts.errors import CallTaken, ContactClosed, OutsideCallingHours
 from kefu.contacts.models import (
+    AgentPresence,
+    AgentQueue,
     Call,
     CallAttempt,
     CallEvent,
@@ -365,8 +368,11 @@ def ingest_event(source: CtiSource, payload: dict[str, Any]) -> tuple[Call, bool
                 data={"kind": kind, "agent": payload.get("agent") or ""},
                 at=at,
             )
-            if kind == CallEventKind.RING and call.end_at is None and call.agent_id:
-                _pop(call, call.agent)
+            if kind == CallEventKind.RING and call.end_at is None:
+                if call.agent_id:
+                    _pop(call, call.agent)
+                else:
+                    _route_to_queue(call, payload)
     except IntegrityError:  # the same event raced in on another worker: it is stored once
         existing = CallEvent.objects.select_related("call").get(source=source, event_id=event_id)
         return existing.call, False
@@ -453,6 +459,101 @@ def _pop(call: Call, user) -> None:
     if user is None or not user.has_perm("contacts.answer_call"):
         return
     ScreenPop.objects.get_or_create(user=user, call=call)
+
+
+# --- queue routing -----------------------------------------------------------------------
+PRESENCE_SECONDS = 15  # connected = the browser asked for pops this recently (it polls every 0.7 s)
+PRESENCE_WRITE_SECONDS = 5  # a poll writes the presence row at most this often
+TALK_HOURS = 4  # an answered call without a hang-up older than this no longer makes an agent busy
+
+
+def touch_presence(user) -> None:
+    """The agent's Kefu is open and listening (called by the pop poll); at most one write per 5 s."""
+    from django.core.cache import cache
+
+    key = f"contacts.presence:{user.pk}"
+    if cache.get(key):
+        return
+    now = clock.now()
+    if not AgentPresence.objects.filter(user=user).update(seen_at=now):
+        AgentPresence.objects.get_or_create(user=user, defaults={"seen_at": now})
+    cache.set(key, 1, PRESENCE_WRITE_SECONDS)
+
+
+def queue_for(payload: dict[str, Any]) -> AgentQueue | None:
+    """The queue a ring is for: the `queue` the PBX names (code or number), the dialled number, or
+    a hunt-group number sent as the agent; a ring naming nobody goes to the default queue."""
+    queues = list(AgentQueue.objects.filter(is_active=True))
+    for field in ("queue", "dialled", "agent"):
+        wanted = str(payload.get(field) or "").strip()
+        if not wanted:
+            continue
+        digits = cti.national_number(wanted) if any(ch.isdigit() for ch in wanted) else ""
+        for queue in queues:
+            numbers = queue.number_list()
+            if wanted == queue.code or wanted in numbers:
+                return queue
+            if digits and digits in {cti.national_number(n) for n in numbers}:
+                return queue
+    if not str(payload.get("agent") or "").strip():
+        return next((q for q in queues if q.is_default), None)
+    return None
+
+
+def available_agents(queue: AgentQueue, now: datetime | None = None) -> list:
+    """Members of the queue who are connected (their Kefu polled lately) and not on a call."""
+    now = now or clock.now()
+    connected = AgentPresence.objects.filter(seen_at__gte=now - timedelta(seconds=PRESENCE_SECONDS))
+    busy = Call.objects.filter(
+        agent__isnull=False,
+        answer_at__isnull=False,
+        end_at__isnull=True,
+        answer_at__gte=now - timedelta(hours=TALK_HOURS),
+    )
+    return list(
+        queue.members.filter(is_active=True)
+        .filter(pk__in=connected.values("user_id"))
+        .exclude(pk__in=busy.values("agent_id"))
+        .order_by("pk")
+    )
+
+
+def _route_to_queue(call: Call, payload: dict[str, Any]) -> None:
+    queue = queue_for(payload)
+    if queue is None:
+        return
+    if call.queue_id != queue.pk:
+        call.queue = queue
+        call.save(update_fields=["queue", "updated_at"])
+    contact = call.contact
+    if contact.sales_office_id is None and queue.sales_office_id:  # an unknown caller: the queue's centre
+        contact.sales_office = queue.sales_office
+        contact.save(update_fields=["sales_office", "updated_at"])
+    for user in available_agents(queue):
+        _pop(call, user)
+
+
+@transaction.atomic
+def take_call(call: Call, *, actor) -> Call:
+    """An agent takes a queue call from the screen pop: the first one owns it (and becomes the
+    contact's first responsible); a later taker gets 409 with who has it."""
+    require_perm(actor, "contacts.answer_call")
+    taken = Call.objects.filter(pk=call.pk, agent__isnull=True).update(agent=actor, updated_at=timezone.now())
+    call = Call.objects.select_related("contact", "agent", "queue").get(pk=call.pk)
+    if not taken:
+        if call.agent_id == actor.pk:
+            return call
+        agent = call.agent
+        who = getattr(getattr(agent, "staff", None), "name", "") or (agent.get_username() if agent else "")
+        raise CallTaken(_("%(name)s has already taken this call.") % {"name": who})
+    take_contact(call.contact, actor=actor)
+    record(
+        call.contact,
+        events.TAKEN.code,
+        actor=actor,
+        data={"queue": call.queue.code if call.queue is not None else "", "agent": actor.get_username()},
+    )
+    return call
 
 
 def simulate_ring(*, actor, number: str) -> Call:
@@ -581,57 +682,143 @@ def wrap_up(
 # --- outbound call lists ---------------------------------------------------------------------
 @transaction.atomic
 def create_call_list(
-    *, actor, name: str, purpose: str, sales_office, customers, agents, **options
+    *, actor, name: str, purpose: str, sales_office, customers, agents, references=None, **options
 ) -> CallList:
-    """A list 外呼任务 of customers shared round-robin over the agents' queues."""
+    """A list 外呼任务 of customers shared round-robin over the agents' queues; each task is first
+    offered at the list's next calling time (never outside its calling hours)."""
     require_perm(actor, "contacts.add_calllist")
     from kefu.org.scope import check_usable
 
     check_usable(actor, sales_office=sales_office)
     if not agents:
         raise ValidationFailed(fields={"agents": [_("Choose at least one agent.")]})
+    not_agents = [
+        a.get_username() for a in agents if not a.is_active or not a.has_perm("contacts.answer_call")
+    ]
+    if not_agents:
+        raise ValidationFailed(
+            fields={"agents": [_("Not an agent: %(names)s") % {"names": ", ".join(not_agents)}]}
+        )
     call_list = CallList(name=name, purpose=purpose, sales_office=sales_office, created_by=actor, **options)
     call_list.full_clean()
     call_list.save()
-    now = clock.now()
+    first = next_calling_time(call_list, clock.now())
+    references = references or {}
     tasks = [
-        CallTask(call_list=call_list, customer=customer, agent=agents[i % len(agents)], next_attempt_at=now)
+        CallTask(
+            call_list=call_list,
+            customer=customer,
+            agent=agents[i % len(agents)],
+            next_attempt_at=first,
+            reference=str(references.get(getattr(customer, "pk", customer), ""))[:120],
+        )
         for i, customer in enumerate(customers)
     ]
-    CallTask.objects.bulk_create(tasks, ignore_conflicts=True)
+    CallTask.objects.bulk_create(tasks, ignore_conflicts=True, batch_size=1000)
+    record(
+        call_list,
+        events.CALL_LIST_CREATED.code,
+        actor=actor,
+        data={"name": call_list.name, "purpose": purpose, "tasks": len(tasks)},
+    )
     return call_list
 
 
-def within_hours(call_list: CallList, at: datetime) -> bool:
-    local = timezone.localtime(at).time()
-    return call_list.calling_from <= local <= call_list.calling_until
+@transaction.atomic
+def build_call_list(
+    *,
+    actor,
+    purpose: str,
+    sales_office,
+    agents,
+    name: str = "",
+    days: int = 7,
+    year: int | None = None,
+    **options,
+) -> CallList:
+    """A call list from a selection the owning apps make (return visits due, unrated services,
+    the December needs survey, overdue acceptance confirmations), limited to the centre's customers."""
+    from kefu.contacts.queries import select_for_list
+    from kefu.customers.models import Customer
+
+    rows = select_for_list(actor, purpose, days=days, year=year)
+    references = {r["customer"]: r["reference"] for r in rows}
+    order = {pk: i for i, pk in enumerate(references)}
+    customers = sorted(
+        Customer.objects.filter(pk__in=list(references), sales_office=sales_office).only("id"),
+        key=lambda c: order[c.pk],
+    )
+    if not customers:
+        raise ValidationFailed(fields={"purpose": [_("The selection found no customer of this centre.")]})
+    label = str(ListPurpose(purpose).label)
+    return create_call_list(
+        actor=actor,
+        name=(name or f"{label} {timezone.localdate():%Y-%m-%d}")[:100],
+        purpose=purpose,
+        sales_office=sales_office,
+        customers=customers,
+        agents=agents,
+        references=references,
+        **options,
+    )
+
+
+def calling_allowed(call_list: CallList, at: datetime) -> bool:
+    """Inside the list's calling hours, on a day the work calendar says people work (if it asks)."""
+    local = timezone.localtime(at)
+    if not call_list.calling_from <= local.time() <= call_list.calling_until:
+        return False
+    return not call_list.working_days_only or clock.load_calendar().is_working_day(local.date())
+
+
+within_hours = calling_allowed
+
+
+def next_calling_time(call_list: CallList, at: datetime) -> datetime:
+    """`at` when calls are allowed then, else the start of the list's next calling window."""
+    local = timezone.localtime(at)
+    spec = clock.load_calendar()
+    for offset in range(0, 60):
+        day = local.date() + timedelta(days=offset)
+        if call_list.working_days_only and not spec.is_working_day(day):
+            continue
+        start = datetime.combine(day, call_list.calling_from, tzinfo=local.tzinfo)
+        end = datetime.combine(day, call_list.calling_until, tzinfo=local.tzinfo)
+        if local <= end:
+            return max(local, start)
+    return at
 
 
 def next_task(agent, now: datetime | None = None) -> CallTask | None:
-    """The agent's next call: due, on an open list, inside the list's calling hours."""
+    """The agent's next call: due, on an open list, inside the list's calling hours and days."""
     now = now or clock.now()
-    local = timezone.localtime(now).time()
-    return (
-        CallTask.objects.filter(
-            agent=agent,
-            status__in=[TaskStatus.PENDING, TaskStatus.RETRY],
-            next_attempt_at__lte=now,
-            call_list__is_open=True,
-            call_list__calling_from__lte=local,
-            call_list__calling_until__gte=local,
-        )
-        .select_related("call_list", "customer")
-        .order_by("next_attempt_at", "id")
-        .first()
+    local = timezone.localtime(now)
+    qs = CallTask.objects.filter(
+        agent=agent,
+        status__in=[TaskStatus.PENDING, TaskStatus.RETRY],
+        next_attempt_at__lte=now,
+        call_list__is_open=True,
+        call_list__calling_from__lte=local.time(),
+        call_list__calling_until__gte=local.time(),
     )
+    if not clock.load_calendar().is_working_day(local.date()):
+        qs = qs.filter(call_list__working_days_only=False)
+    return qs.select_related("call_list", "customer").order_by("next_attempt_at", "id").first()
 
 
 @transaction.atomic
 def record_attempt(
-    task: CallTask, *, actor, outcome: str, note: str = "", at: datetime | None = None
+    task: CallTask,
+    *,
+    actor,
+    outcome: str,
+    note: str = "",
+    at: datetime | None = None,
+    retry_at: datetime | None = None,
 ) -> CallAttempt:
-    """One attempt (seed 003 outbound flow: prepare, call, record, follow up). No answer or busy
-    puts the task back after the list's retry time; the last allowed attempt gives it up."""
+    """One attempt (seed 003 outbound flow: prepare, call, record, follow up). No answer, busy or
+    "call back" puts the task back at `retry_at` (or after the list's retry time), moved into the
+    next calling window; the last allowed attempt gives it up."""
     require_perm(actor, "contacts.answer_call")
     task = CallTask.objects.select_for_update().select_related("call_list", "customer").get(pk=task.pk)
     at = at or clock.now()
@@ -657,9 +844,14 @@ def record_attempt(
     )
     task.attempts += 1
     task.last_outcome = outcome
+    if retry_at is not None and timezone.is_naive(retry_at):
+        retry_at = timezone.make_aware(retry_at)
+    if retry_at is not None and retry_at <= at:
+        raise ValidationFailed(fields={"retry_at": [_("Enter a time in the future.")]})
     if outcome in RETRY_OUTCOMES and task.attempts < task.call_list.max_attempts:
         task.status = TaskStatus.RETRY
-        task.next_attempt_at = at + timedelta(minutes=task.call_list.retry_minutes)
+        wanted = retry_at or at + timedelta(minutes=task.call_list.retry_minutes)
+        task.next_attempt_at = next_calling_time(task.call_list, wanted)
     elif outcome in RETRY_OUTCOMES or outcome in FINAL_FAILURES:
         task.status = TaskStatus.FAILED
         task.next_attempt_at = None

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -217,9 +218,25 @@ def call_wrapup(request: HttpRequest, pk: int) -> HttpResponse:
 def pops(request: HttpRequest) -> JsonResponse:
     """The browser's cursor poll: pops newer than `after` (a reconnect catches up from its cursor)."""
     after = _int(request.GET.get("after")) or 0
+    services.touch_presence(request.user)
     rows = queries.pops_after(request.user, after)
     cursor = rows[-1]["id"] if rows else max(after, 0)
-    return JsonResponse({"cursor": cursor, "pops": rows})
+    return JsonResponse({"cursor": cursor, "pops": rows, "withdrawn": queries.withdrawn_pops(request.user)})
+
+
+@login_required
+@permission_required("contacts.answer_call", raise_exception=True)
+@require_POST
+def call_take(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a queue call from the screen pop; the first agent owns it (409 for the later ones)."""
+    call = _get(queries.calls_for(request.user), request, pk)
+    status, error = 200, ""
+    try:
+        call = services.take_call(call, actor=request.user)
+    except KefuError as exc:
+        status, error = exc.status, str(exc.message)
+    context = queries.caller_card(Call.objects.select_related("contact").get(pk=call.pk), request.user)
+    return render(request, "contacts/partials/call_card.html", {**context, "error": error}, status=status)
 
 
 @login_required
@@ -272,14 +289,80 @@ def task_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.record_attempt(
-                task, actor=request.user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+                task,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                retry_at=form.cleaned_data.get("retry_at"),
             )
         except KefuError as exc:
             apply_error(form, exc)
         else:
             messages.success(request, _("Attempt recorded."))
-            return redirect("contacts:call_lists")
+            return redirect(
+                (request.POST.get("next") == "queue" and "contacts:next_call") or "contacts:call_lists"
+            )
     return render(request, "contacts/attempt.html", {"task": task, "form": form})
+
+
+@login_required
+@permission_required("contacts.add_calllist", raise_exception=True)
+def call_list_create(request: HttpRequest) -> HttpResponse:
+    """A new list from a selection: return visits due, satisfaction calls, needs survey, acceptances."""
+    from kefu.contacts.forms import CallListForm
+
+    form = CallListForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            call_list = services.build_call_list(
+                actor=request.user,
+                purpose=data.pop("purpose"),
+                sales_office=data.pop("sales_office"),
+                agents=list(data.pop("agents")),
+                name=data.pop("name"),
+                days=data.pop("days"),
+                **data,
+            )
+        except KefuError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Call list created."))
+            return redirect("contacts:call_list_detail", pk=call_list.pk)
+    return render(request, "contacts/call_list_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@permission_required("contacts.view_calllist", raise_exception=True)
+def call_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A list's progress 外呼进度: per status, per outcome, per agent, and its tasks."""
+    call_list = _get(queries.call_lists_for(request.user), request, pk)
+    return render(
+        request,
+        "contacts/call_list_detail.html",
+        {
+            "call_list": call_list,
+            "progress": queries.list_progress(call_list),
+            "tasks": queries.list_tasks(call_list, request.user),
+            "open_now": services.calling_allowed(call_list, timezone.now()),
+        },
+    )
+
+
+@login_required
+@permission_required("contacts.answer_call", raise_exception=True)
+def next_call(request: HttpRequest) -> HttpResponse:
+    """My next call 下一个外呼: the due task of my queue inside its list's calling hours."""
+    task = services.next_task(request.user)
+    context: dict = {"task": task, "waiting": queries.my_queue(request.user).count()}
+    if task is not None:
+        customer = task.customer
+        context.update(
+            form=AttemptForm(),
+            phone=queries.show_phone(request.user, customer.phone or customer.mobile, customer),
+            progress=queries.list_progress(task.call_list),
+        )
+    return render(request, "contacts/next_call.html", context)
 
 
 @login_required
@@ -290,5 +373,6 @@ def similar(request: HttpRequest) -> HttpResponse:
         request.user,
         customer_number=request.GET.get("customer", "")[:20],
         description=request.GET.get("description", "")[:200],
+        object_address=request.GET.get("object_address", "")[:200],
     )
     return render(request, "contacts/partials/similar.html", {"rows": rows, "days": queries.SIMILAR_DAYS})

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -92,3 +93,17 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     if job.status != job.Status.DONE or not job.file:
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+
+
+@login_required
+def pick(request: HttpRequest) -> HttpResponse:
+    """The one picker endpoint (F4 and type-ahead): ?source=customer|staff|work_centre|status|…&q=."""
+    from kefu.core import pickers
+
+    found = pickers.source(request.GET.get("source", ""))
+    if found is None:
+        raise Http404
+    if found.perm and not request.user.has_perm(found.perm):
+        raise PermissionDenied
+    rows = pickers.picks(request.GET["source"], request.user, request.GET.get("q", ""))
+    return JsonResponse({"results": rows})

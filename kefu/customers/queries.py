@@ -384,3 +384,13 @@ def present_warnings(warnings, user) -> list[dict]:
             }
         )
     return out
+
+
+def customer_picks(user, term: str, limit: int) -> list[dict]:
+    """The customer picker (F4, kefu.core.pickers): number, name fragment, pinyin initials, phone —
+    the archive's own search rule and scope. Value: the customer number."""
+    from kefu.core.pickers import row
+
+    if len(term.strip()) == 1:  # one character matches a large part of the archive: wait for the second
+        return []
+    return [row(r["number"], r["number"], r["name"]) for r in customer_choices(user, term, limit=limit)]

@@ -78,3 +78,28 @@ def company_structure() -> list[dict]:
     if departments.get(None):
         tree.append({"org": None, "offices": [], "departments": departments[None]})
     return tree
+
+
+def staff_picks(user, term: str, limit: int) -> list[dict]:
+    """The person-responsible picker 负责人 (F4): people the user may make responsible, found by
+    personnel number, a fragment of the name or its pinyin initials (wm → 王敏). Value: the pk."""
+    from kefu.core import buffer, pickers
+    from kefu.org.scope import assignable_staff
+
+    def load() -> list[tuple]:
+        rows = assignable_staff(user).values_list("pk", "personnel_number", "name")
+        return [(pk, number, name, pickers.keys(number, name)) for pk, number, name in rows]
+
+    return pickers.filter_rows(buffer.get(f"org.staff_picks:{user.pk}", load), term, limit)
+
+
+def work_centre_picks(user, term: str, limit: int) -> list[dict]:
+    """The work-centre picker 工作中心 (F4): the centres the user may hand work to. Value: the pk."""
+    from kefu.core import buffer, pickers
+    from kefu.org.scope import usable_work_centres
+
+    def load() -> list[tuple]:
+        rows = usable_work_centres(user).order_by("code").values_list("pk", "code", "name")
+        return [(pk, code, name, pickers.keys(code, name)) for pk, code, name in rows]
+
+    return pickers.filter_rows(buffer.get(f"org.work_centre_picks:{user.pk}", load), term, limit)

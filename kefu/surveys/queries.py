@@ -155,3 +155,40 @@ def campaign_progress(campaign) -> dict:
         "remaining": remaining,
         "done": campaign.finished_at is not None,
     }
+
+
+def unrated_services(user, since: datetime, *, limit: int = 5000) -> list[dict]:
+    """Closed services since `since` whose rating link got no answer: the satisfaction calls 满意度回访
+    of an outbound call list (kefu.contacts). One row per customer, the latest service."""
+    rows = (
+        Rating.objects.visible_to(user)
+        .filter(stars__isnull=True, issued_at__gte=since)
+        .order_by("-issued_at", "-pk")
+        .values_list("customer_id", "number")[: limit * 2]
+    )
+    seen: dict[int, dict] = {}
+    for customer_id, number in rows:
+        seen.setdefault(customer_id, {"customer": customer_id, "reference": f"{number}"})
+    return list(seen.values())[:limit]
+
+
+NEEDS_SURVEY = "XNXQ"  # seed 004: the December new-needs survey 次年需求计划
+
+
+def needs_survey_missing(user, year: int, *, limit: int = 5000) -> list[dict]:
+    """Active customers in scope without an answered December needs survey for `year`, key
+    customers first (the year-end survey's call list)."""
+    from kefu.customers.models import Customer
+
+    lo, hi = _bounds(date(year, 1, 1), date(year, 12, 31))
+    answered = SurveyResponse.objects.filter(
+        template__code=NEEDS_SURVEY, answered_at__gte=lo, answered_at__lt=hi
+    ).values("customer_id")
+    rows = (
+        Customer.objects.visible_to(user)
+        .filter(is_active=True)
+        .exclude(pk__in=answered)
+        .order_by("-is_key_account", "number")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return [{"customer": pk, "reference": f"{NEEDS_SURVEY} {year}"} for pk in rows]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.forms import Form, ModelForm, bootstrap
+from kefu.core.pickers import attach
 from kefu.core.privacy import WriteOnlyPersonalData
 from kefu.customers.widgets import CustomerPicker
 from kefu.tickets.models import Notification
@@ -87,6 +88,8 @@ class NotificationForm(WriteOnlyPersonalData, ModelForm):
         self.fields["reference_notification"].queryset = Notification.objects.visible_to(user)
         self.fields["responsible"].queryset = assignable_staff(user)
         self.fields["work_centre"].queryset = usable_work_centres(user)
+        attach(self.fields["responsible"], "staff")  # F4: personnel number, name or pinyin initials
+        attach(self.fields["work_centre"], "work_centre")
         self.fields["sales_office"].queryset = usable_offices(user)
         self.fields["sales_group"].queryset = usable_sales_groups(user)
         self.fields["type"].required = False
@@ -141,6 +144,7 @@ class ItemForm(Form):
             ("reason", "dl-reason"),
         ):
             self.fields[name].widget.attrs["list"] = listname
+            attach(self.fields[name], name)  # F4 on the code (the datalist stays the type-ahead)
         bootstrap(self)
 
 

@@ -521,3 +521,24 @@ def detail_context(n: Notification, user, *, full: bool = True) -> dict:
         "billing": billing_for(n) if full else {},
         "line_kinds": LineKind.choices,
     }
+
+
+def status_picks(user, term: str, limit: int) -> list[dict]:
+    """The user-status picker 用户状态 (F4) of the worklist: the statuses of the notification types'
+    profiles, by code, name or pinyin initials (zgpz → ZGPZ 主管批准). Value: the code."""
+    from kefu.core import buffer, pickers
+    from kefu.tickets.models import NotificationType
+    from kefu.workflow.models import Status
+
+    def load() -> list[tuple]:
+        profiles = NotificationType.objects.values("profile_id")
+        seen: dict[str, tuple] = {}
+        for code, name in (
+            Status.objects.filter(profile_id__in=profiles)
+            .order_by("order", "code")
+            .values_list("code", "name")
+        ):
+            seen.setdefault(code, (code, code, name, pickers.keys(code, name)))
+        return list(seen.values())
+
+    return pickers.filter_rows(buffer.get("tickets.status_picks", load), term, limit)

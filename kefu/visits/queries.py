@@ -148,3 +148,22 @@ def open_questions(user) -> QuerySet[ReceptionQuestion]:
         .select_related("reception", "reception__customer")
         .order_by("deadline", "pk")
     )
+
+
+def phone_visits_due(user, until: datetime, *, limit: int = 5000) -> list[dict]:
+    """Planned phone visits 电话回访 due by `until` in the user's scope, key customers first: the
+    selection of an outbound call list (kefu.contacts). One row per customer, the earliest visit."""
+    from django.utils import timezone
+
+    rows = (
+        Visit.objects.visible_to(user)
+        .filter(status=VisitStatus.PLANNED, method="phone", due_at__lte=until)
+        .order_by("-is_key", "due_at", "pk")
+        .values_list("customer_id", "due_at")[: limit * 2]
+    )
+    seen: dict[int, dict] = {}
+    for customer_id, due_at in rows:
+        if customer_id not in seen:
+            due = timezone.localtime(due_at).strftime("%Y-%m-%d")
+            seen[customer_id] = {"customer": customer_id, "reference": due}
+    return list(seen.values())[:limit]

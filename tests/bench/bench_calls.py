@@ -69,9 +69,26 @@ def main() -> None:
     measure(
         "customer picker by pinyin initials", lambda: agent.get("/customers/autocomplete/?q=bjs"), **extra
     )
+    # The one picker (/pick/), one request per keystroke as the agent types 申齐保健's initials,
+    # a Chinese fragment and a number prefix; then the small-table pickers.
+    for term in ("s", "sq", "sqb", "sqbj", "申齐", "保健食品", "2110", "21100500"):
+        measure(
+            f"picker keystroke customer '{term}'",
+            lambda term=term: agent.get("/pick/", {"source": "customer", "q": term}),
+            **extra,
+        )
+    for source, term in (("staff", "wm"), ("work_centre", "s4"), ("status", "zgpz"), ("reason", "1")):
+        measure(
+            f"picker keystroke {source} '{term}'",
+            lambda source=source, term=term: agent.get("/pick/", {"source": source, "q": term}),
+            **extra,
+        )
     measure(
         "similar-notification hint",
-        lambda: agent.get("/contacts/similar/", {"customer": customer.number, "description": "活动柜锁坏"}),
+        lambda: agent.get(
+            "/contacts/similar/",
+            {"customer": customer.number, "description": "活动柜锁坏", "object_address": "张江路88号"},
+        ),
         **extra,
     )
 

@@ -91,10 +91,32 @@ def test_ring_pops_the_card_and_the_agent_creates_a_notification_by_keyboard(pag
             page.keyboard.type(value)
         else:  # a date input orders its digits by the browser's locale: set it whole
             page.fill(name, value)
-    page.locator("#id_description").focus()
+    # F4 on the person responsible: the picker finds the technician by the pinyin initials of his name.
+    from kefu.core.pinyin import initials
+
+    technician = desk.technician
+    technician.name = "王敏"  # wm
+    technician.save()
+    page.locator("#id_responsible").focus()
+    page.keyboard.press("F4")
+    popup = page.locator("[data-picker-popup] input")
+    popup.wait_for()
+    page.keyboard.type(initials(technician.name))
+    page.locator(f"[data-picker-popup] .active[data-value='{technician.pk}']").wait_for()
     page.keyboard.press("Enter")
+    assert page.input_value("#id_responsible") == str(technician.pk)
+    assert page.evaluate("document.activeElement.id") == "id_responsible"  # back where the agent was
+    page.keyboard.press("Control+s")  # save by keyboard
     page.wait_for_selector("#notification-number")
     assert "申齐保健食品有限公司" in page.inner_text("#customer")
+    assert technician.name in page.inner_text("#responsible")
+    # "?" shows the shortcuts of the page, Esc closes them.
+    page.locator("body").focus()
+    page.keyboard.press("?")
+    page.locator("#shortcut-help-overlay").wait_for()
+    assert "Alt" in page.inner_text("#shortcut-help-overlay")
+    page.keyboard.press("Escape")
+    page.locator("#shortcut-help-overlay").wait_for(state="detached")
 
     # The call's wrap-up links the notification the agent just made.
     from kefu.contacts.models import Call
@@ -102,3 +124,46 @@ def test_ring_pops_the_card_and_the_agent_creates_a_notification_by_keyboard(pag
     call = Call.objects.get(pk=answer["call_id"])
     page.goto(f"{page.base_url}/contacts/calls/{call.pk}/wrap-up/")
     assert "活动柜锁坏" in page.inner_text("main")
+
+
+def test_queue_ring_pops_on_available_agents_and_the_first_takes_it(
+    browser, live_server, desk, staff_factory
+):
+    """A ring to the hotline (no agent) pops on both connected agents of the queue; the one who
+    takes it by keyboard owns it, and the other's card goes away."""
+    from django.core.cache import cache
+
+    from kefu.contacts.models import AgentQueue, Call
+
+    cache.clear()  # the presence write throttle of an earlier test's user ids
+    other = staff_factory(roles=["assistant"], offices=[desk.org.office_a], name="赵敏")
+    queue = AgentQueue.objects.create(
+        code="HOT", name="热线", numbers="4008001234", sales_office=desk.org.office_a
+    )
+    queue.members.add(desk.assistant.user, other.user)
+    pages = []
+    for user in (desk.assistant.user, other.user):
+        context = browser.new_context(locale="zh-CN")
+        page = context.new_page()
+        page.base_url = live_server.url
+        login(page, user.username, PASSWORD)
+        page.goto(f"{page.base_url}/")
+        page.locator("[data-screen-pop]").wait_for(state="attached")
+        pages.append(page)
+    for page in pages:  # both have polled: connected (the page's CSP forbids wait_for_function's eval)
+        for _ in range(100):
+            if page.evaluate("() => sessionStorage.getItem('kefu.pop.cursor')") is not None:
+                break
+            page.wait_for_timeout(100)
+    answer = ring(live_server.url, "+86 138 1234 5678", "4008001234")
+    first, second = pages
+    for page in pages:
+        page.locator(f"[data-call-card='{answer['call_id']}'] #pop-take").wait_for()
+    # the take button has the focus: Enter takes the call
+    assert first.evaluate("document.activeElement.id") == "pop-take"
+    first.keyboard.press("Enter")
+    first.locator(f"[data-call-card='{answer['call_id']}'] #pop-new-notification").wait_for()
+    second.locator(f"[data-call-card='{answer['call_id']}']").wait_for(state="detached")
+    assert Call.objects.get(pk=answer["call_id"]).agent == desk.assistant.user
+    for page in pages:
+        page.context.close()

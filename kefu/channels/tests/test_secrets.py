@@ -83,7 +83,7 @@ def test_the_migration_encrypts_what_was_stored_in_clear(make_mailbox, wechat_ac
 
     from django.apps import apps
 
-    migration = importlib.import_module("kefu.channels.migrations.0004_secrets_at_rest_h_portal2")
+    migration = importlib.import_module("kefu.channels.migrations.0004_secrets_at_rest")
     box = make_mailbox()
     with connection.cursor() as cursor:  # as the rows were before the migration
         cursor.execute("UPDATE channels_mailbox SET password = %s WHERE id = %s", ["old-clear", box.pk])

@@ -360,6 +360,13 @@ PAGES: dict[str, Route] = {
     ),
     "surveys:campaign_start": Route(perm="surveys.add_surveycampaign", get=False, post=True),
     "surveys:campaign_answer": Route(record="campaign_token", public=True),
+    # --- h-agent (issue 14: queues, call lists, pickers, canned responses)
+    "contacts:call_take": Route(record="call", perm="contacts.answer_call", get=False, post=True),
+    "contacts:call_list_create": Route(perm="contacts.add_calllist", post=True),
+    "contacts:call_list_detail": Route(record="call_list", perm="contacts.view_calllist"),
+    "contacts:next_call": Route(perm="contacts.answer_call"),
+    "pick": Route(perm="customers.view_customer", extra={"source": "customer", "q": "0"}),
+    "channels:canned": Route(),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -577,6 +584,12 @@ API: dict[tuple[str, str], Route] = {
     # --- h-clocks: service clocks on notifications (issue 12, capability 5)
     ("GET", f"{V1}/notifications/service-targets"): Route(perm="tickets.view_notification"),
     ("GET", f"{V1}/worktime/periods"): Route(extra={"days": "7"}),
+    # --- h-agent (issue 14: queues, call lists)
+    ("POST", f"{V1}/contacts/calls/{{call_id}}/take"): Route(record="call", perm="contacts.answer_call"),
+    ("GET", f"{V1}/contacts/queue/next"): Route(perm="contacts.answer_call"),
+    ("GET", f"{V1}/contacts/lists"): Route(perm="contacts.view_calllist"),
+    ("POST", f"{V1}/contacts/lists"): Route(perm="contacts.add_calllist"),
+    ("GET", f"{V1}/contacts/lists/{{list_id}}"): Route(record="call_list", perm="contacts.view_calllist"),
 }
 
 
@@ -827,7 +840,7 @@ def _pick_contacts(office, customer, person) -> dict:
     call_list = CallList.objects.create(name="矩阵回访", sales_office=office)
     agent = get_user_model().objects.get(username="assistant")
     task = CallTask.objects.create(call_list=call_list, customer=customer, agent=agent)
-    return {"contact_record": record, "call": call, "call_task": task}
+    return {"contact_record": record, "call": call, "call_task": task, "call_list": call_list}
 
 
 # --- h-value: a warning about the side's customer, a campaign and its answer link
@@ -1040,6 +1053,7 @@ SCOPED_RECORD = {
     "call_task": "call_task",
     # --- h-value
     "warning": "warning",
+    "call_list": "call_list",  # h-agent
 }
 
 
@@ -1216,6 +1230,7 @@ API_PARAMS = {
     "warning_id": lambda objs: objs["warning"].pk,
     "campaign_id": lambda objs: objs["campaign"].pk,
     "period": lambda objs: "2026-11",
+    "list_id": lambda objs: objs["call_list"].pk,  # h-agent
 }
 
 

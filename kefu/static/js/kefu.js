@@ -14,31 +14,123 @@ document.addEventListener("click", function (event) {
     document.querySelectorAll('input[name="' + name + '"]').forEach(function (c) { c.checked = el.checked; });
   }
 });
-// The customer picker (kefu.customers.widgets.CustomerPicker): suggest customers in scope as one types.
+// The one picker (kefu.core.pickers): any field with data-picker. Typing suggests rows in the field's
+// datalist; F4 (or Alt+Down on a select) opens a list searched by code, Chinese fragment or pinyin
+// initials; Up/Down choose, Enter takes the row's value (a select's option or the code), Esc closes.
 (function () {
   var timer = null;
+  function fetchRows(url, term) {
+    return fetch(url + "&q=" + encodeURIComponent(term), {
+      headers: { "Accept": "application/json" }, credentials: "same-origin"
+    }).then(function (r) { return r.ok ? r.json() : { results: [] }; }).then(function (d) { return d.results || []; });
+  }
+  window.kefuPickerFetch = fetchRows;
   document.addEventListener("input", function (event) {
     var el = event.target;
-    if (!el.matches || !el.matches("input[data-customer-picker]")) { return; }
+    if (!el.matches || !el.matches("input[data-picker][list]")) { return; }
     clearTimeout(timer);
     var term = el.value.trim();
-    if (term.length < 2) { return; }
+    if (term.length < 1) { return; }
     timer = setTimeout(function () {
-      fetch(el.getAttribute("data-customer-picker") + "?q=" + encodeURIComponent(term), {
-        headers: { "Accept": "application/json" }, credentials: "same-origin"
-      }).then(function (r) { return r.ok ? r.json() : { results: [] }; }).then(function (data) {
+      fetchRows(el.getAttribute("data-picker"), term).then(function (rows) {
         var list = document.getElementById(el.getAttribute("list"));
         if (!list) { return; }
         list.replaceChildren();
-        (data.results || []).forEach(function (c) {
+        rows.forEach(function (c) {
           var option = document.createElement("option");
-          option.value = c.number;
-          option.label = c.number + " " + c.name;
+          option.value = c.value;
+          option.label = c.label;
           option.textContent = c.name;
           list.appendChild(option);
         });
       });
-    }, 250);
+    }, 120);
+  });
+  var open = null;
+  function close(back) {
+    if (!open) { return; }
+    var field = open.field;
+    open.box.remove(); open = null;
+    if (back !== false) { field.focus(); }
+  }
+  function choose(item) {
+    var field = open.field;
+    field.value = field.getAttribute("data-picker-value") === "code" ? item.getAttribute("data-code") : item.getAttribute("data-value");
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+    close();
+  }
+  function render(rows) {
+    var list = open.list;
+    list.replaceChildren();
+    rows.forEach(function (r, i) {
+      var item = document.createElement("button");
+      item.type = "button";
+      item.className = "list-group-item list-group-item-action py-1" + (i === 0 ? " active" : "");
+      item.setAttribute("data-value", r.value);
+      item.setAttribute("data-code", r.code);
+      item.textContent = r.label;
+      list.appendChild(item);
+    });
+  }
+  function openPicker(field) {
+    close(false);
+    var box = document.createElement("div");
+    box.className = "card shadow position-absolute";
+    box.setAttribute("data-picker-popup", "");
+    box.style.zIndex = 1090; box.style.width = "22rem";
+    var rect = field.getBoundingClientRect();
+    box.style.left = (window.scrollX + rect.left) + "px";
+    box.style.top = (window.scrollY + rect.bottom + 2) + "px";
+    var input = document.createElement("input");
+    input.className = "form-control form-control-sm";
+    input.setAttribute("aria-label", "F4");
+    input.value = field.tagName === "SELECT" ? "" : field.value;
+    var list = document.createElement("div");
+    list.className = "list-group list-group-flush small";
+    list.style.maxHeight = "16rem"; list.style.overflowY = "auto";
+    box.appendChild(input); box.appendChild(list);
+    document.body.appendChild(box);
+    open = { field: field, box: box, input: input, list: list };
+    var search = function () {
+      var mine = open;
+      fetchRows(field.getAttribute("data-picker"), input.value.trim()).then(function (rows) {
+        if (open === mine) { render(rows); }
+      });
+    };
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 80); });
+    input.addEventListener("keydown", function (event) {
+      var items = Array.prototype.slice.call(list.children);
+      var at = items.findIndex(function (x) { return x.classList.contains("active"); });
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (!items.length) { return; }
+        if (at >= 0) { items[at].classList.remove("active"); }
+        at = event.key === "ArrowDown" ? Math.min(items.length - 1, at + 1) : Math.max(0, at - 1);
+        items[at].classList.add("active"); items[at].scrollIntoView({ block: "nearest" });
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        if (at >= 0) { choose(items[at]); }
+      } else if (event.key === "Escape") {
+        event.preventDefault(); close();
+      }
+    });
+    list.addEventListener("click", function (event) {
+      var item = event.target.closest("[data-value]");
+      if (item) { choose(item); }
+    });
+    input.focus();
+    search();
+  }
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (!el.matches || !el.matches("[data-picker]")) { return; }
+    if (event.key === "F4" || (event.altKey && event.key === "ArrowDown" && el.tagName === "SELECT")) {
+      event.preventDefault();
+      openPicker(el);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (open && !open.box.contains(event.target)) { close(false); }
   });
 })();
 // Screen pop 来电弹屏 (kefu.contacts): poll the pop cursor; a card appears within a poll of the ring.
@@ -65,7 +157,7 @@ document.addEventListener("click", function (event) {
       var card = holder.firstElementChild;
       panel().prepend(card);
       if (window.htmx) { window.htmx.process(card); }
-      var first = card.querySelector("#pop-new-notification, [data-candidate], a.btn");
+      var first = card.querySelector("#pop-take") || card.querySelector("#pop-new-notification, [data-candidate], a.btn");
       if (first) { first.focus(); }
     });
   }
@@ -79,6 +171,10 @@ document.addEventListener("click", function (event) {
     }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
       if (!data) { return; }
       (data.pops || []).forEach(show);
+      (data.withdrawn || []).forEach(function (id) {  // a colleague took this queue call first
+        var gone = document.querySelector('[data-call-card="' + id + '"] #pop-take');
+        if (gone) { gone.closest("[data-call-card]").remove(); }
+      });
       sessionStorage.setItem("kefu.pop.cursor", String(data.cursor));
     }).catch(function () {}).finally(function () { busy = false; });
   }

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0009_sales_value_h_value'),
+        ('customers', '0009_sales_value'),
         ('surveys', '0003_default_templates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

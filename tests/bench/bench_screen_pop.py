@@ -1,0 +1,235 @@
+"""Ring → card visible in the agent's browser, with 50 agents connected (issue 14: < 1 s at p95).
+
+A real server (gunicorn, as `kefu serve` runs it) and one Debian Chromium with 50 browser contexts,
+each an agent logged in on the call-centre page and polling for pops. For each ring the PBX's signed
+webhook is posted and the clock stops when the caller's card is visible in that agent's page; the
+other 49 keep polling meanwhile. A second series rings the hotline queue (no agent named): the card
+must show on every connected member; the time is to the first and to the last of 5 watched pages.
+
+    export KEFU_VAR_DIR=/tmp/kefu-pop
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py demo
+    .venv/bin/python -m tests.bench.bench_screen_pop            # BENCH_AGENTS=50 BENCH_RINGS=100
+
+Prints JSON lines (p50 / p95 / max in ms); never asserts on time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+from tests.bench.common import setup_django
+
+AGENTS = int(os.environ.get("BENCH_AGENTS", "50"))
+RINGS = int(os.environ.get("BENCH_RINGS", "100"))
+QUEUE_RINGS = int(os.environ.get("BENCH_QUEUE_RINGS", "20"))
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def agents() -> list:
+    from kefu.core.testing.factories import make_staff
+    from kefu.org.models import SalesOffice, Staff
+
+    office = SalesOffice.objects.get(code="4002")
+    users = []
+    for i in range(AGENTS):
+        username = f"bench_agent_{i:02d}"
+        staff = Staff.objects.filter(user__username=username).first() or make_staff(
+            roles=["assistant"], offices=[office], username=username, number=f"9{i:03d}", name=f"坐席{i:02d}"
+        )
+        users.append(staff.user)
+    return users
+
+
+def session_cookie(user) -> str:
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    from django.utils.module_loading import import_string
+
+    store[BACKEND_SESSION_KEY] = next(
+        b for b in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(b), "get_user")
+    )
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return store.session_key
+
+
+def post_ring(base: str, source, *, call_id: str, number: str, agent: str) -> dict:
+    from kefu.contacts.cti import sign
+
+    body = json.dumps(
+        {
+            "event_id": call_id + "-ring",
+            "call_id": call_id,
+            "kind": "ring",
+            "at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+            "number": number,
+            "agent": agent,
+        }
+    ).encode()
+    stamp = str(int(time.time()))
+    request = urllib.request.Request(
+        f"{base}/api/v1/contacts/cti/events",
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "X-Kefu-Key": source.key,
+            "X-Kefu-Timestamp": stamp,
+            "X-Kefu-Signature": sign(source.secret, stamp, body),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def figures(case: str, values: list[float], **extra) -> None:
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, round(0.95 * len(values)) - 1)]
+    print(
+        json.dumps(
+            {
+                "case": case,
+                "n": len(values),
+                "p50_ms": round(statistics.median(values), 1),
+                "p95_ms": round(p95, 1),
+                "max_ms": round(values[-1], 1),
+                **extra,
+            },
+            ensure_ascii=False,
+        ),
+        flush=True,
+    )
+
+
+def main() -> None:
+    setup_django()
+    from django.conf import settings
+    from playwright.sync_api import sync_playwright
+
+    from kefu.contacts.models import AgentQueue, CtiSource
+    from kefu.customers.models import Customer
+    from kefu.org.models import SalesOffice
+
+    users = agents()
+    source, _ = CtiSource.objects.get_or_create(
+        key="bench-pbx", defaults={"name": "bench", "secret": "bench"}
+    )
+    queue, _ = AgentQueue.objects.get_or_create(
+        code="BENCH",
+        defaults={
+            "name": "bench",
+            "numbers": "4009990000",
+            "sales_office": SalesOffice.objects.get(code="4002"),
+        },
+    )
+    queue.members.set(users)
+    customer = Customer.objects.filter(sales_office__code="4002").exclude(phone="").order_by("pk").first()
+    cookies = [session_cookie(user) for user in users]  # the ORM before Playwright's event loop runs
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    workers = os.environ.get("WEB_WORKERS", "3")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kefu.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            workers,
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"},
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+            )
+            pages = []
+            for cookie in cookies:
+                context = browser.new_context(locale="zh-CN")
+                context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
+                page = context.new_page()
+                page.set_default_timeout(30_000)
+                page.goto(f"{base}/contacts/calls/")
+                page.locator("[data-screen-pop]").wait_for(state="attached")
+                pages.append(page)
+            time.sleep(3)  # every page has polled: all agents connected
+            extra = {
+                "agents": len(pages),
+                "web_workers": int(workers),
+                "db": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+            }
+            stamp = time.time_ns()
+            times = []
+            for r in range(RINGS):
+                i = r % len(pages)
+                start = time.perf_counter()
+                answer = post_ring(
+                    base, source, call_id=f"b{stamp}-{r}", number=customer.phone, agent=users[i].username
+                )
+                card = pages[i].locator(f"[data-call-card='{answer['call_id']}']")
+                card.wait_for(state="visible")
+                times.append((time.perf_counter() - start) * 1000)
+                card.evaluate("el => el.remove()")
+            figures("ring → card visible (named agent)", times, **extra)
+            first, last = [], []
+            watched = pages[:5]
+            for r in range(QUEUE_RINGS):
+                start = time.perf_counter()
+                answer = post_ring(
+                    base, source, call_id=f"q{stamp}-{r}", number=customer.phone, agent="4009990000"
+                )
+                seen = []
+                for page in watched:
+                    page.locator(f"[data-call-card='{answer['call_id']}']").wait_for(state="visible")
+                    seen.append((time.perf_counter() - start) * 1000)
+                first.append(min(seen))
+                last.append(max(seen))
+                for page in pages:
+                    page.evaluate(
+                        "id => document.querySelectorAll(`[data-call-card='${id}']`)"
+                        ".forEach(e => e.remove())",
+                        answer["call_id"],
+                    )
+            figures("queue ring → card visible, first of 5 watched members", first, **extra)
+            figures("queue ring → card visible, last of 5 watched members", last, **extra)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
