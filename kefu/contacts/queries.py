@@ -102,11 +102,11 @@ def present_contact(contact: Contact, user) -> dict:
         "customer_id": contact.customer_id,
         "customer_number": customer.number if customer else "",
         "customer": customer.name if customer else "",
-        "person": contact.person.name if contact.person_id else "",
+        "person": contact.person.name if contact.person else "",
         "phone": show_phone(user, contact.phone, customer),
         "subject": contact.subject,
-        "first_responsible": contact.first_responsible.name if contact.first_responsible_id else "",
-        "owner": contact.owner.name if contact.owner_id else "",
+        "first_responsible": contact.first_responsible.name if contact.first_responsible else "",
+        "owner": contact.owner.name if contact.owner else "",
         "is_open": contact.is_open,
         "answered_at": contact.answered_at,
         "closed_at": contact.closed_at,
@@ -134,9 +134,9 @@ def present_call(call: Call, user) -> dict:
         "direction_label": str(call.get_direction_display()),
         "number": show_phone(user, display_number(call), contact.customer),
         "customer_id": contact.customer_id,
-        "customer": contact.customer.name if contact.customer_id else "",
+        "customer": contact.customer.name if contact.customer else "",
         "candidates": len(call.candidates),
-        "agent": call.agent.get_username() if call.agent_id else "",
+        "agent": call.agent.get_username() if call.agent else "",
         "ring_at": call.ring_at,
         "answer_at": call.answer_at,
         "end_at": call.end_at,
@@ -178,7 +178,7 @@ def caller_card(call: Call, user) -> dict:
     if customer is None:
         return card
     params = {"customer": customer.number, "call": call.pk}
-    if contact.person_id:
+    if contact.person:
         params["contact_name"] = contact.person.name
     if unmasked_for(user, customer) and call.number:
         params["contact_phone"] = display_number(call)
