@@ -73,3 +73,19 @@ def billing_for(notification) -> dict:
         "reports": reports_for([notification.pk]).get(notification.pk, []),
         "invoices": list(notification.invoices.order_by("created_at")),
     }
+
+
+def service_cost_by_customer(since):
+    """Per customer: (customer id, total of the service invoices 服务发票 made since `since`), grouped."""
+    from django.db.models import Sum
+
+    from kefu.billing.models import Invoice
+
+    return (
+        Invoice.objects.order_by()
+        .filter(created_at__gte=since)
+        .values("notification__customer_id")
+        .annotate(total=Sum("amount"))
+        .values_list("notification__customer_id", "total")
+        .iterator(chunk_size=20000)
+    )

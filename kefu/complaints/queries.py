@@ -401,3 +401,15 @@ def accident_statistics(user, start: date, end: date) -> dict:
             "occurred_at"
         )[:2000],
     }
+
+
+def complaints_by_customer(since: datetime):
+    """Per customer: (customer id, complaints received since `since`), one grouped query."""
+    return (
+        Complaint.objects.order_by()
+        .filter(received_at__gte=since)
+        .values("customer_id")
+        .annotate(n=Count("id"))
+        .values_list("customer_id", "n")
+        .iterator(chunk_size=20000)
+    )

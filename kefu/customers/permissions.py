@@ -24,6 +24,7 @@ EDIT = [
     "customers.add_customerpartner",
     "customers.delete_customerpartner",
 ]
+SEGMENTS = ["customers.view_segmentrun"]  # the segmentation page 客户分类 (running it: classify_customer)
 CONFIG = [
     "customers.view_graderule",
     "customers.change_graderule",
@@ -43,6 +44,7 @@ ROLE_GRANTS = {
         "customers.import_customer",
         "customers.classify_customer",
         "customers.view_access_log",
+        *SEGMENTS,
     ],
     "information_specialist": [
         *VIEW,
@@ -52,6 +54,7 @@ ROLE_GRANTS = {
         "customers.export_customer",
         "customers.import_customer",
         "customers.classify_customer",
+        *SEGMENTS,
     ],
     "administrator": [
         *VIEW,
@@ -63,6 +66,7 @@ ROLE_GRANTS = {
         "customers.import_customer",
         "customers.export_customer",
         "customers.view_access_log",
+        *SEGMENTS,
     ],
     "assistant": [*VIEW, *EDIT, "customers.export_customer"],
     "supervisor": [
@@ -73,7 +77,12 @@ ROLE_GRANTS = {
     ],
     "technician": [*VIEW],
     "complaint_specialist": [*VIEW, "customers.reveal_personal_data"],
-    "key_account": [*VIEW, *EDIT, "customers.reveal_personal_data", "customers.classify_customer"],
-    "relationship_supervisor": [*VIEW, "customers.change_customer", "customers.reveal_personal_data"],
-    "marketing_director": [*VIEW, "customers.export_customer"],
+    "key_account": [*VIEW, *EDIT, "customers.reveal_personal_data", "customers.classify_customer", *SEGMENTS],
+    "relationship_supervisor": [
+        *VIEW,
+        "customers.change_customer",
+        "customers.reveal_personal_data",
+        *SEGMENTS,
+    ],
+    "marketing_director": [*VIEW, "customers.export_customer", *SEGMENTS],
 }

@@ -340,3 +340,140 @@ def present_history(customer: Customer, user, *, masked: bool, limit: int = 100)
         row["changes"] = changes
         row.pop("data", None)  # raw payloads may hold personal data
     return rows
+
+
+# --- segmentation 客户分类 ---------------------------------------------------------------------
+@dataclass
+class SegmentFeatures:
+    """The feature matrix of the active customers (rows in customer-id order, columns FEATURES)
+    and each customer's grade ("" when ungraded)."""
+
+    ids: object  # numpy int64 array
+    raw: object  # numpy float32 array, one row per id
+    grades: object  # numpy array of str
+
+
+def segment_features(*, window_days: int = 365, now=None) -> SegmentFeatures:
+    """Value, frequency, recency, complaints, satisfaction and service cost of every active
+    customer, set-based: one read of the archive and one grouped query in each owning app
+    (tickets, complaints, billing, through their `queries`), merged by customer id in numpy."""
+    from datetime import timedelta
+
+    import numpy as np
+    from django.utils import timezone
+
+    from kefu.billing.queries import service_cost_by_customer
+    from kefu.complaints.queries import complaints_by_customer
+    from kefu.customers.segmentation import FEATURES
+    from kefu.tickets.queries import activity_by_customer
+
+    now = now or timezone.now()
+    since = now - timedelta(days=window_days)
+    col = {name: i for i, name in enumerate(FEATURES)}
+    ids_l: list[int] = []
+    value_l: list[float] = []
+    satisfaction_l: list[float] = []
+    grades_l: list[str] = []
+    # One pass over the archive in primary-key order (plain values, no model instances).
+    rows = Customer._base_manager.filter(is_active=True).order_by("pk")
+    for pk, value, satisfaction, grade in rows.values_list(
+        "pk", "value_amount", "satisfaction", "grade"
+    ).iterator(chunk_size=50000):
+        ids_l.append(pk)
+        value_l.append(float(value or 0))
+        satisfaction_l.append(np.nan if satisfaction is None else float(satisfaction))
+        grades_l.append(grade or "")
+    ids = np.asarray(ids_l, dtype=np.int64)
+    raw = np.zeros((len(ids), len(FEATURES)), dtype=np.float32)
+    raw[:, col["value"]] = np.asarray(value_l, dtype=np.float32)
+    sat = np.asarray(satisfaction_l, dtype=np.float32)
+    del ids_l, value_l, satisfaction_l
+    # An unrated customer counts as the median rated one: silence is neither praise nor blame.
+    rated = sat[~np.isnan(sat)]
+    sat[np.isnan(sat)] = float(np.median(rated)) if len(rated) else 0.0
+    raw[:, col["satisfaction"]] = sat
+    grades = np.asarray(grades_l, dtype="<U1")
+    raw[:, col["recency"]] = window_days + 1
+
+    def put(pairs, column: str, convert) -> None:
+        keys, values = [], []
+        for key, value in pairs:
+            keys.append(key)
+            values.append(convert(value))
+        if not keys:
+            return
+        keys_arr = np.asarray(keys, dtype=np.int64)
+        at = np.searchsorted(ids, keys_arr)
+        at_ok = at < len(ids)
+        hit = np.zeros(len(keys_arr), dtype=bool)
+        hit[at_ok] = ids[at[at_ok]] == keys_arr[at_ok]  # inactive customers are not in `ids`
+        raw[at[hit], col[column]] = np.asarray(values, dtype=np.float32)[hit]
+
+    activity = list(activity_by_customer(since))
+    put(((c, n) for c, n, _last in activity), "frequency", float)
+    put(
+        ((c, last) for c, _n, last in activity),
+        "recency",
+        lambda last: max(0.0, (now - last).total_seconds() / 86400),
+    )
+    put(complaints_by_customer(since), "complaints", float)
+    put(service_cost_by_customer(since), "cost", lambda total: float(total or 0))
+    return SegmentFeatures(ids, raw, grades)
+
+
+def current_segment_run():
+    """The latest finished segmentation run, or None."""
+    from kefu.customers.choices import SegmentRunStatus
+    from kefu.customers.models import SegmentRun
+
+    return SegmentRun.objects.filter(status=SegmentRunStatus.DONE).order_by("-created_at", "-id").first()
+
+
+def segment_choices(run=None) -> list[tuple[int, str]]:
+    """(segment id, words) of a run's segments (default: the current run), for filters and rules."""
+    from kefu.customers.models import Segment
+
+    run = run or current_segment_run()
+    if run is None:
+        return []
+    return [(s.pk, str(s)) for s in Segment.objects.filter(run=run).order_by("number")]
+
+
+def segment_overview(run) -> dict:
+    """A run's segments with their words, sizes and centres in the features' own units, and the
+    chart data (one bar group per feature, centre relative to the mean of all customers)."""
+    from kefu.customers.segmentation import FEATURE_LABELS, FEATURES, describe
+
+    segments = list(run.segments.order_by("number"))
+    rows = []
+    for s in segments:
+        rows.append(
+            {
+                "id": s.pk,
+                "number": s.number + 1,
+                "words": describe(s.traits),
+                "size": s.size,
+                "share": round(100 * s.size / run.customer_count, 1) if run.customer_count else 0,
+                "centre": [s.centre.get(f) for f in FEATURES],
+                "z": [s.centre.get(f"z_{f}") for f in FEATURES],
+            }
+        )
+    return {
+        "features": [str(FEATURE_LABELS[f]) for f in FEATURES],
+        "segments": rows,
+        "chart": {
+            "indicators": [str(FEATURE_LABELS[f]) for f in FEATURES],
+            "series": [
+                {"name": f"{r['number']}. {r['words']}", "z": r["z"], "size": r["size"]} for r in rows
+            ],
+        },
+    }
+
+
+def segment_members(segment_ids, first_pk: int, last_pk: int):
+    """(customer id, segment id) of the members of `segment_ids` with customer keys in [first, last]."""
+    from kefu.customers.models import CustomerSegment
+
+    return CustomerSegment.objects.filter(
+        segment_id__in=list(segment_ids), customer_id__gte=first_pk, customer_id__lte=last_pk
+    ).values_list("customer_id", "segment_id")

@@ -1,7 +1,7 @@
 """Nightly classification 客户分级: grades, the value pyramid and warnings (Huey periodic task)."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from kefu.customers import services
 
@@ -17,3 +17,12 @@ def classify_all() -> dict:
 def nightly_classification():
     """Idempotent: recomputing twice gives the same result, so a restart mid-way is harmless."""
     return classify_all()
+
+
+@db_task()
+def segment_customers(run_id: int) -> dict:
+    """Compute a segmentation run recorded by `services.start_segmentation` (客户分类)."""
+    from kefu.customers.models import SegmentRun
+
+    run = services.run_segmentation(SegmentRun.objects.get(pk=run_id))
+    return {"run": run.pk, "k": run.k, "customers": run.customer_count, "seconds": run.seconds}
