@@ -714,6 +714,11 @@ def _input_labels() -> dict[str, str]:
         "note": _("Note"),
         "delivered_on": _("Goods reached the customer on"),
         "returned_on": _("Goods returned to the vendor on"),
+        # 故障报告 (Z3): when, where, what is seen, what is planned
+        "fault_time": _("Fault occurred at"),
+        "fault_place": _("Fault place"),
+        "symptom": _("Symptom"),
+        "plan": _("Handling plan"),
     }
 
 
@@ -724,6 +729,12 @@ def check_transition(notification: Notification, transition, inputs: dict, actor
         reason = close_blocker(notification)
         if reason:
             raise CloseBlocked(reason, fields={"to": [reason]})
+    if inputs.get("fault_time") not in (None, ""):
+        try:
+            dt.datetime.fromisoformat(str(inputs["fault_time"]).strip().replace(" ", "T")[:19])
+        except ValueError:
+            message = _("Enter the time of the fault as YYYY-MM-DD HH:MM.")
+            raise ValidationFailed(message, fields={"fault_time": [message]}) from None
     for name in ("delivered_on", "returned_on"):
         if name in inputs:
             try:

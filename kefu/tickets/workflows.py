@@ -65,6 +65,48 @@ Z2_TRANSITIONS = [
     ("TCCL", "TZJL", "恢复处理", "Resume", ASSIST, [], False, ""),
 ]
 
+# 故障报告制度 (seed 004): a major fault is reported at once with time, place, symptom and plan
+# to the responsible managers (the centre's supervisor and the customer-service manager); the
+# manager files it and informs top management (the headquarters mailbox); then the handling is
+# tracked to the end.
+Z3_STATUSES = [
+    ("GZDJ", "故障登记", "Fault recorded", "outstanding", 10, True, []),
+    ("GZBG", "已报分管经理", "Reported to the manager", "in_process", 20, False, []),
+    ("GZBA", "经理备案并报高层", "Filed, top management informed", "in_process", 30, False, []),
+    ("GZGZ", "跟踪处理", "Handling tracked", "in_process", 40, False, []),
+    ("NOCO", "通知结案", "Notification completed", "completed", 90, False, []),
+]
+STAFF = ["technician", "complaint_specialist", "key_account", *ASSIST]
+FAULT_FIELDS = ["fault_time", "fault_place", "symptom", "plan"]
+# ... the same columns as above, then the roles told by an in-app notice (Transition.notify_roles)
+Z3_TRANSITIONS = [
+    (
+        "GZDJ",
+        "GZBG",
+        "报告故障",
+        "Report the fault",
+        STAFF,
+        FAULT_FIELDS,
+        False,
+        "",
+        ["supervisor", "manager"],
+    ),
+    (
+        "GZBG",
+        "GZBA",
+        "备案并报高层",
+        "File and inform top management",
+        ["supervisor", "manager"],
+        ["note"],
+        False,
+        "headquarters",
+        ["manager"],
+    ),
+    ("GZBA", "GZGZ", "跟踪处理", "Track the handling", ["supervisor", "manager"], ["note"], False, "", []),
+    ("GZBA", "NOCO", "结案", "Complete", ["supervisor", "manager"], ["note"], False, "", ["manager"]),
+    ("GZGZ", "NOCO", "结案", "Complete", ["supervisor", "manager"], ["note"], False, "", ["manager"]),
+]
+
 TYPES = [
     {
         "code": "Z1",
@@ -102,6 +144,24 @@ TYPES = [
         "transitions": Z2_TRANSITIONS,
         "profile_name": "交货异常状态参数文件",
     },
+    {
+        "code": "Z3",
+        "name": "重大故障报告",
+        "name_en": "Major fault report",
+        "profile": "Z3",
+        "order": 3,
+        "number_range": "tickets.Z3",
+        "number_start": 3000001,
+        "payment_statuses": [],
+        "reference_label": "项目/合同号",
+        "start_label": "故障发生日期",
+        "end_label": "预计排除日期",
+        "responsible_label": "故障处理负责人",
+        "default_days": 1,
+        "statuses": Z3_STATUSES,
+        "transitions": Z3_TRANSITIONS,
+        "profile_name": "重大故障报告状态参数文件",
+    },
 ]
 
 ROLE_NAMES = {
@@ -110,11 +170,14 @@ ROLE_NAMES = {
     "supervisor": ("售后服务主管", "centre"),
     "technician": ("售后服务专员", "own"),
     "complaint_specialist": ("客户投诉专员", "centre"),
+    "key_account": ("大客户专员", "centre"),
 }
 
 
-def install(apps) -> None:
-    """Create (or complete) the default types, profiles, statuses and transitions."""
+def install(apps, codes: tuple[str, ...] | None = None) -> None:
+    """Create (or complete) the default types (those of `codes`, default all), profiles, statuses
+    and transitions. Each migration names the types it loads, so an older migration keeps loading
+    what it loaded when it was written."""
     Profile = apps.get_model("workflow", "StatusProfile")
     Status = apps.get_model("workflow", "Status")
     Transition = apps.get_model("workflow", "Transition")
@@ -132,6 +195,8 @@ def install(apps) -> None:
         return found
 
     for spec in TYPES:
+        if codes is not None and spec["code"] not in codes:
+            continue
         profile, _ = Profile.objects.get_or_create(
             code=spec["profile"], defaults={"name": spec["profile_name"]}
         )
@@ -149,7 +214,7 @@ def install(apps) -> None:
                     "aliases": aliases,
                 },
             )
-        for order, (src, dst, name, name_en, roles, required, approval, kind) in enumerate(
+        for order, (src, dst, name, name_en, roles, required, approval, kind, *rest) in enumerate(
             spec["transitions"]
         ):
             transition, created = Transition.objects.get_or_create(
@@ -167,6 +232,8 @@ def install(apps) -> None:
             )
             if created:
                 transition.allowed_roles.set([role(r) for r in roles])
+                if rest and rest[0]:
+                    transition.notify_roles.set([role(r) for r in rest[0]])
         NotificationType.objects.get_or_create(
             code=spec["code"],
             defaults={
