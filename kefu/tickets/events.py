@@ -50,3 +50,8 @@ URGENT = register(
     describe=lambda d: d.get("responsible", ""),
     icon="exclamation-triangle",
 )
+
+DISPUTE_SUBMITTED = register(
+    "ticket.dispute_submitted", gettext_lazy("Disagreement submitted to the office"), icon="people"
+)
+DISPUTE_RULED = register("ticket.dispute_ruled", gettext_lazy("Office ruling enforced"), icon="hammer")

@@ -553,3 +553,20 @@ def person_workload(staff_id: int, lo: dt.datetime, hi: dt.datetime, late_before
             late=Count("id", filter=Q(stage__in=open_stages, required_end__lt=late_before)),
         )
     )
+
+
+def disputes_for(user, *, open_only: bool = False):
+    """Cross-department disputes the user may see (the office: all), newest first."""
+    from kefu.tickets.models import Dispute
+
+    qs = (
+        Dispute.objects.visible_to(user)
+        .select_related(
+            "notification", "status", "requesting_department", "responsible_department", "responsible"
+        )
+        .prefetch_related("other_departments")
+        .order_by("-created_at", "-pk")
+    )
+    if open_only:
+        qs = qs.filter(status__stage__in=Stage.open_values())
+    return qs

@@ -171,7 +171,75 @@ ROLE_NAMES = {
     "technician": ("售后服务专员", "own"),
     "complaint_specialist": ("客户投诉专员", "centre"),
     "key_account": ("大客户专员", "centre"),
+    "office": ("办公室", "company"),
 }
+
+# 跨部门协作制度 (seed 004): a disagreement between departments goes to the office, which rules.
+DISPUTE_STATUSES = [
+    ("TJBG", "提交办公室", "Submitted to the office", "outstanding", 10, True, []),
+    ("YCJ", "办公室已裁决", "Ruled by the office", "completed", 20, False, []),
+    ("YCH", "已撤回", "Withdrawn", "cancelled", 30, False, []),
+]
+DISPUTE_TRANSITIONS = [
+    (
+        "TJBG",
+        "YCJ",
+        "办公室裁决",
+        "Rule",
+        ["office"],
+        ["ruling", "responsible_department", "responsible"],
+        True,
+        "",
+    ),
+    ("TJBG", "YCH", "撤回", "Withdraw", [*ASSIST, "office"], ["reason"], False, ""),
+]
+
+
+def install_dispute_profile(apps) -> None:
+    """The status profile XZ of cross-department disputes (no notification type: its own record)."""
+    Profile = apps.get_model("workflow", "StatusProfile")
+    Status = apps.get_model("workflow", "Status")
+    Transition = apps.get_model("workflow", "Transition")
+    Role = apps.get_model("org", "Role")
+    Group = apps.get_model("auth", "Group")
+
+    def role(code):
+        found = Role.objects.filter(code=code).first()
+        if found is None:
+            name, scope = ROLE_NAMES[code]
+            group, _ = Group.objects.get_or_create(name=name)
+            found = Role.objects.create(group=group, code=code, data_scope=scope)
+        return found
+
+    profile, _ = Profile.objects.get_or_create(code="XZ", defaults={"name": "跨部门协作分歧状态参数文件"})
+    statuses = {}
+    for code, name, name_en, stage, order, initial, _aliases in DISPUTE_STATUSES:
+        statuses[code], _ = Status.objects.get_or_create(
+            profile=profile,
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "stage": stage,
+                "order": order,
+                "is_initial": initial,
+            },
+        )
+    for order, (src, dst, name, name_en, roles, required, approval, _kind) in enumerate(DISPUTE_TRANSITIONS):
+        transition, created = Transition.objects.get_or_create(
+            profile=profile,
+            from_status=statuses[src],
+            to_status=statuses[dst],
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "required_fields": required,
+                "is_approval": approval,
+                "order": order,
+            },
+        )
+        if created:
+            transition.allowed_roles.set([role(r) for r in roles])
 
 
 def install(apps, codes: tuple[str, ...] | None = None) -> None:
