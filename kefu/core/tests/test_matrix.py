@@ -336,6 +336,8 @@ PAGES: dict[str, Route] = {
     "knowledge:edit": Route(record="article", perm="knowledge.change_article", post=True),
     "knowledge:solved": Route(record="article", perm="knowledge.view_article", get=False, post=True),
     "knowledge:link": Route(record=N, perm="tickets.change_notification", get=False, post=True),
+    # --- h-segments
+    "customers:segments": Route(perm="customers.view_segmentrun"),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -528,6 +530,17 @@ API: dict[tuple[str, str], Route] = {
         record="article", perm="knowledge.view_article"
     ),
     ("POST", f"{V1}/knowledge/solutions"): Route(perm="tickets.change_notification"),
+    # --- h-segments
+    ("GET", f"{V1}/customers/segments/current"): Route(perm="customers.view_segmentrun"),
+    ("GET", f"{V1}/customers/segments/runs/{{run_id}}"): Route(
+        record="segment_run", perm="customers.view_segmentrun"
+    ),
+    ("POST", f"{V1}/customers/segments/runs"): Route(perm="customers.classify_customer"),
+    ("GET", f"{V1}/notifications/disputes"): Route(perm="tickets.view_dispute"),
+    ("POST", f"{V1}/notifications/{{notification_id}}/disputes"): Route(record=N, perm="tickets.add_dispute"),
+    ("POST", f"{V1}/notifications/disputes/{{dispute_id}}/transitions"): Route(
+        record="dispute", perm="tickets.view_dispute"
+    ),
 }
 
 
@@ -682,6 +695,7 @@ def _pick(side: str, wangmin_staff) -> dict:
         **_pick_reports(side, office, wangmin_staff),
         **_pick_inbound(side, office, customer, notification, attachment),
         **_pick_contacts(office, customer, contact),
+        **_pick_segments_and_disputes(notification),  # h-segments
     }
 
 
@@ -760,6 +774,31 @@ def _pick_inbound(side: str, office, customer, notification, attachment) -> dict
         name="matrix", app_id="wxmatrix", app_secret="s", token="t", intake_user=admin
     )
     return {"inbound": inbound, "inbound_attachment": inbound_attachment, "wechat_account": account}
+
+
+# --- h-segments: a finished segmentation run (company-wide) and a dispute on the side's notification
+def _pick_segments_and_disputes(notification) -> dict:
+    from kefu.customers.models import Segment, SegmentRun
+    from kefu.org.models import Department
+    from kefu.tickets.models import Dispute
+    from kefu.workflow.engine import initial_status
+
+    run = SegmentRun.objects.filter(status="done").first()
+    if run is None:
+        run = SegmentRun.objects.create(status="done", k=1, customer_count=1)
+        Segment.objects.create(run=run, number=0, centre={}, traits=["value+"], size=1)
+    departments = list(Department.objects.order_by("code")[:2])
+    dispute = Dispute(
+        notification=notification,
+        requesting_department=departments[0],
+        issue="矩阵分歧",
+        positions="矩阵意见",
+        raised_by=get_user_model().objects.get(username="admin"),
+    )
+    dispute.status = initial_status(dispute.workflow_profile())
+    dispute.save()
+    dispute.other_departments.set(departments[1:])
+    return {"segment_run": run, "dispute": dispute}
 
 
 # --- contacts (issue 14)
@@ -953,6 +992,8 @@ SCOPED_RECORD = {
     "contact_record": "contact_record",
     "call": "call",
     "call_task": "call_task",
+    # --- h-segments
+    "dispute": "notification",
 }
 
 
@@ -1125,6 +1166,9 @@ API_PARAMS = {
     "record_id": lambda objs: objs["contact_record"].pk,
     "call_id": lambda objs: objs["call"].pk,
     "task_id": lambda objs: objs["call_task"].pk,
+    # --- h-segments
+    "run_id": lambda objs: objs["segment_run"].pk,
+    "dispute_id": lambda objs: objs["dispute"].pk,
 }
 
 
