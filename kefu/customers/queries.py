@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
@@ -138,7 +139,10 @@ class CustomerRow:
 @functools.lru_cache(maxsize=8)
 def _labels(language: str) -> dict[str, dict[str, str]]:
     """The choice labels a row shows, per language: fixed codes, translated once, not per row."""
-    fields = {name: Customer._meta.get_field(name).choices for name in ("nature", "channel", "tier")}
+    fields = {
+        name: getattr(Customer._meta.get_field(name), "choices", None) or []
+        for name in ("nature", "channel", "tier")
+    }
     labels = {name: {value: str(label) for value, label in choices} for name, choices in fields.items()}
     labels["anomaly"] = {value: str(label) for value, label in AnomalyKind.choices}
     return labels
@@ -171,9 +175,11 @@ def present_customer(customer: Customer, user, *, unmasked: bool | None = None) 
         tier_label=labels["tier"].get(customer.tier, customer.tier) if customer.tier else "",
         value_amount=str(customer.value_amount),
         sales_office=customer.sales_office.code if customer.sales_office_id else "",
-        responsible=customer.responsible.name if customer.responsible_id else "",
+        responsible=getattr(customer.responsible, "name", "") if customer.responsible_id else "",
         is_key_account=customer.is_key_account,
-        key_account_manager=customer.key_account_manager.name if customer.key_account_manager_id else "",
+        key_account_manager=getattr(customer.key_account_manager, "name", "")
+        if customer.key_account_manager_id
+        else "",
         anomalies=kinds,
         anomaly_labels=[labels["anomaly"].get(k, k) for k in kinds],
         is_active=customer.is_active,
@@ -308,7 +314,7 @@ def present_customer_detail(customer: Customer, user, *, unmasked: bool | None =
 
 def customer_choices(user, term: str = "", *, limit: int = 20) -> list[dict]:
     """Autocomplete for other apps (notifications, complaints …): scoped, by number/name/phone."""
-    qs = Customer.objects.visible_to(user).filter(is_active=True)
+    qs: QuerySet[Customer] = Customer.objects.visible_to(user).filter(is_active=True)
     if term:
         qs = search_customers(qs, term, user=user)
     rows = qs.order_by("number").values("id", "number", "name")[: max(1, min(limit, 50))]
@@ -332,7 +338,7 @@ def present_history(customer: Customer, user, *, masked: bool, limit: int = 100)
         changes = []
         for name, change in (row["data"].get("changes") or {}).items():
             try:
-                label = str(Customer._meta.get_field(name).verbose_name)
+                label = str(getattr(Customer._meta.get_field(name), "verbose_name", name))
             except Exception:
                 label = name
             old, new = _history_value(change.get("old")), _history_value(change.get("new"))
@@ -348,9 +354,9 @@ class SegmentFeatures:
     """The feature matrix of the active customers (rows in customer-id order, columns FEATURES)
     and each customer's grade ("" when ungraded)."""
 
-    ids: object  # numpy int64 array
-    raw: object  # numpy float32 array, one row per id
-    grades: object  # numpy array of str
+    ids: np.ndarray  # int64, ascending
+    raw: np.ndarray  # float32, one row per id
+    grades: np.ndarray  # str
 
 
 def segment_features(*, window_days: int = 365, now=None) -> SegmentFeatures:

@@ -196,7 +196,7 @@ def generate_visits(period: date | None = None, *, batch: int = 5000) -> Generat
         visits = []
         for pk, tier, grade, since, is_key_account, kam_id, responsible_id, office_id in rows:
             considered += 1
-            segs = member_of.get(pk, frozenset())
+            segs: set[int] | frozenset[int] = member_of.get(pk, frozenset())
             rule = next(
                 (
                     r
