@@ -143,17 +143,31 @@ def cluster(
     distinct = len(np.unique(part, axis=0))
     k_max = max(k_min, min(k_max, distinct - 1, len(part) - 1))
     silhouettes: dict[int, float] = {}
+    models = {}
     for k in range(k_min, k_max + 1):
-        labels = _model(k, len(part), seed).fit_predict(part)
-        if len(set(labels.tolist())) < 2:
+        model = _model(k, len(part), seed).fit(part)
+        labels = model.predict(part)
+        # The silhouette is measured on at most 5,000 of the sample's rows; a k whose clusters
+        # those rows do not tell apart (one label) has no silhouette and cannot be chosen.
+        rows = rng.choice(len(part), size=min(len(part), 5000), replace=False)
+        if len(set(labels[rows].tolist())) < 2:
             continue
-        silhouettes[k] = float(
-            silhouette_score(part, labels, sample_size=min(len(part), 5000), random_state=seed)
-        )
+        silhouettes[k] = float(silhouette_score(part[rows], labels[rows]))
+        models[k] = model
     best = max(silhouettes, key=lambda k: (silhouettes[k], -k)) if silhouettes else k_min
-    model = _model(best, n, seed).fit(x)
-    labels = model.predict(x) if n > 20000 else model.labels_
-    return Clustering(best, np.asarray(labels, dtype=np.int32), model.cluster_centers_, silhouettes)
+    if n <= len(part):
+        model = models.get(best) or _model(best, n, seed).fit(x)
+        labels = model.predict(x)
+        return Clustering(best, np.asarray(labels, dtype=np.int32), model.cluster_centers_, silhouettes)
+    # All rows: one pass of mini-batch k-means started from the sample's centres (no re-inits).
+    from sklearn.cluster import MiniBatchKMeans
+
+    start = models[best].cluster_centers_ if best in models else "k-means++"
+    full = MiniBatchKMeans(
+        n_clusters=best, init=start, n_init=1, random_state=seed, batch_size=8192, max_no_improvement=10
+    ).fit(x)
+    labels = full.predict(x)
+    return Clustering(best, np.asarray(labels, dtype=np.int32), full.cluster_centers_, silhouettes)
 
 
 @dataclass
