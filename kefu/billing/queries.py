@@ -93,3 +93,19 @@ def overdue_acceptances(user, days: int, *, limit: int = 5000) -> list[dict]:
     for customer_id, number, notification in rows:
         seen.setdefault(customer_id, {"customer": customer_id, "reference": f"{number} / {notification}"})
     return list(seen.values())[:limit]
+
+
+def service_cost_by_customer(since):
+    """Per customer: (customer id, total of the service invoices 服务发票 made since `since`), grouped."""
+    from django.db.models import Sum
+
+    from kefu.billing.models import Invoice
+
+    return (
+        Invoice.objects.order_by()
+        .filter(created_at__gte=since)
+        .values("notification__customer_id")
+        .annotate(total=Sum("amount"))
+        .values_list("notification__customer_id", "total")
+        .iterator(chunk_size=20000)
+    )

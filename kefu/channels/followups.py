@@ -55,3 +55,30 @@ def wechat_status(record, transition, inputs: dict, actor) -> None:
     from kefu.channels.services.wechat import announce_status
 
     announce_status(record)
+
+
+@register_followup
+def notice_roles(record, transition, inputs: dict, actor) -> None:
+    """An urgent in-app notice to every active holder of the transition's `notify_roles` who may
+    see the record (scope as everywhere: a centre's supervisor hears of their centre's records)."""
+    role_ids = list(transition.notify_roles.values_list("pk", flat=True))
+    if not role_ids:
+        return
+    from django.contrib.auth import get_user_model
+
+    from kefu.channels.services import notify
+
+    model = type(record)
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__role__pk__in=role_ids)
+        .exclude(pk=getattr(actor, "pk", None))
+        .distinct()
+    )
+    message = _("%(record)s: %(action)s") % {"record": record, "action": transition.display_name}
+    url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
+    for user in users:
+        visible = getattr(model.objects, "visible_to", None)
+        if visible is not None and not visible(user).filter(pk=record.pk).exists():
+            continue
+        notify(recipient=user, target=record, message=message, url=url, actor=actor, urgent=True)

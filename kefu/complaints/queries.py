@@ -401,3 +401,51 @@ def accident_statistics(user, start: date, end: date) -> dict:
             "occurred_at"
         )[:2000],
     }
+
+
+def complaints_by_customer(since: datetime):
+    """Per customer: (customer id, complaints received since `since`), one grouped query."""
+    return (
+        Complaint.objects.order_by()
+        .filter(received_at__gte=since)
+        .values("customer_id")
+        .annotate(n=Count("id"))
+        .values_list("customer_id", "n")
+        .iterator(chunk_size=20000)
+    )
+
+
+# --- figures for the scorecards and reports (grouped: one query for every person or centre) -------
+# `by`: "owner_id" (person), "sales_office_id" (centre) or None (the company, key None).
+def closed_complaint_figures(by: str | None, lo: datetime, hi: datetime, keys=None) -> dict:
+    """Per group, of the complaints closed in [lo, hi): {key: (closed, rated, satisfied (4 or 5),
+    [hours from receipt to closing, one per complaint])} — one query."""
+    qs = Complaint.objects.order_by().filter(is_open=False, closed_at__gte=lo, closed_at__lt=hi)
+    if by is not None and keys is not None:
+        qs = qs.filter(**{f"{by}__in": list(keys)})
+    rows = (
+        qs.values_list(by, "received_at", "closed_at", "satisfaction")
+        if by is not None
+        else ((None, r, c, s) for r, c, s in qs.values_list("received_at", "closed_at", "satisfaction"))
+    )
+    out: dict = {}
+    for key, received, closed, satisfaction in rows:
+        figures = out.setdefault(key, [0, 0, 0, []])
+        figures[0] += 1
+        figures[1] += satisfaction != ""
+        figures[2] += satisfaction in ("4", "5")
+        if closed is not None:
+            figures[3].append(max(0.0, (closed - received).total_seconds() / 3600))
+    return {key: tuple(figures) for key, figures in out.items()}
+
+
+def person_complaint_counts(staff_id: int, lo: datetime, hi: datetime) -> dict:
+    """A person's complaints (owner) received and closed in [lo, hi), for the 周报 — one query."""
+    return (
+        Complaint.objects.order_by()
+        .filter(owner_id=staff_id)
+        .aggregate(
+            received=Count("id", filter=Q(received_at__gte=lo, received_at__lt=hi)),
+            closed=Count("id", filter=Q(is_open=False, closed_at__gte=lo, closed_at__lt=hi)),
+        )
+    )

@@ -269,6 +269,7 @@ def list_customers(
     maturity: str = "",
     grade: str = "",
     tier: str = "",
+    segment: int | None = None,
     region: str = "",
     office: str = "",
     responsible: str = "",
@@ -564,3 +565,114 @@ def delete_address(request, customer_id: int, address_id: int):
     customer = access(Customer, request.user, customer_id)
     services.remove_service_address(_sub(ServiceAddress, customer, address_id), actor=request.user)
     return Status(204, None)
+
+
+# --- segmentation 客户分类 ---------------------------------------------------------------------
+class SegmentOut(Schema):
+    id: int
+    number: int
+    words: str
+    size: int
+    share: float
+    centre: dict[str, float | None]
+
+
+class SegmentRunOut(Schema):
+    id: int
+    status: str
+    created_at: dt.datetime
+    params: dict
+    k: int | None
+    silhouette: float | None
+    silhouettes: dict[str, float]
+    customer_count: int
+    classifier_label: str
+    classifier_accuracy: float | None
+    classifier_test_size: int
+    proposed_count: int
+    seconds: float | None
+    error: str
+    segments: list[SegmentOut]
+
+
+class SegmentRunIn(InputSchema):
+    k_min: int | None = None
+    k_max: int | None = None
+    sample: int | None = None
+    window_days: int | None = None
+
+
+def _run_out(run) -> dict:
+    from kefu.customers.queries import segment_overview
+    from kefu.customers.segmentation import FEATURES
+
+    overview = segment_overview(run)
+    fields = [
+        "id",
+        "status",
+        "created_at",
+        "params",
+        "k",
+        "silhouette",
+        "silhouettes",
+        "customer_count",
+        "classifier_label",
+        "classifier_accuracy",
+        "classifier_test_size",
+        "proposed_count",
+        "seconds",
+        "error",
+    ]
+    out = {name: getattr(run, name) for name in fields}
+    out["segments"] = [
+        {
+            "id": s["id"],
+            "number": s["number"],
+            "words": s["words"],
+            "size": s["size"],
+            "share": s["share"],
+            "centre": dict(zip(FEATURES, s["centre"], strict=True)),
+        }
+        for s in overview["segments"]
+    ]
+    return out
+
+
+@router.get(
+    "/segments/current",
+    response={200: SegmentRunOut, 404: dict},
+    summary="The latest finished customer segmentation 客户分类 with its segments",
+)
+def current_segments(request):
+    from kefu.core.errors import NotFound
+    from kefu.customers.queries import current_segment_run
+
+    if not request.user.has_perm("customers.view_segmentrun"):
+        raise PermissionDenied()
+    run = current_segment_run()
+    if run is None:
+        raise NotFound()
+    return _run_out(run)
+
+
+@router.get("/segments/runs/{run_id}", response=SegmentRunOut, summary="One segmentation run")
+def segment_run(request, run_id: int):
+    from kefu.core.errors import NotFound
+    from kefu.customers.models import SegmentRun
+
+    if not request.user.has_perm("customers.view_segmentrun"):
+        raise PermissionDenied()
+    run = SegmentRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise NotFound()
+    return _run_out(run)
+
+
+@router.post("/segments/runs", response={202: SegmentRunOut}, summary="Start a segmentation run (Huey task)")
+def start_segment_run(request, payload: SegmentRunIn):
+    from kefu.customers.models import SegmentRun
+    from kefu.customers.tasks import segment_customers
+
+    run = services.start_segmentation(actor=request.user, params=payload.dict(exclude_none=True))
+    segment_customers(run.pk)
+    return Status(202, _run_out(SegmentRun.objects.get(pk=run.pk)))

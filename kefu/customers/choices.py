@@ -135,3 +135,11 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     API = "api", _("Read unmasked via API")
     SEARCH = "search", _("Searched by digits while masked")
+
+
+class SegmentRunStatus(models.TextChoices):
+    """Where a customer-segmentation run 客户分类运行 stands."""
+
+    RUNNING = "running", pgettext_lazy("customers", "Running")
+    DONE = "done", pgettext_lazy("customers", "Done")
+    FAILED = "failed", pgettext_lazy("customers", "Failed")

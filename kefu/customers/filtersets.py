@@ -48,6 +48,9 @@ class CustomerFilterSet(django_filters.FilterSet):
     maturity = django_filters.ChoiceFilter(label=_("Maturity"), choices=Maturity.choices)
     grade = django_filters.ChoiceFilter(label=_("Grade"), choices=Grade.choices)
     tier = django_filters.ChoiceFilter(label=_("Pyramid tier"), choices=Tier.choices)
+    segment = django_filters.TypedChoiceFilter(
+        label=_("Customer segment"), choices=[], coerce=int, method="filter_segment"
+    )
     region = django_filters.CharFilter(label=_("Region"), field_name="region", method="filter_prefix")
     office = django_filters.CharFilter(label=_("Responsibility centre"), field_name="sales_office__code")
     responsible = django_filters.CharFilter(
@@ -66,6 +69,10 @@ class CustomerFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from kefu.customers.queries import segment_choices
+
+        # The latest segmentation's segments (客户分类); the form is built after this line.
+        self.filters["segment"].extra["choices"] = segment_choices()
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -84,6 +91,14 @@ class CustomerFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(anomaly_mask__gt=0) if value else queryset.filter(anomaly_mask=0)
+
+    def filter_segment(self, queryset: QuerySet, name: str, value: int | None) -> QuerySet:
+        if not value:
+            return queryset
+        # A semi-join on the membership index (segment, customer): no duplicate rows, no DISTINCT.
+        from kefu.customers.models import CustomerSegment
+
+        return queryset.filter(pk__in=CustomerSegment.objects.filter(segment_id=value).values("customer_id"))
 
     def filter_ordering(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.order_by(*ORDERINGS.get(value, ORDERINGS["number"]))

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import Digits, TimeStampedModel, VersionedModel
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
@@ -31,6 +32,7 @@ from kefu.customers.choices import (
     PartnerFunction,
     PaymentBehaviour,
     Relation,
+    SegmentRunStatus,
     Tier,
     WarningKind,
 )
@@ -563,3 +565,81 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.customer_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SegmentRun(models.Model):
+    """One customer segmentation 客户分类 (seed 004: clustering and classification): the parameters,
+    the k chosen by silhouette, the feature scaling, and the decision tree's held-out accuracy."""
+
+    created_at = models.DateTimeField(_("run at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SegmentRunStatus.choices, default=SegmentRunStatus.RUNNING
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    k = models.PositiveSmallIntegerField(_("number of segments"), null=True, blank=True)
+    silhouette = models.FloatField(_("silhouette"), null=True, blank=True)
+    silhouettes = models.JSONField(_("silhouette by k"), default=dict, blank=True)
+    scaling = models.JSONField(_("feature scaling"), default=dict, blank=True)
+    customer_count = models.PositiveIntegerField(_("customers"), default=0)
+    classifier_label = models.CharField(_("classifier label"), max_length=20, blank=True)
+    classifier_accuracy = models.FloatField(_("classifier accuracy (held out)"), null=True, blank=True)
+    classifier_test_size = models.PositiveIntegerField(_("held-out customers"), default=0)
+    classifier_rules = models.TextField(_("classification rules"), blank=True)
+    proposed_count = models.PositiveIntegerField(_("grades proposed"), default=0)
+    seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
+    error = models.TextField(pgettext_lazy("customers", "error"), blank=True)
+
+    class Meta:
+        verbose_name = _("segmentation run")
+        verbose_name_plural = _("segmentation runs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="cust_segrun_status")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} k={self.k}"
+
+
+class Segment(models.Model):
+    """A cluster of one run: its centre (in the features' own units) and the traits that describe
+    it (codes such as "value+", rendered in words in the reader's language, never stored as text)."""
+
+    run = models.ForeignKey(SegmentRun, on_delete=models.CASCADE, related_name="segments")
+    number = models.PositiveSmallIntegerField(_("number"))
+    centre = models.JSONField(_("centre"), default=dict)
+    traits = models.JSONField(_("traits"), default=list, blank=True)
+    size = models.PositiveIntegerField(_("customers"), default=0)
+
+    class Meta:
+        verbose_name = _("customer segment")
+        verbose_name_plural = _("customer segments")
+        ordering = ["run", "number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="cust_segment_run_number")]
+
+    def __str__(self) -> str:
+        from kefu.customers.segmentation import describe
+
+        return f"{self.number + 1}. {describe(self.traits)}"
+
+
+class CustomerSegment(models.Model):
+    """A customer's segment in one run, and the grade the decision tree proposes for an ungraded one."""
+
+    run = models.ForeignKey(SegmentRun, on_delete=models.CASCADE, related_name="+")
+    # Both covered by the composite index and the unique constraint below (leftmost column).
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="members", db_index=False)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="segment_memberships", db_index=False
+    )
+    proposed_grade = models.CharField(_("proposed grade"), max_length=1, choices=Grade.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("segment membership")
+        verbose_name_plural = _("segment memberships")
+        constraints = [models.UniqueConstraint(fields=["customer", "run"], name="cust_segment_member_once")]
+        indexes = [models.Index(fields=["segment", "customer"], name="cust_segment_members")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} → {self.segment_id}"

@@ -18,6 +18,13 @@ NAV_ITEMS = [
         "order": 21,
     },
     {
+        "label": _("Customer segments"),
+        "url": "customers:segments",
+        "icon": "diagram-3",
+        "perm": "customers.view_segmentrun",
+        "order": 21,
+    },
+    {
         "label": _("Customer warnings"),
         "url": "customers:warnings",
         "group": "relationship",

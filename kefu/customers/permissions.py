@@ -27,6 +27,7 @@ EDIT = [
 # The sales-value feed 销售额 and the warnings 异样客户预警 (acknowledged with a note).
 FEED = ["customers.view_monthlysales", "customers.add_monthlysales", "customers.change_monthlysales"]
 WARN = ["customers.view_customerwarning", "customers.acknowledge_customerwarning"]
+SEGMENTS = ["customers.view_segmentrun"]  # the segmentation page 客户分类 (running it: classify_customer)
 CONFIG = [
     "customers.view_valuepolicy",
     "customers.change_valuepolicy",
@@ -50,6 +51,7 @@ ROLE_GRANTS = {
         "customers.view_access_log",
         *FEED,
         *WARN,
+        *SEGMENTS,
     ],
     "information_specialist": [
         *FEED,
@@ -61,6 +63,7 @@ ROLE_GRANTS = {
         "customers.export_customer",
         "customers.import_customer",
         "customers.classify_customer",
+        *SEGMENTS,
     ],
     "administrator": [
         *FEED,
@@ -74,6 +77,7 @@ ROLE_GRANTS = {
         "customers.import_customer",
         "customers.export_customer",
         "customers.view_access_log",
+        *SEGMENTS,
     ],
     "assistant": [*VIEW, *EDIT, "customers.export_customer"],
     "supervisor": [
@@ -92,12 +96,14 @@ ROLE_GRANTS = {
         *WARN,
         "customers.reveal_personal_data",
         "customers.classify_customer",
+        *SEGMENTS,
     ],
     "relationship_supervisor": [
         *VIEW,
         *WARN,
         "customers.change_customer",
         "customers.reveal_personal_data",
+        *SEGMENTS,
     ],
-    "marketing_director": [*VIEW, "customers.export_customer"],
+    "marketing_director": [*VIEW, "customers.export_customer", *SEGMENTS],
 }

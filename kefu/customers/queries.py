@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
@@ -138,7 +139,10 @@ class CustomerRow:
 @functools.lru_cache(maxsize=8)
 def _labels(language: str) -> dict[str, dict[str, str]]:
     """The choice labels a row shows, per language: fixed codes, translated once, not per row."""
-    fields = {name: Customer._meta.get_field(name).choices for name in ("nature", "channel", "tier")}
+    fields = {
+        name: getattr(Customer._meta.get_field(name), "choices", None) or []
+        for name in ("nature", "channel", "tier")
+    }
     labels = {name: {value: str(label) for value, label in choices} for name, choices in fields.items()}
     labels["anomaly"] = {value: str(label) for value, label in AnomalyKind.choices}
     return labels
@@ -171,9 +175,11 @@ def present_customer(customer: Customer, user, *, unmasked: bool | None = None) 
         tier_label=labels["tier"].get(customer.tier, customer.tier) if customer.tier else "",
         value_amount=str(customer.value_amount),
         sales_office=customer.sales_office.code if customer.sales_office_id else "",
-        responsible=customer.responsible.name if customer.responsible_id else "",
+        responsible=getattr(customer.responsible, "name", "") if customer.responsible_id else "",
         is_key_account=customer.is_key_account,
-        key_account_manager=customer.key_account_manager.name if customer.key_account_manager_id else "",
+        key_account_manager=getattr(customer.key_account_manager, "name", "")
+        if customer.key_account_manager_id
+        else "",
         anomalies=kinds,
         anomaly_labels=[labels["anomaly"].get(k, k) for k in kinds],
         is_active=customer.is_active,
@@ -308,7 +314,7 @@ def present_customer_detail(customer: Customer, user, *, unmasked: bool | None =
 
 def customer_choices(user, term: str = "", *, limit: int = 20) -> list[dict]:
     """Autocomplete for other apps (notifications, complaints …): scoped, by number/name/phone."""
-    qs = Customer.objects.visible_to(user).filter(is_active=True)
+    qs: QuerySet[Customer] = Customer.objects.visible_to(user).filter(is_active=True)
     if term:
         qs = search_customers(qs, term, user=user)
     rows = qs.order_by("number").values("id", "number", "name")[: max(1, min(limit, 50))]
@@ -332,7 +338,7 @@ def present_history(customer: Customer, user, *, masked: bool, limit: int = 100)
         changes = []
         for name, change in (row["data"].get("changes") or {}).items():
             try:
-                label = str(Customer._meta.get_field(name).verbose_name)
+                label = str(getattr(Customer._meta.get_field(name), "verbose_name", name))
             except Exception:
                 label = name
             old, new = _history_value(change.get("old")), _history_value(change.get("new"))
@@ -394,3 +400,140 @@ def customer_picks(user, term: str, limit: int) -> list[dict]:
     if len(term.strip()) == 1:  # one character matches a large part of the archive: wait for the second
         return []
     return [row(r["number"], r["number"], r["name"]) for r in customer_choices(user, term, limit=limit)]
+
+
+# --- segmentation 客户分类 ---------------------------------------------------------------------
+@dataclass
+class SegmentFeatures:
+    """The feature matrix of the active customers (rows in customer-id order, columns FEATURES)
+    and each customer's grade ("" when ungraded)."""
+
+    ids: np.ndarray  # int64, ascending
+    raw: np.ndarray  # float32, one row per id
+    grades: np.ndarray  # str
+
+
+def segment_features(*, window_days: int = 365, now=None) -> SegmentFeatures:
+    """Value, frequency, recency, complaints, satisfaction and service cost of every active
+    customer, set-based: one read of the archive and one grouped query in each owning app
+    (tickets, complaints, billing, through their `queries`), merged by customer id in numpy."""
+    from datetime import timedelta
+
+    import numpy as np
+    from django.utils import timezone
+
+    from kefu.billing.queries import service_cost_by_customer
+    from kefu.complaints.queries import complaints_by_customer
+    from kefu.customers.segmentation import FEATURES
+    from kefu.tickets.queries import activity_by_customer
+
+    now = now or timezone.now()
+    since = now - timedelta(days=window_days)
+    col = {name: i for i, name in enumerate(FEATURES)}
+    ids_l: list[int] = []
+    value_l: list[float] = []
+    satisfaction_l: list[float] = []
+    grades_l: list[str] = []
+    # One pass over the archive in primary-key order (plain values, no model instances).
+    rows = Customer._base_manager.filter(is_active=True).order_by("pk")
+    for pk, value, satisfaction, grade in rows.values_list(
+        "pk", "value_amount", "satisfaction", "grade"
+    ).iterator(chunk_size=50000):
+        ids_l.append(pk)
+        value_l.append(float(value or 0))
+        satisfaction_l.append(np.nan if satisfaction is None else float(satisfaction))
+        grades_l.append(grade or "")
+    ids = np.asarray(ids_l, dtype=np.int64)
+    raw = np.zeros((len(ids), len(FEATURES)), dtype=np.float32)
+    raw[:, col["value"]] = np.asarray(value_l, dtype=np.float32)
+    sat = np.asarray(satisfaction_l, dtype=np.float32)
+    del ids_l, value_l, satisfaction_l
+    # An unrated customer counts as the median rated one: silence is neither praise nor blame.
+    rated = sat[~np.isnan(sat)]
+    sat[np.isnan(sat)] = float(np.median(rated)) if len(rated) else 0.0
+    raw[:, col["satisfaction"]] = sat
+    grades = np.asarray(grades_l, dtype="<U1")
+    raw[:, col["recency"]] = window_days + 1
+
+    def put(pairs, column: str, convert) -> None:
+        keys, values = [], []
+        for key, value in pairs:
+            keys.append(key)
+            values.append(convert(value))
+        if not keys:
+            return
+        keys_arr = np.asarray(keys, dtype=np.int64)
+        at = np.searchsorted(ids, keys_arr)
+        at_ok = at < len(ids)
+        hit = np.zeros(len(keys_arr), dtype=bool)
+        hit[at_ok] = ids[at[at_ok]] == keys_arr[at_ok]  # inactive customers are not in `ids`
+        raw[at[hit], col[column]] = np.asarray(values, dtype=np.float32)[hit]
+
+    activity = list(activity_by_customer(since))
+    put(((c, n) for c, n, _last in activity), "frequency", float)
+    put(
+        ((c, last) for c, _n, last in activity),
+        "recency",
+        lambda last: max(0.0, (now - last).total_seconds() / 86400),
+    )
+    put(complaints_by_customer(since), "complaints", float)
+    put(service_cost_by_customer(since), "cost", lambda total: float(total or 0))
+    return SegmentFeatures(ids, raw, grades)
+
+
+def current_segment_run():
+    """The latest finished segmentation run, or None."""
+    from kefu.customers.choices import SegmentRunStatus
+    from kefu.customers.models import SegmentRun
+
+    return SegmentRun.objects.filter(status=SegmentRunStatus.DONE).order_by("-created_at", "-id").first()
+
+
+def segment_choices(run=None) -> list[tuple[int, str]]:
+    """(segment id, words) of a run's segments (default: the current run), for filters and rules."""
+    from kefu.customers.models import Segment
+
+    run = run or current_segment_run()
+    if run is None:
+        return []
+    return [(s.pk, str(s)) for s in Segment.objects.filter(run=run).order_by("number")]
+
+
+def segment_overview(run) -> dict:
+    """A run's segments with their words, sizes and centres in the features' own units, and the
+    chart data (one bar group per feature, centre relative to the mean of all customers)."""
+    from kefu.customers.segmentation import FEATURE_LABELS, FEATURES, describe
+
+    segments = list(run.segments.order_by("number"))
+    rows = []
+    for s in segments:
+        rows.append(
+            {
+                "id": s.pk,
+                "number": s.number + 1,
+                "words": describe(s.traits),
+                "size": s.size,
+                "share": round(100 * s.size / run.customer_count, 1) if run.customer_count else 0,
+                "centre": [s.centre.get(f) for f in FEATURES],
+                "z": [s.centre.get(f"z_{f}") for f in FEATURES],
+            }
+        )
+    return {
+        "features": [str(FEATURE_LABELS[f]) for f in FEATURES],
+        "segments": rows,
+        "chart": {
+            "indicators": [str(FEATURE_LABELS[f]) for f in FEATURES],
+            "series": [
+                {"name": f"{r['number']}. {r['words']}", "z": r["z"], "size": r["size"]} for r in rows
+            ],
+        },
+    }
+
+
+def segment_members(segment_ids, first_pk: int, last_pk: int):
+    """(customer id, segment id) of the members of `segment_ids` with customer keys in [first, last]."""
+    from kefu.customers.models import CustomerSegment
+
+    return CustomerSegment.objects.filter(
+        segment_id__in=list(segment_ids), customer_id__gte=first_pk, customer_id__lte=last_pk
+    ).values_list("customer_id", "segment_id")

@@ -1214,3 +1214,168 @@ def apply_data_card(
             )
             changed["needs"] = line
     return changed
+
+
+# --- segmentation 客户分类 ---------------------------------------------------------------------
+SEGMENT_RUNS_KEPT = 3  # older runs go, unless a visit rule still names one of their segments
+
+
+def start_segmentation(*, actor, params: dict | None = None):
+    """Record a segmentation run to be computed (by the Huey task or at once by the caller)."""
+    from kefu.core.scoping import require_perm
+    from kefu.customers.models import SegmentRun
+
+    if actor is not None:
+        require_perm(actor, "customers.classify_customer")
+    clean = _segment_params(params or {})
+    return SegmentRun.objects.create(created_by=actor if actor is not None else None, params=clean)
+
+
+def _segment_params(params: dict) -> dict:
+    """Validated run parameters; bad input names the field (400), nothing is recorded."""
+    defaults = {"k_min": 2, "k_max": 8, "sample": 20000, "window_days": 365, "seed": 0}
+    limits = {
+        "k_min": (2, 20),
+        "k_max": (2, 20),
+        "sample": (100, 200000),
+        "window_days": (30, 3650),
+        "seed": (0, 10**6),
+    }
+    out = dict(defaults)
+    errors: dict[str, list[str]] = {}
+    for name, value in params.items():
+        if name not in defaults:
+            errors[name] = [_("Unknown field.")]
+            continue
+        if value in (None, ""):
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            errors[name] = [_("Enter a whole number.")]
+            continue
+        lo, hi = limits[name]
+        if not lo <= number <= hi:
+            errors[name] = [_("Enter a number from %(lo)s to %(hi)s.") % {"lo": lo, "hi": hi}]
+            continue
+        out[name] = number
+    if not errors and out["k_max"] < out["k_min"]:
+        errors["k_max"] = [_("The largest number of segments must not be below the smallest.")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    return out
+
+
+def run_segmentation(run, *, now: dt.datetime | None = None):
+    """Compute a recorded run: features set-based, k-means with k by silhouette, each segment's
+    centre and traits, every active customer's segment, and the decision tree (label: the A/B/C
+    grade) with its held-out accuracy and a proposed grade for each ungraded customer.
+
+    Memberships are bulk-inserted under the run; the run turns DONE only when all are written,
+    so the filter and visit rules never read a half-written run. A failure is recorded on the run.
+    """
+    import time
+
+    import numpy as np
+
+    from kefu.customers import segmentation as seg
+    from kefu.customers.choices import SegmentRunStatus
+    from kefu.customers.models import CustomerSegment, Segment, SegmentRun
+    from kefu.customers.queries import segment_features
+
+    started = time.perf_counter()
+    p = run.params or _segment_params({})
+    try:
+        features = segment_features(window_days=p["window_days"], now=now)
+        ids, raw, grades = features.ids, features.raw, features.grades
+        if len(ids) < 3:
+            raise ValueError(_("At least three active customers are needed to form segments."))
+        x, scaling = seg.transform(raw)
+        result = seg.cluster(x, k_min=p["k_min"], k_max=p["k_max"], sample=p["sample"], seed=p["seed"])
+        labelled = grades != ""
+        tree = seg.classify(raw[labelled], grades[labelled], raw[~labelled], seed=p["seed"])
+        proposals = np.full(len(ids), "", dtype="<U1")
+        proposals[~labelled] = tree.proposals if len(tree.proposals) else ""
+        sizes = np.bincount(result.labels, minlength=result.k)
+        with transaction.atomic():
+            segments = []
+            for number in range(result.k):
+                z = result.centres[number]
+                centre = {
+                    name: round(float(v), 2)
+                    for name, v in zip(seg.FEATURES, seg.to_raw(z, scaling), strict=True)
+                }
+                centre.update(
+                    {f"z_{name}": round(float(v), 3) for name, v in zip(seg.FEATURES, z, strict=True)}
+                )
+                segments.append(
+                    Segment(
+                        run=run,
+                        number=number,
+                        centre=centre,
+                        traits=seg.traits_from_centre(z),
+                        size=int(sizes[number]),
+                    )
+                )
+            Segment.objects.bulk_create(segments)
+            segment_ids = np.array(
+                [s.pk for s in Segment.objects.filter(run=run).order_by("number")], dtype=np.int64
+            )
+            member_segment = segment_ids[result.labels]
+            batch = 20000
+            for lo in range(0, len(ids), batch):
+                CustomerSegment.objects.bulk_create(
+                    [
+                        CustomerSegment(
+                            run_id=run.pk, segment_id=int(s), customer_id=int(c), proposed_grade=str(g)
+                        )
+                        for c, s, g in zip(
+                            ids[lo : lo + batch],
+                            member_segment[lo : lo + batch],
+                            proposals[lo : lo + batch],
+                            strict=True,
+                        )
+                    ],
+                    batch_size=batch,
+                )
+            SegmentRun.objects.filter(pk=run.pk).update(
+                status=SegmentRunStatus.DONE,
+                params=p,
+                k=result.k,
+                silhouette=round(result.silhouette, 4),
+                silhouettes={str(k): round(v, 4) for k, v in result.silhouettes.items()},
+                scaling=scaling.as_dict(),
+                customer_count=len(ids),
+                classifier_label="grade",
+                classifier_accuracy=None if tree.accuracy is None else round(tree.accuracy, 4),
+                classifier_test_size=tree.test_size,
+                classifier_rules=tree.rules,
+                proposed_count=int((proposals != "").sum()),
+                seconds=round(time.perf_counter() - started, 2),
+            )
+        _prune_segment_runs()
+    except Exception as exc:
+        SegmentRun.objects.filter(pk=run.pk).update(
+            status=SegmentRunStatus.FAILED,
+            error=str(exc)[:2000],
+            seconds=round(time.perf_counter() - started, 2),
+        )
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _prune_segment_runs() -> int:
+    """Drop finished runs beyond the latest SEGMENT_RUNS_KEPT, except those a visit rule names."""
+    from kefu.customers.models import CustomerSegment, SegmentRun
+
+    keep = set(
+        SegmentRun.objects.order_by("-created_at", "-id").values_list("pk", flat=True)[:SEGMENT_RUNS_KEPT]
+    )
+    # A rule's segment condition (VisitRule.segment, related name visit_rules) keeps its run.
+    keep |= set(SegmentRun.objects.filter(segments__visit_rules__isnull=False).values_list("pk", flat=True))
+    old = list(SegmentRun.objects.exclude(pk__in=keep).values_list("pk", flat=True))
+    if old:
+        CustomerSegment.objects.filter(run_id__in=old).delete()
+        SegmentRun.objects.filter(pk__in=old).delete()
+    return len(old)

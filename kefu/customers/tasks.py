@@ -29,3 +29,12 @@ def recompute_values_after_feed() -> dict:
 def nightly_classification():
     """Idempotent: recomputing twice gives the same result, so a restart mid-way is harmless."""
     return classify_all()
+
+
+@db_task()
+def segment_customers(run_id: int) -> dict:
+    """Compute a segmentation run recorded by `services.start_segmentation` (客户分类)."""
+    from kefu.customers.models import SegmentRun
+
+    run = services.run_segmentation(SegmentRun.objects.get(pk=run_id))
+    return {"run": run.pk, "k": run.k, "customers": run.customer_count, "seconds": run.seconds}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.xlsx", views.customer_export, name="export"),
     path("import/", views.customer_import, name="import"),
     path("pyramid/", views.pyramid, name="pyramid"),
+    path("segments/", views.segments, name="segments"),
     path("recompute/", views.recompute, name="recompute"),
     path("warnings/", views.warnings, name="warnings"),
     path("warnings/<int:pk>/acknowledge/", views.warning_acknowledge, name="warning_acknowledge"),

@@ -492,3 +492,41 @@ def access_log(request: HttpRequest) -> HttpResponse:
 def autocomplete(request: HttpRequest) -> JsonResponse:
     """Scoped customer lookup for other apps' forms: ?q=number, name or phone fragment."""
     return JsonResponse({"results": customer_choices(request.user, request.GET.get("q", "").strip())})
+
+
+@login_required
+@permission_required("customers.view_segmentrun", raise_exception=True)
+def segments(request: HttpRequest) -> HttpResponse:
+    """客户分类: the latest segmentation (segments in words, sizes, centres, a chart) and the
+    decision tree's held-out accuracy; classifiers start a new run (a Huey task)."""
+    from kefu.customers.models import SegmentRun
+    from kefu.customers.queries import current_segment_run, segment_overview
+
+    if request.method == "POST":
+        if not request.user.has_perm("customers.classify_customer"):
+            raise DjangoPermissionDenied
+        from kefu.customers.tasks import segment_customers
+
+        try:
+            run = services.start_segmentation(actor=request.user, params=_run_params(request.POST))
+        except KefuError as exc:
+            messages.error(request, str(exc))
+            return redirect("customers:segments")
+        segment_customers(run.pk)
+        messages.success(request, _("Segmentation started; the page shows it when it is done."))
+        return redirect("customers:segments")
+    run = current_segment_run()
+    context = {
+        "run": run,
+        "overview": segment_overview(run) if run is not None else None,
+        "latest": SegmentRun.objects.order_by("-created_at", "-id").first(),
+        "can_classify": request.user.has_perm("customers.classify_customer"),
+    }
+    if run is not None:
+        context["chart_json"] = json.dumps(context["overview"]["chart"], ensure_ascii=False)
+        context["silhouettes"] = sorted((int(k), v) for k, v in run.silhouettes.items())
+    return render(request, "customers/segments.html", context)
+
+
+def _run_params(post) -> dict:
+    return {name: post.get(name) for name in ("k_min", "k_max", "sample", "window_days") if post.get(name)}

@@ -36,6 +36,7 @@ STAFF = [
     ("director", "102", "赵志强", ["marketing_director"], [], [], "营销总监"),
     ("relation", "103", "孙丽华", ["relationship_supervisor"], [], [], "客户关系主管"),
     ("info", "104", "周婷", ["information_specialist"], [], [], "客户信息专员"),
+    ("office", "105", "吴明", ["office"], [], [], "办公室主任"),  # rules on 跨部门协作 disputes
     ("assistant", "201", "陈静", ["assistant"], ["4002"], ["S4002", "F011"], "责任中心助理"),
     ("wangmin", "202", "王敏", ["technician"], ["4002"], ["S4002"], "售后服务专员"),
     (

@@ -47,6 +47,9 @@ ROLES: tuple[RoleDef, ...] = (
     RoleDef("information_specialist", "客户信息专员", DataScope.COMPANY, _("Keeps the customer archive.")),
     RoleDef("marketing_director", "营销总监", DataScope.COMPANY, _("Decides complaint handling plans.")),
     RoleDef("administrator", "系统管理员", DataScope.COMPANY, _("Maintains configuration and users.")),
+    RoleDef(
+        "office", "办公室", DataScope.COMPANY, _("Rules on disagreements between departments (跨部门协作).")
+    ),
 )
 
 # Permissions of the foundation itself; apps add theirs in <app>/permissions.py.

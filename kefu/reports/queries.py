@@ -488,25 +488,27 @@ def supervision_figures(start: date, end: date) -> dict:
 
 
 def week_figures(staff_id: int, week_start: date) -> dict:
-    """A person's week for the 周报: work done, still open, late, customer feedback."""
+    """A person's week for the 周报: work done, still open, late, customer feedback (read through
+    the tickets and complaints apps' queries)."""
+    from kefu.complaints.queries import person_complaint_counts
     from kefu.reports import formulas as fx
+    from kefu.tickets.queries import person_workload
 
     week_end = week_start + timedelta(days=6)
     lo, hi = bounds(week_start, week_end)
     subject = fx.Subject(staff_id=staff_id)
-    mine = fx.notifications_of(subject).order_by()
-    open_now = mine.filter(stage__in=Stage.open_values())
-    complaints = fx.complaints_of(subject).order_by()
+    work = person_workload(staff_id, lo, hi, week_end)
+    complaints = person_complaint_counts(staff_id, lo, hi)
     return {
         "week_start": week_start,
         "week_end": week_end,
-        "received": mine.filter(created_at__gte=lo, created_at__lt=hi).count(),
+        "received": work["received"],
         "closed": fx.notifications_closed(subject, lo, hi).value,
         "on_time": fx.on_time_rate(subject, lo, hi).value,
-        "open": open_now.count(),
-        "late": open_now.filter(required_end__lt=week_end).count(),
-        "complaints_received": complaints.filter(received_at__gte=lo, received_at__lt=hi).count(),
-        "complaints_closed": complaints.filter(is_open=False, closed_at__gte=lo, closed_at__lt=hi).count(),
+        "open": work["open"],
+        "late": work["late"],
+        "complaints_received": complaints["received"],
+        "complaints_closed": complaints["closed"],
         "satisfaction": fx.satisfaction_rate(subject, lo, hi).value,
     }
 

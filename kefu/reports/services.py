@@ -19,7 +19,7 @@ from kefu.core.scoping import require_perm
 from kefu.reports import events, queries
 from kefu.reports.choices import AppliesTo, CardStatus, IndicatorKind, WeeklyStatus
 from kefu.reports.errors import CardLocked
-from kefu.reports.formulas import Subject, measure
+from kefu.reports.formulas import FORMULAS, OFFICE, STAFF, Group, Subject, measure, measure_all
 from kefu.reports.models import (
     GradeBand,
     Indicator,
@@ -87,18 +87,25 @@ def _appraised_staff():
     )
 
 
-def _refresh_card(card: Scorecard, indicators: list[Indicator]) -> None:
-    """Recompute the measured lines of one card and its score and grade (card locked by caller)."""
+def _refresh_card(card: Scorecard, indicators: list[Indicator], figures: dict | None = None) -> None:
+    """Recompute the measured lines of one card and its score and grade (card locked by caller).
+
+    `figures` ({formula: {person or centre id: Measure}}, computed once for the whole period by
+    `period_figures`) saves the per-card queries; without it the card is measured on its own."""
     first, last = card.period_start, card.period_end
     lo, hi = queries.bounds(first, last)
     subject = Subject(staff_id=card.staff_id) if card.staff_id else Subject(office_id=card.sales_office_id)
+    key = card.staff_id if card.staff_id else card.sales_office_id
     existing = {line.indicator_id: line for line in card.lines.all()}
     lines = []
     for indicator in indicators:
         line = existing.get(indicator.pk) or ScorecardLine(scorecard=card, indicator=indicator)
         line.weight = indicator.weight
         if indicator.kind == IndicatorKind.MEASURED:
-            m = measure(indicator.formula, subject, lo, hi)
+            if figures is not None and indicator.formula in figures:
+                m = figures[indicator.formula][key]
+            else:
+                m = measure(indicator.formula, subject, lo, hi)
             line.value, line.numerator, line.denominator = m.value, m.numerator, m.denominator
         line.points = points_for(indicator, line.value)
         line.save()
@@ -109,6 +116,12 @@ def _refresh_card(card: Scorecard, indicators: list[Indicator]) -> None:
     card.score = total_score(lines)
     card.grade = grade_for(card.score)
     card.computed_at = timezone.now()
+
+
+def period_figures(indicators: list[Indicator], group: Group, lo, hi) -> dict:
+    """{formula: {key: Measure}} of the measured indicators, every person (or centre) at once."""
+    codes = {i.formula for i in indicators if i.kind == IndicatorKind.MEASURED and i.formula in FORMULAS}
+    return {code: measure_all(code, group, lo, hi) for code in sorted(codes)}
 
 
 def compute_period(period_start: date, *, actor=None, offices: list[int] | None = None) -> int:
@@ -128,6 +141,11 @@ def compute_period(period_start: date, *, actor=None, offices: list[int] | None 
         subjects.append((office.pk, staff.pk))
         office_ids.add(office.pk)
     subjects += [(office_id, None) for office_id in sorted(office_ids)]
+    # Set-based: each formula once for all people and once for all centres (one grouped query
+    # each), not once per card.
+    lo, hi = queries.bounds(first, last)
+    staff_figures = period_figures(staff_indicators, STAFF, lo, hi)
+    centre_figures = period_figures(centre_indicators, OFFICE, lo, hi)
     count = 0
     for office_id, staff_id in subjects:
         with transaction.atomic():
@@ -140,7 +158,10 @@ def compute_period(period_start: date, *, actor=None, offices: list[int] | None 
             if card.status == CardStatus.SIGNED:
                 continue
             before = (card.score, card.grade)
-            _refresh_card(card, centre_indicators if staff_id is None else staff_indicators)
+            if staff_id is None:
+                _refresh_card(card, centre_indicators, centre_figures)
+            else:
+                _refresh_card(card, staff_indicators, staff_figures)
             card.version += 1
             card.save()
             if created or before != (card.score, card.grade):

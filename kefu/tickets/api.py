@@ -328,6 +328,67 @@ def _resolve(user, data: dict) -> dict:
     return out
 
 
+# --- 跨部门协作 cross-department disputes (seed 004) -------------------------------------------
+class DisputeIn(InputSchema):
+    requesting_department: str = Field(description="Code of the department leading the service")
+    other_departments: list[str] = Field(description="Codes of the departments in disagreement")
+    issue: str
+    positions: str
+    supervising_department: str | None = None
+
+
+class DisputeOut(Schema):
+    id: int
+    notification: str
+    status: str
+    status_name: str
+    requesting_department: str
+    other_departments: list[str]
+    issue: str
+    positions: str
+    ruling: str
+    responsible_department: str | None
+    responsible: str | None
+    ruled_at: dt.datetime | None
+    version: int
+
+
+def _dispute_out(d) -> dict:
+    return {
+        "id": d.pk,
+        "notification": d.notification.number,
+        "status": d.status.code,
+        "status_name": d.status.display_name,
+        "requesting_department": d.requesting_department.code,
+        "other_departments": sorted(x.code for x in d.other_departments.all()),
+        "issue": d.issue,
+        "positions": d.positions,
+        "ruling": d.ruling,
+        "responsible_department": d.responsible_department.code if d.responsible_department else None,
+        "responsible": d.responsible.personnel_number if d.responsible else None,
+        "ruled_at": d.ruled_at,
+        "version": d.version,
+    }
+
+
+def _departments(codes: list[str], field: str) -> list:
+    from kefu.org.models import Department
+
+    found = {d.code: d for d in Department.objects.filter(code__in=codes, is_active=True)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        message = _("Unknown department: %(codes)s") % {"codes": ", ".join(missing)}
+        raise ValidationFailed(message, fields={field: [message]})
+    return [found[c] for c in codes]
+
+
+@router.get("/disputes", response=Page[DisputeOut], summary="Disagreements between departments (跨部门协作)")
+def list_disputes(request, open: bool | None = None, limit: int = LIMIT, offset: int = OFFSET):
+    require_perm(request.user, "tickets.view_dispute")
+    qs = queries.disputes_for(request.user, open_only=bool(open))
+    return page(qs, limit=limit, offset=offset, present=lambda rows: [_dispute_out(d) for d in rows])
+
+
 @router.get("/types", response=list[TypeOut], summary="Notification types")
 def list_types(request):
     require_perm(request.user, VIEW)
@@ -503,3 +564,42 @@ def mail(request, notification_id: int, payload: MailIn):
         actor=request.user, notification=n, department=department, to=payload.to, note=payload.note
     )
     return Status(202, {"id": sent.pk, "status": sent.status})
+
+
+@router.post(
+    "/{notification_id}/disputes", response={201: DisputeOut}, summary="Submit a disagreement to the office"
+)
+def post_dispute(request, notification_id: int, payload: DisputeIn):
+    n = services.access_notification(request.user, notification_id)
+    dispute = services.submit_dispute(
+        actor=request.user,
+        notification=n,
+        requesting_department=_departments([payload.requesting_department], "requesting_department")[0],
+        other_departments=_departments(payload.other_departments, "other_departments"),
+        issue=payload.issue,
+        positions=payload.positions,
+        supervising_department=_departments([payload.supervising_department], "supervising_department")[0]
+        if payload.supervising_department
+        else None,
+    )
+    return Status(201, _dispute_out(dispute))
+
+
+@router.post(
+    "/disputes/{dispute_id}/transitions",
+    response=DisputeOut,
+    summary="The office rules (or the desk withdraws)",
+)
+def post_dispute_transition(request, dispute_id: int, payload: TransitionIn):
+    from kefu.core.scoping import access
+    from kefu.tickets.models import Dispute
+
+    dispute = access(Dispute, request.user, dispute_id)
+    services.rule_dispute(
+        actor=request.user,
+        dispute=dispute,
+        to=payload.to,
+        inputs=payload.inputs,
+        expected_version=payload.version,
+    )
+    return _dispute_out(Dispute.objects.get(pk=dispute.pk))

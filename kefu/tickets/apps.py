@@ -13,7 +13,7 @@ class TicketsConfig(AppConfig):
             events,  # noqa: F401  (registers event types)
             services,
         )
-        from kefu.tickets.models import Notification, NotificationType, ServiceTarget
+        from kefu.tickets.models import Dispute, Notification, NotificationType, ServiceTarget
         from kefu.workflow.engine import register_record
 
         buffer.watch(NotificationType, ServiceTarget)
@@ -25,4 +25,7 @@ class TicketsConfig(AppConfig):
             mail_content=lambda n, transition, inputs: services.mail_content(
                 n, note=transition.display_name, masked=False
             ),
+        )
+        register_record(
+            Dispute, apply=services.apply_dispute_transition, check=services.check_dispute_transition
         )

@@ -138,6 +138,8 @@ def load(ctx) -> None:
     if seed_customer is not None:
         _seed_examples(seed_customer, staff, types, ctx)
         made += 1
+        if "Z3" in types and "office" in staff:
+            made += _seed_fault_and_dispute(seed_customer, staff, types)
     for index in range(300):
         office = offices[index % len(offices)]
         customer = by_office[office][rng.randrange(len(by_office[office]))]
@@ -248,3 +250,47 @@ def _seed_examples(customer, staff, types, ctx) -> Notification:
     add_text(actor=staff["assistant"].user, notification=n, text="已通知采购请购抽屉锁。")
     change_status(actor=staff["supervisor"].user, notification=n, to="ZGPZ")
     return n
+
+
+def _seed_fault_and_dispute(customer, staff, types) -> int:
+    """Seed 004's service-system rules as examples: a major fault (Z3) reported to the managers and
+    filed with top management, and a disagreement between departments waiting for the office."""
+    from kefu.org.models import Department
+    from kefu.tickets.services import submit_dispute
+
+    fault = create_notification(
+        actor=staff["assistant"].user,
+        type=types["Z3"],
+        customer=customer,
+        description="展厅吊柜整体脱落",
+        responsible=staff["supervisor"],
+        long_text="客户来电:展厅吊柜脱落,无人员受伤。",
+    )
+    change_status(
+        actor=staff["wangmin"].user,
+        notification=fault,
+        to="GZBG",
+        inputs={
+            "fault_time": "2026-11-28 10:20",
+            "fault_place": "北京朝阳展厅二层",
+            "symptom": "吊柜连同挂件整体脱落,两件样品损坏",
+            "plan": "封闭区域,检查其余吊柜挂件,联系厂商更换",
+        },
+    )
+    change_status(
+        actor=staff["manager"].user, notification=fault, to="GZBA", inputs={"note": "已备案,报总经理。"}
+    )
+    departments = {d.kind: d for d in Department.objects.filter(is_active=True).order_by("code")}
+    logistics, quality = departments.get("regional_logistics"), departments.get("quality")
+    if logistics is None or quality is None:
+        return 1
+    submit_dispute(
+        actor=staff["assistant"].user,
+        notification=fault,
+        requesting_department=logistics,
+        other_departments=[quality],
+        issue="挂件断裂责任:区物流认为是挂件质量问题,品管认为是安装不当。",
+        positions="区物流:挂件出厂即有裂纹。品管部:安装时螺丝未拧紧。",
+        supervising_department=departments.get("headquarters"),
+    )
+    return 1

@@ -79,3 +79,9 @@ CLOCK_ESCALATED = register(
     describe=_escalated,
     icon="alarm",
 )
+
+
+DISPUTE_SUBMITTED = register(
+    "ticket.dispute_submitted", gettext_lazy("Disagreement submitted to the office"), icon="people"
+)
+DISPUTE_RULED = register("ticket.dispute_ruled", gettext_lazy("Office ruling enforced"), icon="hammer")

@@ -519,3 +519,94 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DisputeQuerySet(ScopedQuerySet):
+    # Seen as its notification is seen (centre, work centre, own); the office sees all (company scope).
+    scope_paths = ScopePaths(
+        office="notification__sales_office",
+        work_centre="notification__work_centre",
+        owner_staff="notification__responsible",
+        customer="notification__customer",
+    )
+
+
+DISPUTE_PROFILE = "XZ"
+
+
+class Dispute(VersionedModel):
+    """A disagreement between departments 跨部门协作分歧 over a service notification (seed 004):
+    the requesting department leads the service; when the departments it needs disagree and the
+    work cannot go on, the positions go to the office 办公室, which rules. The ruling is recorded
+    here and enforced on the notification (its person responsible; the responsible department and
+    the supervising department are told), through the one workflow engine (profile XZ)."""
+
+    notification = models.ForeignKey(
+        "tickets.Notification",
+        verbose_name=_("notification"),
+        on_delete=models.PROTECT,
+        related_name="disputes",
+    )
+    status = models.ForeignKey("workflow.Status", verbose_name=_("status"), on_delete=models.PROTECT)
+    requesting_department = models.ForeignKey(
+        "org.Department", verbose_name=_("requesting department"), on_delete=models.PROTECT, related_name="+"
+    )
+    other_departments = models.ManyToManyField(
+        "org.Department", verbose_name=_("departments in disagreement"), related_name="+"
+    )
+    issue = models.TextField(_("disagreement"))
+    positions = models.TextField(_("positions of the departments"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    ruling = models.TextField(_("ruling"), blank=True)
+    responsible_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("responsible department (ruled)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    responsible = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("person responsible (ruled)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    supervising_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("supervising department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ruled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ruled_at = models.DateTimeField(_("ruled at"), null=True, blank=True)
+
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cross-department dispute")
+        verbose_name_plural = _("cross-department disputes")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("rule_dispute", _("Can rule on disputes between departments (office)"))]
+        indexes = [models.Index(fields=["status", "created_at"], name="tk_dispute_status")]
+
+    def __str__(self) -> str:
+        return f"{self.notification.number} {self.issue[:30]}"
+
+    def workflow_profile(self):
+        from kefu.workflow.models import StatusProfile
+
+        return StatusProfile.objects.get(code=DISPUTE_PROFILE)

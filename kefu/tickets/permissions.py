@@ -6,10 +6,14 @@ _TARGETS = ["tickets.add_servicetarget", "tickets.change_servicetarget", "ticket
 _WORK = [*_VIEW, "tickets.add_notification", "tickets.change_notification", "tickets.transition_notification"]
 _DESK = [*_WORK, "tickets.export_notification", "tickets.mail_notification", "tickets.assign_notification"]
 
+# 跨部门协作: the desk submits disagreements between departments; the office rules on them.
+_DISPUTE = ["tickets.view_dispute", "tickets.add_dispute"]
+
 ROLE_GRANTS = {
-    "manager": _DESK,
-    "assistant": _DESK,
-    "supervisor": _DESK,
+    "manager": [*_DESK, *_DISPUTE],
+    "assistant": [*_DESK, *_DISPUTE],
+    "supervisor": [*_DESK, *_DISPUTE],
+    "office": [*_VIEW, "tickets.view_dispute", "tickets.rule_dispute"],
     "technician": [*_VIEW, "tickets.change_notification", "tickets.transition_notification"],
     "complaint_specialist": [*_DESK],
     "key_account": _VIEW,

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from kefu.core.filtering import filter_error
@@ -542,3 +542,122 @@ def status_picks(user, term: str, limit: int) -> list[dict]:
         return list(seen.values())
 
     return pickers.filter_rows(buffer.get("tickets.status_picks", load), term, limit)
+
+
+def activity_by_customer(since: dt.datetime):
+    """Per customer with notifications created since `since`: (customer id, count, latest creation),
+    one grouped query (the customer segmentation reads it; index tk_customer serves it)."""
+    return (
+        Notification.objects.order_by()
+        .filter(created_at__gte=since)
+        .values("customer_id")
+        .annotate(n=Count("id"), last=Max("created_at"))
+        .values_list("customer_id", "n", "last")
+        .iterator(chunk_size=20000)
+    )
+
+
+# --- figures for the scorecards and reports (grouped: one query for every person or centre) -------
+# `by` names the grouping column: "responsible_id" (person), "sales_office_id" (centre) or None
+# (the whole company, one row with key None). `keys` limits the groups (None: all).
+def _grouped(qs, by: str | None, keys):
+    if by is not None and keys is not None:
+        qs = qs.filter(**{f"{by}__in": list(keys)})
+    return qs
+
+
+def completion_figures(by: str | None, lo: dt.datetime, hi: dt.datetime, keys=None) -> dict:
+    """Per group: notifications completed in [lo, hi), those with a required end, and of those
+    the ones completed by that local day — {key: (closed, due, on_time)}."""
+    from django.db.models import F
+    from django.db.models.functions import TruncDate
+
+    from kefu.workflow.choices import Stage as _Stage
+
+    qs = _grouped(
+        Notification.objects.order_by().filter(
+            stage=_Stage.COMPLETED, completed_at__gte=lo, completed_at__lt=hi
+        ),
+        by,
+        keys,
+    ).annotate(done_day=TruncDate("completed_at", tzinfo=timezone.get_current_timezone()))
+    aggregates = {
+        "closed": Count("id"),
+        "due": Count("id", filter=Q(required_end__isnull=False)),
+        "on_time": Count("id", filter=Q(required_end__isnull=False, done_day__lte=F("required_end"))),
+    }
+    if by is None:
+        row = qs.aggregate(**aggregates)
+        return {None: (row["closed"], row["due"], row["on_time"])}
+    return {
+        row[by]: (row["closed"], row["due"], row["on_time"])
+        for row in qs.values(by).annotate(**aggregates).values(by, *aggregates)
+    }
+
+
+def first_response_rows(by: str | None, lo: dt.datetime, hi: dt.datetime, keys=None):
+    """(group key, created_at, first status change) of the notifications created in [lo, hi) that
+    have had one — one query with a correlated subquery on the timeline index."""
+    from kefu.timeline.queries import first_event_at
+    from kefu.workflow.events import TRANSITION
+
+    qs = _grouped(Notification.objects.order_by().filter(created_at__gte=lo, created_at__lt=hi), by, keys)
+    qs = qs.annotate(first=first_event_at(Notification, TRANSITION)).filter(first__isnull=False)
+    if by is None:
+        return ((None, c, f) for c, f in qs.values_list("created_at", "first"))
+    return qs.values_list(by, "created_at", "first")
+
+
+def reopened_counts(by: str | None, lo: dt.datetime, hi: dt.datetime, keys=None) -> dict:
+    """Per group: notifications reopened in [lo, hi) (a status change from a completed status back
+    to an open one), {key: count} — two queries for all groups."""
+    from kefu.timeline.queries import transitioned_ids
+    from kefu.workflow.events import TRANSITION
+    from kefu.workflow.queries import status_codes
+
+    among = _grouped(Notification.objects.order_by(), by, keys).values("pk")
+    ids = transitioned_ids(
+        Notification,
+        TRANSITION,
+        lo,
+        hi,
+        from_codes=status_codes([Stage.COMPLETED]),
+        to_codes=status_codes(Stage.open_values()),
+        among=among,
+    )
+    reopened = Notification.objects.order_by().filter(pk__in=ids)
+    if by is None:
+        return {None: reopened.count()}
+    return dict(reopened.values(by).annotate(n=Count("id")).values_list(by, "n"))
+
+
+def person_workload(staff_id: int, lo: dt.datetime, hi: dt.datetime, late_before: dt.date) -> dict:
+    """A person's notifications (person responsible) for the 周报: received in [lo, hi), open now,
+    and of those late (required end before `late_before`) — one query."""
+    open_stages = Stage.open_values()
+    return (
+        Notification.objects.order_by()
+        .filter(responsible_id=staff_id)
+        .aggregate(
+            received=Count("id", filter=Q(created_at__gte=lo, created_at__lt=hi)),
+            open=Count("id", filter=Q(stage__in=open_stages)),
+            late=Count("id", filter=Q(stage__in=open_stages, required_end__lt=late_before)),
+        )
+    )
+
+
+def disputes_for(user, *, open_only: bool = False):
+    """Cross-department disputes the user may see (the office: all), newest first."""
+    from kefu.tickets.models import Dispute
+
+    qs = (
+        Dispute.objects.visible_to(user)
+        .select_related(
+            "notification", "status", "requesting_department", "responsible_department", "responsible"
+        )
+        .prefetch_related("other_departments")
+        .order_by("-created_at", "-pk")
+    )
+    if open_only:
+        qs = qs.filter(status__stage__in=Stage.open_values())
+    return qs

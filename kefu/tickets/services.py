@@ -744,6 +744,11 @@ def _input_labels() -> dict[str, str]:
         "note": _("Note"),
         "delivered_on": _("Goods reached the customer on"),
         "returned_on": _("Goods returned to the vendor on"),
+        # 故障报告 (Z3): when, where, what is seen, what is planned
+        "fault_time": _("Fault occurred at"),
+        "fault_place": _("Fault place"),
+        "symptom": _("Symptom"),
+        "plan": _("Handling plan"),
     }
 
 
@@ -754,6 +759,12 @@ def check_transition(notification: Notification, transition, inputs: dict, actor
         reason = close_blocker(notification)
         if reason:
             raise CloseBlocked(reason, fields={"to": [reason]})
+    if inputs.get("fault_time") not in (None, ""):
+        try:
+            dt.datetime.fromisoformat(str(inputs["fault_time"]).strip().replace(" ", "T")[:19])
+        except ValueError:
+            message = _("Enter the time of the fault as YYYY-MM-DD HH:MM.")
+            raise ValidationFailed(message, fields={"fault_time": [message]}) from None
     for name in ("delivered_on", "returned_on"):
         if name in inputs:
             try:
@@ -1026,3 +1037,142 @@ def access_notification(user, pk) -> Notification:
 
 
 __all__ = ["NotFound", "access_notification", "create_notification", "update_notification"]
+
+
+# --- 跨部门协作 cross-department disputes (seed 004) -------------------------------------------
+def submit_dispute(
+    *,
+    actor,
+    notification: Notification,
+    requesting_department,
+    other_departments: list,
+    issue: str,
+    positions: str,
+    supervising_department=None,
+):
+    """Submit a disagreement between departments over `notification` to the office 办公室."""
+    from kefu.tickets.models import Dispute
+
+    _require(actor, "tickets.add_dispute")
+    notification = access(Notification, actor, notification.pk)
+    errors: dict[str, list[str]] = {}
+    if not (issue or "").strip():
+        errors["issue"] = [_("Describe the disagreement.")]
+    if not (positions or "").strip():
+        errors["positions"] = [_("Give each department's position.")]
+    others = [d for d in other_departments if d.pk != requesting_department.pk]
+    if not others:
+        errors["other_departments"] = [_("Name at least one other department in the disagreement.")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    check_text(issue=issue, positions=positions)
+    with transaction.atomic():
+        dispute = Dispute(
+            notification=notification,
+            requesting_department=requesting_department,
+            supervising_department=supervising_department,
+            issue=issue.strip(),
+            positions=positions.strip(),
+            raised_by=actor,
+        )
+        dispute.status = initial_status(dispute.workflow_profile())
+        dispute.save()
+        dispute.other_departments.set(others)
+        record(
+            notification,
+            events.DISPUTE_SUBMITTED.code,
+            actor=actor,
+            data={"dispute": dispute.pk, "issue": dispute.issue[:200]},
+        )
+    return dispute
+
+
+def rule_dispute(*, actor, dispute, to: str, inputs: dict, expected_version: int | None = None):
+    """The office's ruling (or a withdrawal), through the one workflow engine."""
+    return workflow_transition(dispute, to, actor=actor, inputs=inputs, expected_version=expected_version)
+
+
+def check_dispute_transition(dispute, transition, inputs: dict, actor) -> None:
+    """A ruling names an active department and an active person who can take the notification."""
+    from kefu.org.models import Department
+
+    if "responsible_department" not in (transition.required_fields or []):
+        return
+    errors: dict[str, list[str]] = {}
+    code = str(inputs.get("responsible_department") or "").strip()
+    if not Department.objects.filter(code=code, is_active=True).exists():
+        errors["responsible_department"] = [_("No active department with this code.")]
+    number = str(inputs.get("responsible") or "").strip()
+    if not Staff.objects.filter(personnel_number=number, is_active=True).exists():
+        errors["responsible"] = [_("No active staff member with this personnel number.")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+
+
+def apply_dispute_transition(dispute, transition, inputs: dict, actor) -> list[str]:
+    """Record the ruling and enforce it: the ruled person becomes the notification's person
+    responsible, the responsible department gets the ruling by mail (and the supervising one a
+    copy), the person an urgent notice — all on the notification's timeline."""
+    from kefu.org.models import Department
+
+    if "responsible_department" not in (transition.required_fields or []):
+        return []
+    department = Department.objects.get(code=str(inputs["responsible_department"]).strip())
+    person = Staff.objects.get(personnel_number=str(inputs["responsible"]).strip())
+    dispute.ruling = str(inputs.get("ruling", "")).strip()
+    dispute.responsible_department = department
+    dispute.responsible = person
+    dispute.ruled_by = actor
+    dispute.ruled_at = timezone.now()
+    notification = Notification.objects.select_for_update().get(pk=dispute.notification_id)
+    old = notification.responsible
+    if notification.stage != Stage.COMPLETED and notification.responsible_id != person.pk:
+        notification.responsible = person
+        save_versioned(notification, expected_version=None, update_fields=["responsible"])
+        record(
+            notification, events.ASSIGNED.code, actor=actor, data={"old": str(old or ""), "new": str(person)}
+        )
+    record(
+        notification,
+        events.DISPUTE_RULED.code,
+        actor=actor,
+        data={
+            "dispute": dispute.pk,
+            "ruling": dispute.ruling[:300],
+            "department": str(department),
+            "responsible": str(person),
+        },
+    )
+    from kefu.channels.services import notify, send_mail
+
+    subject = _("Office ruling on %(number)s: %(department)s is responsible") % {
+        "number": notification.number,
+        "department": department,
+    }
+    body = "\n".join(
+        [
+            subject,
+            f"{_('Disagreement')}: {dispute.issue}",
+            f"{_('Ruling')}: {dispute.ruling}",
+            f"{_('Person responsible')}: {person}",
+        ]
+    )
+    for target_department in filter(None, [department, dispute.supervising_department]):
+        if target_department.mailbox:
+            send_mail(
+                actor=actor,
+                target=notification,
+                to=[target_department.mailbox],
+                subject=subject,
+                body=body,
+                department=target_department,
+            )
+    notify(
+        recipient=person,
+        target=notification,
+        message=subject,
+        url=reverse("tickets:detail", args=[notification.pk]),
+        actor=actor,
+        urgent=True,
+    )
+    return ["ruling", "responsible_department", "responsible", "ruled_by", "ruled_at"]

@@ -65,6 +65,48 @@ Z2_TRANSITIONS = [
     ("TCCL", "TZJL", "恢复处理", "Resume", ASSIST, [], False, ""),
 ]
 
+# 故障报告制度 (seed 004): a major fault is reported at once with time, place, symptom and plan
+# to the responsible managers (the centre's supervisor and the customer-service manager); the
+# manager files it and informs top management (the headquarters mailbox); then the handling is
+# tracked to the end.
+Z3_STATUSES = [
+    ("GZDJ", "故障登记", "Fault recorded", "outstanding", 10, True, []),
+    ("GZBG", "已报分管经理", "Reported to the manager", "in_process", 20, False, []),
+    ("GZBA", "经理备案并报高层", "Filed, top management informed", "in_process", 30, False, []),
+    ("GZGZ", "跟踪处理", "Handling tracked", "in_process", 40, False, []),
+    ("NOCO", "通知结案", "Notification completed", "completed", 90, False, []),
+]
+STAFF = ["technician", "complaint_specialist", "key_account", *ASSIST]
+FAULT_FIELDS = ["fault_time", "fault_place", "symptom", "plan"]
+# ... the same columns as above, then the roles told by an in-app notice (Transition.notify_roles)
+Z3_TRANSITIONS = [
+    (
+        "GZDJ",
+        "GZBG",
+        "报告故障",
+        "Report the fault",
+        STAFF,
+        FAULT_FIELDS,
+        False,
+        "",
+        ["supervisor", "manager"],
+    ),
+    (
+        "GZBG",
+        "GZBA",
+        "备案并报高层",
+        "File and inform top management",
+        ["supervisor", "manager"],
+        ["note"],
+        False,
+        "headquarters",
+        ["manager"],
+    ),
+    ("GZBA", "GZGZ", "跟踪处理", "Track the handling", ["supervisor", "manager"], ["note"], False, "", []),
+    ("GZBA", "NOCO", "结案", "Complete", ["supervisor", "manager"], ["note"], False, "", ["manager"]),
+    ("GZGZ", "NOCO", "结案", "Complete", ["supervisor", "manager"], ["note"], False, "", ["manager"]),
+]
+
 TYPES = [
     {
         "code": "Z1",
@@ -102,6 +144,24 @@ TYPES = [
         "transitions": Z2_TRANSITIONS,
         "profile_name": "交货异常状态参数文件",
     },
+    {
+        "code": "Z3",
+        "name": "重大故障报告",
+        "name_en": "Major fault report",
+        "profile": "Z3",
+        "order": 3,
+        "number_range": "tickets.Z3",
+        "number_start": 3000001,
+        "payment_statuses": [],
+        "reference_label": "项目/合同号",
+        "start_label": "故障发生日期",
+        "end_label": "预计排除日期",
+        "responsible_label": "故障处理负责人",
+        "default_days": 1,
+        "statuses": Z3_STATUSES,
+        "transitions": Z3_TRANSITIONS,
+        "profile_name": "重大故障报告状态参数文件",
+    },
 ]
 
 ROLE_NAMES = {
@@ -110,11 +170,82 @@ ROLE_NAMES = {
     "supervisor": ("售后服务主管", "centre"),
     "technician": ("售后服务专员", "own"),
     "complaint_specialist": ("客户投诉专员", "centre"),
+    "key_account": ("大客户专员", "centre"),
+    "office": ("办公室", "company"),
 }
 
+# 跨部门协作制度 (seed 004): a disagreement between departments goes to the office, which rules.
+DISPUTE_STATUSES = [
+    ("TJBG", "提交办公室", "Submitted to the office", "outstanding", 10, True, []),
+    ("YCJ", "办公室已裁决", "Ruled by the office", "completed", 20, False, []),
+    ("YCH", "已撤回", "Withdrawn", "cancelled", 30, False, []),
+]
+DISPUTE_TRANSITIONS = [
+    (
+        "TJBG",
+        "YCJ",
+        "办公室裁决",
+        "Rule",
+        ["office"],
+        ["ruling", "responsible_department", "responsible"],
+        True,
+        "",
+    ),
+    ("TJBG", "YCH", "撤回", "Withdraw", [*ASSIST, "office"], ["reason"], False, ""),
+]
 
-def install(apps) -> None:
-    """Create (or complete) the default types, profiles, statuses and transitions."""
+
+def install_dispute_profile(apps) -> None:
+    """The status profile XZ of cross-department disputes (no notification type: its own record)."""
+    Profile = apps.get_model("workflow", "StatusProfile")
+    Status = apps.get_model("workflow", "Status")
+    Transition = apps.get_model("workflow", "Transition")
+    Role = apps.get_model("org", "Role")
+    Group = apps.get_model("auth", "Group")
+
+    def role(code):
+        found = Role.objects.filter(code=code).first()
+        if found is None:
+            name, scope = ROLE_NAMES[code]
+            group, _ = Group.objects.get_or_create(name=name)
+            found = Role.objects.create(group=group, code=code, data_scope=scope)
+        return found
+
+    profile, _ = Profile.objects.get_or_create(code="XZ", defaults={"name": "跨部门协作分歧状态参数文件"})
+    statuses = {}
+    for code, name, name_en, stage, order, initial, _aliases in DISPUTE_STATUSES:
+        statuses[code], _ = Status.objects.get_or_create(
+            profile=profile,
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "stage": stage,
+                "order": order,
+                "is_initial": initial,
+            },
+        )
+    for order, (src, dst, name, name_en, roles, required, approval, _kind) in enumerate(DISPUTE_TRANSITIONS):
+        transition, created = Transition.objects.get_or_create(
+            profile=profile,
+            from_status=statuses[src],
+            to_status=statuses[dst],
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "required_fields": required,
+                "is_approval": approval,
+                "order": order,
+            },
+        )
+        if created:
+            transition.allowed_roles.set([role(r) for r in roles])
+
+
+def install(apps, codes: tuple[str, ...] | None = None) -> None:
+    """Create (or complete) the default types (those of `codes`, default all), profiles, statuses
+    and transitions. Each migration names the types it loads, so an older migration keeps loading
+    what it loaded when it was written."""
     Profile = apps.get_model("workflow", "StatusProfile")
     Status = apps.get_model("workflow", "Status")
     Transition = apps.get_model("workflow", "Transition")
@@ -132,6 +263,8 @@ def install(apps) -> None:
         return found
 
     for spec in TYPES:
+        if codes is not None and spec["code"] not in codes:
+            continue
         profile, _ = Profile.objects.get_or_create(
             code=spec["profile"], defaults={"name": spec["profile_name"]}
         )
@@ -149,7 +282,7 @@ def install(apps) -> None:
                     "aliases": aliases,
                 },
             )
-        for order, (src, dst, name, name_en, roles, required, approval, kind) in enumerate(
+        for order, (src, dst, name, name_en, roles, required, approval, kind, *rest) in enumerate(
             spec["transitions"]
         ):
             transition, created = Transition.objects.get_or_create(
@@ -167,6 +300,8 @@ def install(apps) -> None:
             )
             if created:
                 transition.allowed_roles.set([role(r) for r in roles])
+                if rest and rest[0]:
+                    transition.notify_roles.set([role(r) for r in rest[0]])
         NotificationType.objects.get_or_create(
             code=spec["code"],
             defaults={

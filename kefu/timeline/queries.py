@@ -73,3 +73,34 @@ def present(events, *, masked: bool = True) -> list[dict]:
             }
         )
     return rows
+
+
+def first_event_at(model: type[models.Model], event_type: str):
+    """A subquery: the time of a record's first event of `event_type` (to annotate `model` rows)."""
+    from django.db.models import OuterRef, Subquery
+
+    ct = ContentType.objects.get_for_model(model)
+    return Subquery(
+        TimelineEvent.objects.filter(content_type=ct, object_id=OuterRef("pk"), event_type=event_type)
+        .order_by("occurred_at")
+        .values("occurred_at")[:1]
+    )
+
+
+def transitioned_ids(model: type[models.Model], event_type: str, lo, hi, *, from_codes, to_codes, among):
+    """Ids of `model` records (within the id subquery `among`) with an event of `event_type` in
+    [lo, hi) whose payload went from one of `from_codes` to one of `to_codes` (one query)."""
+    ct = ContentType.objects.get_for_model(model)
+    return (
+        TimelineEvent.objects.filter(
+            content_type=ct,
+            event_type=event_type,
+            occurred_at__gte=lo,
+            occurred_at__lt=hi,
+            object_id__in=among,
+            data__from__in=list(from_codes),
+            data__to__in=list(to_codes),
+        )
+        .values("object_id")
+        .distinct()
+    )

@@ -99,6 +99,7 @@ class RuleOut(Schema):
     trigger: str
     tier: str
     grade: str
+    segment_id: int | None
     min_months: int | None
     max_months: int | None
     every_months: int

@@ -106,6 +106,18 @@ class PlanVisitForm(UserForm):
 
 
 class RuleForm(ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kefu.customers.queries import current_segment_run
+
+        # The current run's segments, and the one the rule already names (possibly older).
+        run = current_segment_run()
+        segment = self.fields["segment"]
+        qs = segment.queryset.filter(run=run) if run is not None else segment.queryset.none()
+        if self.instance.segment_id:
+            qs = segment.queryset.filter(pk=self.instance.segment_id) | qs
+        segment.queryset = qs.order_by("run", "number")
+
     class Meta:
         model = VisitRule
         fields = [
@@ -113,6 +125,7 @@ class RuleForm(ModelForm):
             "trigger",
             "tier",
             "grade",
+            "segment",
             "min_months",
             "max_months",
             "every_months",

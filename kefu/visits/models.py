@@ -29,7 +29,7 @@ RECEPTION_PROFILE = "JD"
 class VisitRule(TimeStampedModel):
     """A return-visit rule: which customers are visited, how often, how, and by whom.
 
-    Blank tier/grade mean "any". Project age is counted in whole months from the customer's
+    Blank tier/grade/segment mean "any". Project age is counted in whole months from the customer's
     cooperation start (the delivery of its first project, seed 004); a scheduled rule plans a
     visit in a month when the age is a multiple of `every_months`. The first matching rule (by
     `order`) wins for a customer and month.
@@ -39,6 +39,16 @@ class VisitRule(TimeStampedModel):
     trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices, default=Trigger.SCHEDULE)
     tier = models.CharField(_("pyramid tier"), max_length=10, choices=Tier.choices, blank=True)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    # A customer segment 客户分类 (a cluster of one segmentation run); blank means any. The run a
+    # rule names is kept when newer runs replace it, so the condition never silently widens.
+    segment = models.ForeignKey(
+        "customers.Segment",
+        verbose_name=_("customer segment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visit_rules",
+    )
     min_months = models.PositiveSmallIntegerField(_("project age from (months)"), null=True, blank=True)
     max_months = models.PositiveSmallIntegerField(
         _("project age below (months)"), null=True, blank=True, help_text=_("Blank: no upper bound.")

@@ -95,7 +95,7 @@ def present_visits(visits, at: datetime | None = None) -> list[VisitRow]:
 
 
 def rules() -> QuerySet[VisitRule]:
-    return VisitRule.objects.order_by("order", "pk")
+    return VisitRule.objects.select_related("segment").order_by("order", "pk")
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:

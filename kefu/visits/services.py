@@ -44,6 +44,7 @@ RULE_FIELDS = [
     "trigger",
     "tier",
     "grade",
+    "segment",
     "min_months",
     "max_months",
     "every_months",
@@ -87,11 +88,22 @@ def _months_between(start: date, month: date) -> int:
     return (month.year - start.year) * 12 + month.month - start.month
 
 
-def rule_matches(rule: VisitRule, *, tier: str, grade: str, since: date | None, month: date) -> bool:
-    """Does a scheduled `rule` plan a visit for a customer (tier, grade, cooperation start) in `month`?"""
+def rule_matches(
+    rule: VisitRule,
+    *,
+    tier: str,
+    grade: str,
+    since: date | None,
+    month: date,
+    segments: frozenset[int] | set[int] = frozenset(),
+) -> bool:
+    """Does a scheduled `rule` plan a visit for a customer (tier, grade, cooperation start, the
+    segments it belongs to) in `month`?"""
     if rule.tier and rule.tier != tier:
         return False
     if rule.grade and rule.grade != grade:
+        return False
+    if rule.segment_id and rule.segment_id not in segments:
         return False
     if since is None:
         if rule.min_months is not None or rule.max_months is not None:
@@ -111,6 +123,18 @@ def _owner_id(rule: VisitRule | None, kam_id: int | None, responsible_id: int | 
     if rule is not None and rule.owner_from == OwnerFrom.RESPONSIBLE:
         return responsible_id or kam_id
     return kam_id or responsible_id
+
+
+def segments_of_range(segment_ids: set[int], first_pk: int, last_pk: int) -> dict[int, set[int]]:
+    """Which of `segment_ids` each customer with a key in [first_pk, last_pk] belongs to (one query)."""
+    if not segment_ids:
+        return {}
+    from kefu.customers.queries import segment_members
+
+    out: dict[int, set[int]] = {}
+    for customer_id, segment_id in segment_members(segment_ids, first_pk, last_pk):
+        out.setdefault(customer_id, set()).add(segment_id)
+    return out
 
 
 def due_for(start: datetime, workdays: int) -> datetime:
@@ -145,6 +169,7 @@ def generate_visits(period: date | None = None, *, batch: int = 5000) -> Generat
         return GenerationResult(key, 0, 0)
     start = datetime.combine(month, time(8, 30), tzinfo=SH)
     dues = {rule.pk: due_for(start, rule.due_workdays) for rule in rules}
+    segment_ids = {rule.segment_id for rule in rules if rule.segment_id}
     before = Visit.objects.filter(plan_key=key).count()
     considered = 0
     last_pk = 0
@@ -166,12 +191,19 @@ def generate_visits(period: date | None = None, *, batch: int = 5000) -> Generat
         )
         if not rows:
             break
-        last_pk = rows[-1][0]
+        first_pk, last_pk = rows[0][0], rows[-1][0]
+        member_of = segments_of_range(segment_ids, first_pk, last_pk)
         visits = []
         for pk, tier, grade, since, customer_is_key, kam_id, responsible_id, office_id in rows:
             considered += 1
+            segs: set[int] | frozenset[int] = member_of.get(pk, frozenset())
             rule = next(
-                (r for r in rules if rule_matches(r, tier=tier, grade=grade, since=since, month=month)), None
+                (
+                    r
+                    for r in rules
+                    if rule_matches(r, tier=tier, grade=grade, since=since, month=month, segments=segs)
+                ),
+                None,
             )
             if rule is None:
                 continue
@@ -209,7 +241,13 @@ def plan_event_visit(
         (
             r
             for r in rules
-            if (not r.tier or r.tier == customer.tier) and (not r.grade or r.grade == customer.grade)
+            if (not r.tier or r.tier == customer.tier)
+            and (not r.grade or r.grade == customer.grade)
+            and (
+                not r.segment_id
+                or r.segment_id
+                in segments_of_range({r.segment_id}, customer.pk, customer.pk).get(customer.pk, ())
+            )
         ),
         None,
     )

@@ -131,6 +131,11 @@ class Transition(models.Model):
         blank=True,
         help_text=_("Resolved per record, e.g. the regional logistics department of the record's branch."),
     )
+    # Who gets an in-app notice after the move (e.g. a fault report: the responsible managers), among
+    # the holders of these roles who may see the record.
+    notify_roles = models.ManyToManyField(
+        "org.Role", verbose_name=_("notify roles"), blank=True, related_name="+"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

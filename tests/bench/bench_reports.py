@@ -26,7 +26,29 @@ def _once(name: str, func, **meta) -> None:
     )
 
 
+def _ensure_staff(total: int) -> int:
+    """At least `total` appraised staff (bench people spread over the centres); returns the count."""
+    from django.contrib.auth import get_user_model
+
+    from kefu.org.models import SalesOffice, Staff
+    from kefu.reports.services import _appraised_staff
+
+    have = _appraised_staff().count()
+    offices = list(SalesOffice.objects.order_by("code"))
+    for i in range(have, total):
+        user = get_user_model().objects.create(username=f"bench-staff-{i}")
+        staff = Staff.objects.create(user=user, personnel_number=f"B{i:05d}", name=f"考核{i}")
+        staff.sales_offices.add(offices[i % len(offices)])
+    return _appraised_staff().count()
+
+
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--staff", type=int, default=0, help="Make at least this many appraised staff.")
+    parser.add_argument("--only-scorecards", action="store_true")
+    args = parser.parse_args()
     setup_django()
     from kefu.complaints.models import Complaint
     from kefu.reports import services
@@ -37,7 +59,19 @@ def main() -> None:
         "notifications": Notification.objects.count(),
         "complaints": Complaint.objects.count(),
     }
+    if args.staff:
+        meta["staff"] = _ensure_staff(args.staff)
     print(json.dumps({"bench": "reports", **meta}))
+    if args.only_scorecards:
+        from kefu.reports.models import Scorecard
+
+        period = services.previous_month()
+        Scorecard.objects.filter(period_start=period).delete()  # first computation, not a re-run
+        _once(
+            "scorecards: one month, every person and centre", lambda: services.compute_period(period), **meta
+        )
+        _once("scorecards: the same month again (re-run)", lambda: services.compute_period(period), **meta)
+        return
     manager = client_for("manager")
     supervisor = client_for("supervisor")
     measure("cockpit: last 30 days, company-wide (manager)", lambda: manager.get("/reports/"), reps=7, **meta)

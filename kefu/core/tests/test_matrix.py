@@ -367,6 +367,8 @@ PAGES: dict[str, Route] = {
     "contacts:next_call": Route(perm="contacts.answer_call"),
     "pick": Route(perm="customers.view_customer", extra={"source": "customer", "q": "0"}),
     "channels:canned": Route(),
+    # --- h-segments
+    "customers:segments": Route(perm="customers.view_segmentrun"),
 }
 
 # API operations, by (method, path as in the OpenAPI document). Writes are sent an empty JSON
@@ -590,6 +592,17 @@ API: dict[tuple[str, str], Route] = {
     ("GET", f"{V1}/contacts/lists"): Route(perm="contacts.view_calllist"),
     ("POST", f"{V1}/contacts/lists"): Route(perm="contacts.add_calllist"),
     ("GET", f"{V1}/contacts/lists/{{list_id}}"): Route(record="call_list", perm="contacts.view_calllist"),
+    # --- h-segments
+    ("GET", f"{V1}/customers/segments/current"): Route(perm="customers.view_segmentrun"),
+    ("GET", f"{V1}/customers/segments/runs/{{run_id}}"): Route(
+        record="segment_run", perm="customers.view_segmentrun"
+    ),
+    ("POST", f"{V1}/customers/segments/runs"): Route(perm="customers.classify_customer"),
+    ("GET", f"{V1}/notifications/disputes"): Route(perm="tickets.view_dispute"),
+    ("POST", f"{V1}/notifications/{{notification_id}}/disputes"): Route(record=N, perm="tickets.add_dispute"),
+    ("POST", f"{V1}/notifications/disputes/{{dispute_id}}/transitions"): Route(
+        record="dispute", perm="tickets.view_dispute"
+    ),
 }
 
 
@@ -745,6 +758,7 @@ def _pick(side: str, wangmin_staff) -> dict:
         **_pick_inbound(side, office, customer, notification, attachment),
         **_pick_contacts(office, customer, contact),
         **_pick_value(side, customer),  # h-value
+        **_pick_segments_and_disputes(notification),  # h-segments
     }
 
 
@@ -823,6 +837,31 @@ def _pick_inbound(side: str, office, customer, notification, attachment) -> dict
         name="matrix", app_id="wxmatrix", app_secret="s", token="t", intake_user=admin
     )
     return {"inbound": inbound, "inbound_attachment": inbound_attachment, "wechat_account": account}
+
+
+# --- h-segments: a finished segmentation run (company-wide) and a dispute on the side's notification
+def _pick_segments_and_disputes(notification) -> dict:
+    from kefu.customers.models import Segment, SegmentRun
+    from kefu.org.models import Department
+    from kefu.tickets.models import Dispute
+    from kefu.workflow.engine import initial_status
+
+    run = SegmentRun.objects.filter(status="done").first()
+    if run is None:
+        run = SegmentRun.objects.create(status="done", k=1, customer_count=1)
+        Segment.objects.create(run=run, number=0, centre={}, traits=["value+"], size=1)
+    departments = list(Department.objects.order_by("code")[:2])
+    dispute = Dispute(
+        notification=notification,
+        requesting_department=departments[0],
+        issue="矩阵分歧",
+        positions="矩阵意见",
+        raised_by=get_user_model().objects.get(username="admin"),
+    )
+    dispute.status = initial_status(dispute.workflow_profile())
+    dispute.save()
+    dispute.other_departments.set(departments[1:])
+    return {"segment_run": run, "dispute": dispute}
 
 
 # --- contacts (issue 14)
@@ -1054,6 +1093,8 @@ SCOPED_RECORD = {
     # --- h-value
     "warning": "warning",
     "call_list": "call_list",  # h-agent
+    # --- h-segments
+    "dispute": "notification",
 }
 
 
@@ -1231,6 +1272,9 @@ API_PARAMS = {
     "campaign_id": lambda objs: objs["campaign"].pk,
     "period": lambda objs: "2026-11",
     "list_id": lambda objs: objs["call_list"].pk,  # h-agent
+    # --- h-segments
+    "run_id": lambda objs: objs["segment_run"].pk,
+    "dispute_id": lambda objs: objs["dispute"].pk,
 }
 
 

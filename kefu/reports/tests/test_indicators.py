@@ -233,3 +233,17 @@ def test_a_stale_version_is_refused(month, desk):
     services.rate_scorecard(card, actor=desk.supervisor.user, points={}, expected_version=stale)
     with pytest.raises(ConcurrentUpdate):
         services.rate_scorecard(card, actor=desk.supervisor.user, points={}, expected_version=stale)
+
+
+def test_grouped_figures_equal_each_persons_own(month, desk):
+    """The set-based figures (one grouped query for everybody) are each person's and centre's own."""
+    people = [month.pk, desk.outsider_tech.pk]
+    for code in fx.FORMULAS:
+        everyone = fx.measure_all(code, fx.STAFF, *NOV)
+        for pk in people:
+            assert everyone[pk] == fx.measure(code, fx.Subject(staff_id=pk), *NOV), (code, pk)
+        centres = fx.measure_all(code, fx.OFFICE, *NOV)
+        for office in (desk.org.office_a, desk.org.office_b):
+            assert centres[office.pk] == fx.measure(code, fx.Subject(office_id=office.pk), *NOV), code
+    assert fx.measure_all("notifications_closed", fx.STAFF, *NOV)[month.pk].value == Decimal("3")
+    assert fx.measure_all("on_time_rate", fx.STAFF, *NOV)[desk.outsider_tech.pk].value is None

@@ -6,7 +6,7 @@ from django.db import migrations
 def load(apps, schema_editor):
     from kefu.tickets.workflows import install
 
-    install(apps)
+    install(apps, codes=("Z1", "Z2"))
 
 
 class Migration(migrations.Migration):

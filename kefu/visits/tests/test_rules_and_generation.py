@@ -98,3 +98,30 @@ def test_rule_bounds_are_checked(people):
     with pytest.raises(Exception) as denied:
         services.save_rule(actor=people["assistant"].user, name="x")
     assert getattr(denied.value, "status", None) == 403
+
+
+def test_a_segment_condition_plans_visits_only_for_its_members(frozen_clock, make_customer, people):
+    """客户分类 drives visit rules: a rule naming a segment visits that segment's customers only."""
+    from kefu.customers.models import CustomerSegment, Segment, SegmentRun
+
+    frozen_clock.set(sh(2026, 12, 1, 9))
+    VisitRule.objects.update(is_active=False)
+    member = make_customer(cooperation_since=date(2026, 6, 1))
+    other = make_customer(cooperation_since=date(2026, 6, 1))
+    run = SegmentRun.objects.create(status="done", k=2)
+    wanted, unwanted = Segment.objects.create(run=run, number=0), Segment.objects.create(run=run, number=1)
+    CustomerSegment.objects.create(run=run, segment=wanted, customer=member)
+    CustomerSegment.objects.create(run=run, segment=unwanted, customer=other)
+    services.save_rule(
+        actor=people["relation"].user, name="高价值客户每月回访", segment=wanted, every_months=1
+    )
+
+    assert services.generate_visits().created == 1
+    assert list(Visit.objects.values_list("customer_id", flat=True)) == [member.pk]
+    rule = VisitRule.objects.get(segment=wanted)
+    assert services.rule_matches(
+        rule, tier="", grade="", since=None, month=date(2026, 12, 1), segments={wanted.pk}
+    )
+    assert not services.rule_matches(
+        rule, tier="", grade="", since=None, month=date(2026, 12, 1), segments=set()
+    )
