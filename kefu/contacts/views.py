@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -221,6 +222,13 @@ def pops(request: HttpRequest) -> JsonResponse:
     services.touch_presence(request.user)
     rows = queries.pops_after(request.user, after)
     cursor = rows[-1]["id"] if rows else max(after, 0)
+    calls = {}
+    if rows:
+        calls = {c.pk: c for c in queries.calls_for(request.user).filter(pk__in=[r["call"] for r in rows])}
+    for row in rows:  # the card itself comes with its pop: no second round trip before the agent sees it
+        if row["call"] in calls:
+            context = queries.caller_card(calls[row["call"]], request.user)
+            row["html"] = render_to_string("contacts/partials/call_card.html", context, request=request)
     return JsonResponse({"cursor": cursor, "pops": rows, "withdrawn": queries.withdrawn_pops(request.user)})
 
 

@@ -131,6 +131,8 @@ def test_screen_pop_cursor_and_masked_card(customer, people):
     call = services.simulate_ring(actor=agent, number="021-58881234")
     data = client.get("/contacts/calls/pops/?after=0").json()
     assert [p["call"] for p in data["pops"]] == [call.pk]
+    inline = data["pops"][0]["html"]  # the card comes with the pop, masked like the card page
+    assert "申齐保健食品有限公司" in inline and "58881234" not in inline
     # a reconnect with the last cursor gets nothing twice
     assert client.get(f"/contacts/calls/pops/?after={data['cursor']}").json()["pops"] == []
     card = client.get(f"/contacts/calls/{call.pk}/card/").content.decode()

@@ -150,7 +150,9 @@ document.addEventListener("click", function (event) {
   }
   function show(pop) {
     if (document.querySelector('[data-call-card="' + pop.call + '"]')) { return; }
-    fetch(pop.card, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+    var html = pop.html ? Promise.resolve(pop.html)  // the card came with the poll
+      : fetch(pop.card, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : ""; });
+    html.then(function (html) {
       if (!html) { return; }
       var holder = document.createElement("div");
       holder.innerHTML = html;
