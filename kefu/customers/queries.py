@@ -493,8 +493,14 @@ def segment_choices(run=None) -> list[tuple[int, str]]:
     """(segment id, words) of a run's segments (default: the current run), for filters and rules."""
     from kefu.customers.models import Segment
 
-    run = run or current_segment_run()
-    if run is None:
+    if run is None:  # the current run's: on every customer list, so kept in the buffer per language
+        from django.utils.translation import get_language
+
+        from kefu.core import buffer
+
+        key = f"customers.segment_choices:{get_language()}"
+        return buffer.get(key, lambda: segment_choices(current_segment_run() or 0))
+    if not run:
         return []
     return [(s.pk, str(s)) for s in Segment.objects.filter(run=run).order_by("number")]
 

@@ -19,7 +19,7 @@ from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import pinyin, search
+from kefu.core import buffer, pinyin, search
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import ConcurrentUpdate, PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
@@ -1353,6 +1353,7 @@ def run_segmentation(run, *, now: dt.datetime | None = None):
                 proposed_count=int((proposals != "").sum()),
                 seconds=round(time.perf_counter() - started, 2),
             )
+            transaction.on_commit(buffer.invalidate)  # a new current run: the filters' segment choices
         _prune_segment_runs()
     except Exception as exc:
         SegmentRun.objects.filter(pk=run.pk).update(
