@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Column order of the feature matrix. Recency is days since the latest notification (the window
 # length plus one when there is none): a low recency is a recent contact.
@@ -21,7 +22,7 @@ FEATURES = ("value", "frequency", "recency", "complaints", "satisfaction", "cost
 # Features read on a log scale before standardising: amounts and counts are heavily skewed.
 LOG_FEATURES = ("value", "frequency", "complaints", "cost")
 FEATURE_LABELS = {
-    "value": _("Value"),
+    "value": pgettext_lazy("customers", "Value"),
     "frequency": _("Notifications (12 months)"),
     "recency": _("Days since last notification"),
     "complaints": _("Complaints (12 months)"),
