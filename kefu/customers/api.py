@@ -586,7 +586,7 @@ class SegmentRunOut(Schema):
     silhouette: float | None
     silhouettes: dict[str, float]
     customer_count: int
-    classifier_label: str
+    classifier_target: str  # what the decision tree learned: the A/B/C grade
     classifier_accuracy: float | None
     classifier_test_size: int
     proposed_count: int
@@ -616,7 +616,6 @@ def _run_out(run) -> dict:
         "silhouette",
         "silhouettes",
         "customer_count",
-        "classifier_label",
         "classifier_accuracy",
         "classifier_test_size",
         "proposed_count",
@@ -624,6 +623,7 @@ def _run_out(run) -> dict:
         "error",
     ]
     out = {name: getattr(run, name) for name in fields}
+    out["classifier_target"] = run.classifier_label
     out["segments"] = [
         {
             "id": s["id"],

@@ -341,7 +341,7 @@ class DisputeOut(Schema):
     id: int
     notification: str
     status: str
-    status_name: str
+    status_label: str
     requesting_department: str
     other_departments: list[str]
     issue: str
@@ -358,7 +358,7 @@ def _dispute_out(d) -> dict:
         "id": d.pk,
         "notification": d.notification.number,
         "status": d.status.code,
-        "status_name": d.status.display_name,
+        "status_label": d.status.display_name,
         "requesting_department": d.requesting_department.code,
         "other_departments": sorted(x.code for x in d.other_departments.all()),
         "issue": d.issue,
