@@ -726,6 +726,20 @@ def _pick(side: str, wangmin_staff) -> dict:
     quotation = Quotation.objects.filter(notification__sales_office=office).first()
     complaint = Complaint.objects.filter(sales_office=office, is_open=True).order_by("pk").first()
     accident = Accident.objects.filter(sales_office=office, is_open=True).order_by("pk").first()
+    if accident is None:  # the demo's random spread may leave a centre without one: make it
+        from django.utils import timezone
+
+        from kefu.complaints.services import create_accident
+
+        accident = create_accident(
+            actor=get_user_model().objects.get(username="admin"),
+            kind=Accident._meta.get_field("kind").choices[0][0],
+            occurred_at=timezone.now(),
+            place=f"{office.name}仓库",
+            description="运输途中破损",
+            sales_office=office,
+            customer=customer,
+        )
     staff = Staff.objects.filter(sales_offices=office).exclude(user__username="admin").order_by("pk").first()
     mail = OutboundMail.objects.filter(
         content_type=ContentType.objects.get_for_model(Notification),
