@@ -58,7 +58,7 @@ def deadline(
 
 class PeriodsOut(Schema):
     now: datetime
-    periods: list[tuple[datetime, datetime]]
+    periods: list[list[datetime]]  # [start, end] pairs (a tuple makes an OpenAPI 3.0 "items" array)
     texts: dict[str, str]
 
 
