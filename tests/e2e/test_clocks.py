@@ -21,7 +21,7 @@ def desk(org, staff_factory):
 
     install(apps)
     importlib.import_module("kefu.catalog.migrations.0002_default_catalogues").load(apps, None)
-    importlib.import_module("kefu.tickets.migrations.0007_service_clocks_h_clocks").seed_targets(apps, None)
+    importlib.import_module("kefu.tickets.migrations.0007_service_clocks").seed_targets(apps, None)
     return make_desk(org, staff_factory)
 
 
