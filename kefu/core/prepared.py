@@ -48,7 +48,9 @@ class _Shape:
 def _sentinel(index: int, value: Any) -> int | str:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise TypeError(f"prepared slots take int or str, not {type(value).__name__}")
-    return -7_340_000_001 - index if isinstance(value, int) else f"\x00kefu-slot-{index}\x00"
+    # Inside a 32-bit integer column's range: PostgreSQL's `integer` ids compile an out-of-range
+    # value to "no rows" (Django's integer overflow rule), which would prepare an empty shape.
+    return 2_000_000_000 + index if isinstance(value, int) else f"\x00kefu-slot-{index}\x00"
 
 
 def _prepare(build: Callable[..., QuerySet], values: dict[str, Any]) -> _Shape | None:
