@@ -20,6 +20,7 @@ NAV_ITEMS = [
     {
         "label": _("Customer segments"),
         "url": "customers:segments",
+        "group": "relationship",
         "icon": "diagram-3",
         "perm": "customers.view_segmentrun",
         "order": 21,

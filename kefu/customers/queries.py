@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
@@ -18,6 +18,9 @@ from kefu.core import search
 from kefu.core.masking import mask_address, mask_email, mask_id_number, mask_phone
 from kefu.customers.choices import ANOMALY_BITS, AnomalyKind
 from kefu.customers.models import Customer
+
+if TYPE_CHECKING:  # numpy is for segmentation only: not loaded by every request that reads customers
+    import numpy as np
 
 SEARCH_INDEX = "customers"
 LIST_FIELDS = (
@@ -360,7 +363,7 @@ def warnings_for(user, *, is_open: bool = True, kind: str = "", mine: bool = Fal
         qs = qs.filter(kind=kind)
     if mine:
         qs = qs.filter(assignee_id=_staff_id(user) or 0)
-    return qs.select_related("customer", "assignee", "acknowledged_by").order_by("-raised_at", "-id")
+    return qs.select_related("customer", "assignee", "acknowledged_by__staff").order_by("-raised_at", "-id")
 
 
 def present_warnings(warnings, user) -> list[dict]:

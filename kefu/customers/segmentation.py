@@ -11,10 +11,13 @@ traits are stored as codes and rendered in the reader's language by `describe`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:  # numpy only where segments are computed: labels and words load without it
+    import numpy as np
 
 # Column order of the feature matrix. Recency is days since the latest notification (the window
 # length plus one when there is none): a low recency is a recent contact.
@@ -86,6 +89,8 @@ class Scaling:
 
 def transform(raw: np.ndarray) -> tuple[np.ndarray, Scaling]:
     """log1p on the skewed columns, then standardise every column (float32, in place where possible)."""
+    import numpy as np
+
     x = raw.astype(np.float32, copy=True)
     for i, name in enumerate(FEATURES):
         if name in LOG_FEATURES:
@@ -100,6 +105,8 @@ def transform(raw: np.ndarray) -> tuple[np.ndarray, Scaling]:
 
 def to_raw(z: np.ndarray, scaling: Scaling) -> np.ndarray:
     """A standardised point back in the features' own units (counts, CNY, days)."""
+    import numpy as np
+
     values = z * np.array(scaling.std) + np.array(scaling.mean)
     for i, name in enumerate(FEATURES):
         if name in LOG_FEATURES:
@@ -134,6 +141,7 @@ def cluster(
 ) -> Clustering:
     """k-means for every k in [k_min, k_max] on a random sample of at most `sample` rows, k chosen
     by the best silhouette on that sample; then the chosen k is fitted on all rows."""
+    import numpy as np
     from sklearn.metrics import silhouette_score
 
     n = len(x)
@@ -184,6 +192,7 @@ def classify(
 ) -> Classifier:
     """A decision tree (seed 004) trained on 75 % of the labelled customers, its accuracy measured
     on the other 25 %, then refitted on all of them to propose a class for the unlabelled ones."""
+    import numpy as np
     from sklearn.model_selection import train_test_split
     from sklearn.tree import DecisionTreeClassifier, export_text
 

@@ -996,11 +996,11 @@ def notify_warnings(warning_ids: list[int]) -> int:
             staff = warnings[0].assignee
             lines = [f"{_customer_label(w.customer)}：{w.message}" for w in warnings[:50]]
             if len(warnings) <= 3:
-                for w in warnings:
+                for w, line in zip(warnings, lines, strict=False):
                     notify(
                         recipient=staff,
                         target=w.customer,
-                        message=lines[warnings.index(w)],
+                        message=line,
                         url=url,
                         urgent=True,
                     )

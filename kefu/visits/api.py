@@ -229,7 +229,7 @@ def _visit_detail(visit: Visit, user=None) -> dict:
         "summary": visit.summary,
         "needs": visit.needs,
         "satisfaction": visit.satisfaction,
-        "card": services.present_card(visit.card, user),
+        "card": services.present_card(visit.card, user, visit.customer),
         "follow_ups": follow_ups,
     }
 

@@ -431,14 +431,15 @@ def record_visit(
     return visit
 
 
-def present_card(card: dict, user) -> dict:
-    """The data card for a page or the API: the contact's phone masked like the archive's."""
-    from kefu.core.masking import mask_phone
+def present_card(card: dict, user, customer=None) -> dict:
+    """The data card for a page or the API, through the one personal-data rule (the customer's
+    key-account manager and `view_personal_data` see it unmasked)."""
+    from kefu.core.privacy import mask_payload
     from kefu.customers.queries import can_see_personal_data
 
-    if not card or (user is not None and can_see_personal_data(user)):
+    if not card or (user is not None and can_see_personal_data(user, customer)):
         return dict(card or {})
-    return {k: (mask_phone(v) if k == "contact_phone" else v) for k, v in card.items()}
+    return mask_payload(dict(card))
 
 
 def add_follow_up(visit: Visit, *, actor, kind: str, description: str, owner=None) -> VisitFollowUp:

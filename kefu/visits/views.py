@@ -96,7 +96,7 @@ def _detail(request, visit, form, status: int = 200):
         "v": visit,
         "row": queries.present_visits([visit])[0],
         "form": form,
-        "card": services.present_card(visit.card, request.user),
+        "card": services.present_card(visit.card, request.user, visit.customer),
         "follow_ups": visit.follow_ups.select_related("owner", "notification", "complaint"),
         "events": present(events_for(visit), masked=_masked(request.user)),
     }

@@ -42,10 +42,7 @@ def navbar_menu(context) -> str:
     request = context["request"]
     user = request.user
     key = f"core.navbar_html:{user.pk}:{int(user.is_superuser)}:{int(user.is_staff)}:{get_language()}"
-    flat = context.flatten()
-    html: str = str(
-        buffer.get(key, lambda: render_to_string("includes/navbar_menu.html", flat, request=None))
-    )
+    html: str = str(buffer.get(key, lambda: render_to_string("includes/navbar_menu.html", context.flatten())))
     here = request.path[:8]
     home = request.resolver_match is not None and request.resolver_match.url_name == "home"
     html = _HERE.sub(lambda match: " active" if match.group(1) == here else "", html)

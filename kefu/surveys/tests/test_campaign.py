@@ -89,7 +89,7 @@ def test_public_answer_page_and_hand_start_action(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("surveys:campaign_start"))
     campaign = SurveyCampaign.objects.get()
-    assert "campaigns" in client.get(reverse("surveys:results")).content.decode()
+    assert f"<td>{campaign.code} " in client.get(reverse("surveys:results")).content.decode()
     client.logout()
     invitation = SurveyInvitation.objects.get(customer=audience["contact"])
     url = reverse("surveys:campaign_answer", args=[services.campaign_token(invitation)])
