@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from kefu.billing.choices import QuotationStatus
-from kefu.billing.models import Quotation, ServiceReport
+from kefu.billing.models import Invoice, Quotation, ServiceReport
 
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*")
 
@@ -63,15 +63,34 @@ def reports_for(notification_ids: Iterable[int]) -> dict[int, list[ServiceReport
 
 
 def billing_for(notification) -> dict:
-    quotations = list(
-        Quotation.objects.filter(notification=notification)
-        .prefetch_related("lines__material")
-        .order_by("created_at")
+    """The paid-service card of the notification page; its lookups prepared once (kefu.core.prepared)."""
+    from django.db.models import prefetch_related_objects
+
+    from kefu.core import prepared
+
+    quotations = prepared.fetch(
+        "billing.page_quotations",
+        lambda pk: Quotation.objects.filter(notification_id=pk).order_by("created_at", "id"),
+        pk=notification.pk,
+    )
+    prefetch_related_objects(quotations, "lines__material")  # no query when there is no quotation
+    reports = prepared.fetch(
+        "billing.page_reports",
+        lambda pk: (
+            ServiceReport.objects.filter(notification_id=pk)
+            .select_related("technician")
+            .order_by("created_at", "id")
+        ),
+        pk=notification.pk,
     )
     return {
         "quotations": quotations,
-        "reports": reports_for([notification.pk]).get(notification.pk, []),
-        "invoices": list(notification.invoices.order_by("created_at")),
+        "reports": with_material_names(reports),
+        "invoices": prepared.fetch(
+            "billing.page_invoices",
+            lambda pk: Invoice.objects.filter(notification_id=pk).order_by("created_at", "id"),
+            pk=notification.pk,
+        ),
     }
 
 
@@ -98,8 +117,6 @@ def overdue_acceptances(user, days: int, *, limit: int = 5000) -> list[dict]:
 def service_cost_by_customer(since):
     """Per customer: (customer id, total of the service invoices 服务发票 made since `since`), grouped."""
     from django.db.models import Sum
-
-    from kefu.billing.models import Invoice
 
     return (
         Invoice.objects.order_by()

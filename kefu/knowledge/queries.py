@@ -150,8 +150,15 @@ def suggest(user, text: str, *, limit: int = 5) -> list[Article]:
 
 
 def solutions_for(notification) -> list[SolutionLink]:
-    return list(
-        SolutionLink.objects.filter(notification=notification)
-        .select_related("article")
-        .order_by("created_at")
+    """The solutions used on a notification (its page asks on every view: prepared once)."""
+    from kefu.core import prepared
+
+    return prepared.fetch(
+        "knowledge.solutions_for",
+        lambda pk: (
+            SolutionLink.objects.filter(notification_id=pk)
+            .select_related("article")
+            .order_by("created_at", "id")
+        ),
+        pk=notification.pk,
     )

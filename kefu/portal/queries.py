@@ -98,4 +98,10 @@ def invoices(user) -> QuerySet:
 
 def conversation(notification) -> list[Message]:
     """Every message on a notification, for the desk's page (customer and public replies)."""
-    return list(Message.objects.filter(notification=notification).order_by("created_at", "id"))
+    from kefu.core import prepared
+
+    return prepared.fetch(
+        "portal.conversation",
+        lambda pk: Message.objects.filter(notification_id=pk).order_by("created_at", "id"),
+        pk=notification.pk,
+    )
