@@ -76,7 +76,7 @@ def today_jobs(user, day: dt.date) -> list[Job]:
         return []
     booked = list(base.filter(appointment__date=day)[:MAX_JOBS])
     loose = list(
-        base.filter(Q(appointment__isnull=True)).order_by("-urgent", "required_start", "created_at")[
+        base.filter(Q(appointment__isnull=True)).order_by("-urgent", "required_start", "created_at", "id")[
             : MAX_JOBS - len(booked)
         ]
     )
@@ -164,36 +164,40 @@ def distance_km(a_lat, a_lng, b_lat, b_lng, a_district: str, b_district: str) ->
     return None
 
 
-def rank(line: BoardLine, technicians: list[Technician]) -> list[Proposal]:
+def rank(line: BoardLine, technicians: list[Technician], *, top: int | None = None) -> list[Proposal]:
     """Technicians for one notification, best first: skill match (50), free capacity (30) and
-    distance (20), each with the reason shown to the dispatcher."""
+    distance (20), each with the reason shown to the dispatcher. With `top`, only the best `top`
+    (the board shows three): the reasons, translated text, are written for those alone."""
+    scored = []
+    for tech in technicians:
+        covered = (
+            len(line.product_types & tech.skills) / len(line.product_types) if line.product_types else 1.0
+        )
+        free_share = tech.free / tech.capacity if tech.capacity else 0.0
+        km = distance_km(tech.lat, tech.lng, line.lat, line.lng, tech.district, line.district)
+        near = 0.5 if km is None else 1 - min(km, 50.0) / 50.0
+        score = 50 * covered + 30 * free_share + 20 * near - (100 if tech.free == 0 else 0)
+        scored.append((-round(score, 1), tech.staff.personnel_number, tech, covered, km))
+    scored.sort(key=lambda s: (s[0], s[1]))
+    return [
+        Proposal(technician=tech, score=-neg, reasons=_reasons(line, tech, covered, km))
+        for neg, _number, tech, covered, km in (scored[:top] if top is not None else scored)
+    ]
+
+
+def _reasons(line: BoardLine, tech: Technician, covered: float, km: float | None) -> list[str]:
     from django.utils.translation import gettext as _
 
-    proposals = []
-    for tech in technicians:
-        reasons: list[str] = []
-        if line.product_types:
-            covered = len(line.product_types & tech.skills) / len(line.product_types)
-            reasons.append(_("skills %(pct)d%%") % {"pct": round(covered * 100)})
-        else:
-            covered = 1.0
-            reasons.append(_("no product type given"))
-        free_share = tech.free / tech.capacity if tech.capacity else 0.0
-        reasons.append(_("load %(load)d/%(cap)d") % {"load": tech.load, "cap": tech.capacity})
-        km = distance_km(tech.lat, tech.lng, line.lat, line.lng, tech.district, line.district)
-        if km is None:
-            near = 0.5
-            reasons.append(_("distance unknown"))
-        else:
-            near = 1 - min(km, 50.0) / 50.0
-            reasons.append(_("about %(km)d km") % {"km": round(km)})
-        score = 50 * covered + 30 * free_share + 20 * near
-        if tech.free == 0:
-            score -= 100
-            reasons.append(_("fully booked"))
-        proposals.append(Proposal(technician=tech, score=round(score, 1), reasons=reasons))
-    proposals.sort(key=lambda p: (-p.score, p.technician.staff.personnel_number))
-    return proposals
+    reasons = [
+        _("skills %(pct)d%%") % {"pct": round(covered * 100)}
+        if line.product_types
+        else _("no product type given"),
+        _("load %(load)d/%(cap)d") % {"load": tech.load, "cap": tech.capacity},
+        _("distance unknown") if km is None else _("about %(km)d km") % {"km": round(km)},
+    ]
+    if tech.free == 0:
+        reasons.append(_("fully booked"))
+    return reasons
 
 
 def technicians_of(work_centre, day: dt.date) -> list[Technician]:
@@ -264,7 +268,7 @@ def dispatch_board(user, work_centre, day: dt.date) -> tuple[list[BoardLine], li
         .filter(Q(responsible__isnull=True) | Q(appointment__isnull=True))
         .select_related("customer", "responsible")
         .with_code_tables("type", "status", "work_centre", "sales_office")
-        .order_by("-urgent", "required_start", "created_at")[:BOARD_LIMIT]
+        .order_by("-urgent", "required_start", "created_at", "id")[:BOARD_LIMIT]
     )
     ids = [n.pk for n in rows]
     appointments = appointments_for(ids)
@@ -296,7 +300,7 @@ def dispatch_board(user, work_centre, day: dt.date) -> tuple[list[BoardLine], li
             lat=float(loc.latitude) if loc and loc.latitude is not None else None,
             lng=float(loc.longitude) if loc and loc.longitude is not None else None,
         )
-        line.proposals = rank(line, technicians)[:3]
+        line.proposals = rank(line, technicians, top=3)
         lines.append(line)
     return lines, technicians
 

@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -159,7 +161,10 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
         "day": day,
         "lines": lines,
         "technicians": technicians,
-        "slots": Slot.choices,
+        "day_iso": day.isoformat(),
+        "assign_url": reverse("field:dispatch_assign"),
+        # one slot picker per line: its options written once (a board has up to 200 lines)
+        "slot_options": format_html_join("", '<option value="{}">{}</option>', Slot.choices),
     }
     return render(request, "field/dispatch.html", context)
 

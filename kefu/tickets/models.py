@@ -201,6 +201,15 @@ class Notification(VersionedModel):
             models.Index(fields=["work_centre", "urgent", "created_at", "id"], name="tk_wc_order"),
             models.Index(fields=["sales_office", "urgent", "created_at", "id"], name="tk_office_order"),
             models.Index(fields=["responsible", "urgent", "created_at", "id"], name="tk_resp_order"),
+            # Dispatch order 派工 (urgent first, earliest required start): the dispatch board of a
+            # work centre and a technician's jobs without an appointment walk these, never sort.
+            models.Index(
+                fields=["work_centre", "-urgent", "required_start", "created_at", "id"], name="tk_wc_dispatch"
+            ),
+            models.Index(
+                fields=["responsible", "-urgent", "required_start", "created_at", "id"],
+                name="tk_resp_dispatch",
+            ),
             # Stage-led indexes carry the scope columns: a centre user's counts (workbench tiles)
             # and stage lists test their scope in the index, without reading a row per entry.
             models.Index(

@@ -24,7 +24,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
-MODULES = ["tests.bench.bench_notifications", "tests.bench.bench_customers", "tests.bench.bench_complaints"]
+MODULES = [
+    "tests.bench.bench_notifications",
+    "tests.bench.bench_customers",
+    "tests.bench.bench_complaints",
+    "tests.bench.bench_field",
+]
 LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
