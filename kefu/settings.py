@@ -264,7 +264,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "huey": {"level": "INFO"}},
+    # The task consumer (run_huey) gives the "huey" logger its own handler: not propagated, so
+    # each task line is printed once, not twice.
+    "loggers": {"axes": {"level": "WARNING"}, "huey": {"level": "INFO", "propagate": False}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
