@@ -661,3 +661,32 @@ def disputes_for(user, *, open_only: bool = False):
     if open_only:
         qs = qs.filter(status__stage__in=Stage.open_values())
     return qs
+
+
+def dispute_for(user, pk: int):
+    """One dispute the user may see (404 otherwise), with what its page shows."""
+    from kefu.core.scoping import access
+
+    related = disputes_for(user).select_related(
+        "raised_by", "ruled_by", "supervising_department", "notification__customer"
+    )
+    return access(related, user, pk)
+
+
+def dispute_history(dispute, *, masked: bool = True) -> list[dict]:
+    """The dispute's timeline: its own status changes, and the events it caused on its
+    notification (submitted, the ruling enforced), newest first."""
+    from kefu.timeline.queries import events_for, present
+
+    own = list(events_for(dispute))
+    caused = list(events_for(dispute.notification, limit=None).filter(data__dispute=dispute.pk)[:200])
+    merged = sorted(own + caused, key=lambda e: (e.occurred_at, e.pk), reverse=True)
+    return present(merged, masked=masked)
+
+
+def notification_by_number(user, number: str) -> Notification | None:
+    """The notification with this number, if the user may see it (else None)."""
+    number = (number or "").strip()
+    if not number.isdigit():
+        return None
+    return Notification.objects.visible_to(user).filter(number=number).first()
