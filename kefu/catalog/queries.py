@@ -38,11 +38,11 @@ def material_picks(user, term: str, limit: int) -> list[dict]:
 
 
 # --- read by the management reports (labels of the cockpit's top codes) --------------------------
-def reason_code_names(ids) -> dict[int, dict]:
+def reason_code_names(ids) -> dict:
     """{pk: {"pk", "code", "name"}} of the reason codes `ids`."""
     return {c["pk"]: c for c in ReasonCode.objects.filter(pk__in=list(ids)).values("pk", "code", "name")}
 
 
-def product_type_names(ids) -> dict[int, dict]:
+def product_type_names(ids) -> dict:
     """{pk: {"pk", "code", "name"}} of the product types `ids`."""
     return {c["pk"]: c for c in ProductType.objects.filter(pk__in=list(ids)).values("pk", "code", "name")}

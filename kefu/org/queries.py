@@ -106,7 +106,7 @@ def work_centre_picks(user, term: str, limit: int) -> list[dict]:
 
 
 # --- read by the management reports (kefu.reports reads other apps only through their queries) ---
-def work_centre_names(ids) -> dict[int, dict]:
+def work_centre_names(ids) -> dict:
     """{pk: {"pk", "code", "name"}} of the work centres `ids` (labels of a report's figures)."""
     from kefu.org.models import WorkCentre
 
