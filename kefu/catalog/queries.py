@@ -35,3 +35,14 @@ def material_picks(user, term: str, limit: int) -> list[dict]:
         qs = qs.filter(Q(code__startswith=term) | Q(name__contains=term))
     rows = qs.order_by("code").values_list("code", "name")[:limit]
     return [pickers.row(code, code, name) for code, name in rows]
+
+
+# --- read by the management reports (labels of the cockpit's top codes) --------------------------
+def reason_code_names(ids) -> dict:
+    """{pk: {"pk", "code", "name"}} of the reason codes `ids`."""
+    return {c["pk"]: c for c in ReasonCode.objects.filter(pk__in=list(ids)).values("pk", "code", "name")}
+
+
+def product_type_names(ids) -> dict:
+    """{pk: {"pk", "code", "name"}} of the product types `ids`."""
+    return {c["pk"]: c for c in ProductType.objects.filter(pk__in=list(ids)).values("pk", "code", "name")}

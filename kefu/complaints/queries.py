@@ -449,3 +449,27 @@ def person_complaint_counts(staff_id: int, lo: datetime, hi: datetime) -> dict:
             closed=Count("id", filter=Q(is_open=False, closed_at__gte=lo, closed_at__lt=hi)),
         )
     )
+
+
+# --- read by the management reports (the monthly supervision report, company-wide) --------------
+def complaint_period_counts(lo: datetime, hi: datetime) -> dict:
+    """Company-wide complaints received in [lo, hi): their number and, per content class,
+    [{"content_class", "n"}] (most first)."""
+    complaints = Complaint.objects.order_by().filter(received_at__gte=lo, received_at__lt=hi)
+    return {
+        "total": complaints.count(),
+        "by_class": list(complaints.values("content_class").annotate(n=Count("pk")).order_by("-n")),
+    }
+
+
+def accident_period_counts(lo: datetime, hi: datetime) -> dict:
+    """Company-wide accidents that occurred in [lo, hi): their number, estimated losses, and per
+    kind [{"kind", "n", "loss_sum"}] (most first)."""
+    accidents = Accident.objects.order_by().filter(occurred_at__gte=lo, occurred_at__lt=hi)
+    return {
+        "total": accidents.count(),
+        "losses": accidents.aggregate(s=Sum("estimated_loss"))["s"],
+        "by_kind": list(
+            accidents.values("kind").annotate(n=Count("pk"), loss_sum=Sum("estimated_loss")).order_by("-n")
+        ),
+    }

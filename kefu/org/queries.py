@@ -103,3 +103,30 @@ def work_centre_picks(user, term: str, limit: int) -> list[dict]:
         return [(pk, code, name, pickers.keys(code, name)) for pk, code, name in rows]
 
     return pickers.filter_rows(buffer.get(f"org.work_centre_picks:{user.pk}", load), term, limit)
+
+
+# --- read by the management reports (kefu.reports reads other apps only through their queries) ---
+def work_centre_names(ids) -> dict:
+    """{pk: {"pk", "code", "name"}} of the work centres `ids` (labels of a report's figures)."""
+    from kefu.org.models import WorkCentre
+
+    return {c["pk"]: c for c in WorkCentre.objects.filter(pk__in=list(ids)).values("pk", "code", "name")}
+
+
+def sales_offices(ids) -> list:
+    """The responsibility centres `ids`, by code."""
+    from kefu.org.models import SalesOffice
+
+    return list(SalesOffice.objects.filter(pk__in=ids).order_by("code"))
+
+
+def appraised_staff() -> QuerySet[Staff]:
+    """The people who get a scorecard: active staff of a responsibility centre (not the system
+    administrator), with their centres."""
+    return (
+        Staff.objects.filter(is_active=True, sales_offices__isnull=False)
+        .exclude(user__is_superuser=True)
+        .prefetch_related("sales_offices")
+        .distinct()
+        .order_by("personnel_number")
+    )

@@ -60,7 +60,7 @@ def _day_counts(qs: QuerySet, field: str, days: list[date]) -> list[int]:
 
 def notification_figures(user, start: date, end: date) -> dict:
     """Backlog by status, centre and age; inflow vs outflow per day; on-time and first response."""
-    from kefu.org.models import WorkCentre
+    from kefu.org.queries import work_centre_names
     from kefu.tickets import queries as tickets
     from kefu.workflow.events import status_label
 
@@ -121,12 +121,7 @@ def notification_figures(user, start: date, end: date) -> dict:
         for r in sorted(by_status_rows, key=lambda r: -r["n"])
         if r["n"]
     ]
-    centres = {
-        c["pk"]: c
-        for c in WorkCentre.objects.filter(pk__in=[r["work_centre_id"] for r in centre_rows]).values(
-            "pk", "code", "name"
-        )
-    }
+    centres = work_centre_names([r["work_centre_id"] for r in centre_rows])
     by_centre = [
         {
             "label": f"{centres[r['work_centre_id']]['code']} {centres[r['work_centre_id']]['name']}",
@@ -225,16 +220,13 @@ def _median_of_histogram(cells: QuerySet) -> Measure:
 
 
 def _top_cells(cells: QuerySet, kind: str) -> list[dict]:
-    from kefu.catalog.models import ProductType, ReasonCode
+    from kefu.catalog.queries import product_type_names, reason_code_names
 
     rows = list(
         cells.filter(kind=kind).values("code_id").annotate(n=Sum("count")).order_by("-n", "code_id")[:10]
     )
-    model = ReasonCode if kind == CockpitCell.KIND_REASON else ProductType
-    names = {
-        c["pk"]: c
-        for c in model.objects.filter(pk__in=[r["code_id"] for r in rows]).values("pk", "code", "name")
-    }
+    named = reason_code_names if kind == CockpitCell.KIND_REASON else product_type_names
+    names = named([r["code_id"] for r in rows])
     return [
         {"label": f"{names[r['code_id']]['code']} {names[r['code_id']]['name']}", "value": r["n"]}
         for r in rows
@@ -247,24 +239,13 @@ def _shown(m: Measure) -> str:
 
 
 def _top_codes(created: QuerySet) -> tuple[list[dict], list[dict]]:
-    from kefu.tickets.models import Item
+    from kefu.tickets.queries import top_item_codes
 
-    items = Item.objects.filter(notification__in=created.values("pk"))
-    reasons = [
-        {"label": f"{r['reason__code']} {r['reason__name']}", "value": r["n"]}
-        for r in items.exclude(reason=None)
-        .values("reason__code", "reason__name")
-        .annotate(n=Count("notification_id", distinct=True))
-        .order_by("-n")[:10]
-    ]
-    products = [
-        {"label": f"{r['product_type__code']} {r['product_type__name']}", "value": r["n"]}
-        for r in items.exclude(product_type=None)
-        .values("product_type__code", "product_type__name")
-        .annotate(n=Count("notification_id", distinct=True))
-        .order_by("-n")[:10]
-    ]
-    return reasons, products
+    reasons, products = top_item_codes(created)
+    return (
+        [{"label": f"{r['code']} {r['name']}", "value": r["n"]} for r in reasons],
+        [{"label": f"{r['code']} {r['name']}", "value": r["n"]} for r in products],
+    )
 
 
 def complaint_figures(user, start: date, end: date) -> dict:
@@ -406,37 +387,26 @@ def _bars(rows: list[dict], key: str = "value") -> list[dict]:
 def supervision_figures(start: date, end: date) -> dict:
     """The company-wide figures of the monthly 服务监督报告: service acceptance and completion,
     on-time, first response, complaints, accidents, satisfaction, lateness per centre."""
+    from kefu.complaints import queries as complaints_queries
     from kefu.complaints.choices import AccidentKind, ContentClass
-    from kefu.complaints.models import Accident, Complaint
-    from kefu.org.models import SalesOffice
+    from kefu.org.queries import sales_offices
     from kefu.reports import formulas as fx
-    from kefu.tickets.models import Notification
+    from kefu.tickets import queries as tickets
 
     lo, hi = bounds(start, end)
     company = fx.Subject()
-    notifications = Notification.objects.order_by()
-    created = notifications.filter(created_at__gte=lo, created_at__lt=hi)
-    by_type = list(created.values("type__code", "type__name").annotate(n=Count("pk")).order_by("-n"))
-    complaints = Complaint.objects.order_by().filter(received_at__gte=lo, received_at__lt=hi)
+    received_figures = tickets.received_figures(lo, hi)
+    complaints = complaints_queries.complaint_period_counts(lo, hi)
     content = dict(ContentClass.choices)
-    accidents = Accident.objects.order_by().filter(occurred_at__gte=lo, occurred_at__lt=hi)
+    accidents = complaints_queries.accident_period_counts(lo, hi)
     kinds = dict(AccidentKind.choices)
     today = timezone.localdate()
     centres = []
     # Two grouped counts for every centre at once (not two per centre); the formulas then run
     # only for the centres that had work (h-pdf: the PDF's figures were the report's slow part).
-    received_by = dict(
-        created.values("sales_office").annotate(n=Count("pk")).values_list("sales_office", "n")
-    )
-    late_by = dict(
-        notifications.filter(
-            stage__in=Stage.open_values(), required_end__lt=min(end + timedelta(days=1), today)
-        )
-        .values("sales_office")
-        .annotate(n=Count("pk"))
-        .values_list("sales_office", "n")
-    )
-    for office in SalesOffice.objects.filter(pk__in=set(received_by) | set(late_by)).order_by("code"):
+    received_by = received_figures["by_office"]
+    late_by = tickets.late_open_by_office(min(end + timedelta(days=1), today))
+    for office in sales_offices(set(received_by) | set(late_by)):
         subject = fx.Subject(office_id=office.pk)
         received, late_open = received_by.get(office.pk, 0), late_by.get(office.pk, 0)
         centres.append(
@@ -450,27 +420,30 @@ def supervision_figures(start: date, end: date) -> dict:
             }
         )
     return {
-        "received": created.count(),
+        "received": received_figures["total"],
         "by_type": _bars(
-            [{"label": f"{r['type__code']} {r['type__name']}", "value": r["n"]} for r in by_type]
+            [
+                {"label": f"{r['type__code']} {r['type__name']}", "value": r["n"]}
+                for r in received_figures["by_type"]
+            ]
         ),
         "closed": fx.notifications_closed(company, lo, hi).value,
         "on_time": fx.on_time_rate(company, lo, hi).value,
         "first_response": fx.first_response_hours(company, lo, hi).value,
         "reopen": fx.reopen_rate(company, lo, hi).value,
-        "backlog": notifications.filter(stage__in=Stage.open_values(), created_at__lt=hi).count(),
-        "complaints": complaints.count(),
+        "backlog": tickets.open_count(hi),
+        "complaints": complaints["total"],
         "complaint_hours": fx.complaint_handling_hours(company, lo, hi).value,
         "satisfaction": fx.satisfaction_rate(company, lo, hi).value,
         "evaluation": fx.evaluation_rate(company, lo, hi).value,
         "by_class": _bars(
             [
                 {"label": str(content.get(r["content_class"], r["content_class"] or "—")), "value": r["n"]}
-                for r in complaints.values("content_class").annotate(n=Count("pk")).order_by("-n")
+                for r in complaints["by_class"]
             ]
         ),
-        "accidents": accidents.count(),
-        "losses": accidents.aggregate(s=Sum("estimated_loss"))["s"] or Decimal("0.00"),
+        "accidents": accidents["total"],
+        "losses": accidents["losses"] or Decimal("0.00"),
         "by_kind": _bars(
             [
                 {
@@ -478,9 +451,7 @@ def supervision_figures(start: date, end: date) -> dict:
                     "value": r["n"],
                     "loss": r["loss_sum"] or Decimal("0.00"),
                 }
-                for r in accidents.values("kind")
-                .annotate(n=Count("pk"), loss_sum=Sum("estimated_loss"))
-                .order_by("-n")
+                for r in accidents["by_kind"]
             ]
         ),
         "centres": _bars(centres),

@@ -76,15 +76,9 @@ def indicators_for(card_is_centre: bool) -> list[Indicator]:
 
 
 def _appraised_staff():
-    from kefu.org.models import Staff
+    from kefu.org.queries import appraised_staff
 
-    return (
-        Staff.objects.filter(is_active=True, sales_offices__isnull=False)
-        .exclude(user__is_superuser=True)
-        .prefetch_related("sales_offices")
-        .distinct()
-        .order_by("personnel_number")
-    )
+    return appraised_staff()
 
 
 def _refresh_card(card: Scorecard, indicators: list[Indicator], figures: dict | None = None) -> None:
@@ -402,21 +396,16 @@ def refresh_cockpit(*, today: date | None = None) -> int:
     """Rebuild the cockpit's counts (a sweep, every few minutes): open notifications by centre,
     work centre, person, status and age bucket; received and completed per day for the longest
     period the cockpit shows. Rebuilt whole in one transaction, so readers never see half."""
-    from django.db.models import Count, F, Q
-    from django.db.models.functions import TruncDate
-
     from kefu.reports.formulas import response_rows
     from kefu.reports.models import CockpitCell, CockpitSnapshot
-    from kefu.tickets.models import Item, Notification
-    from kefu.workflow.choices import Stage
+    from kefu.tickets import queries as tickets
 
     today = today or timezone.localdate()
-    base = Notification.objects.order_by()
     keys = ("sales_office_id", "work_centre_id", "responsible_id")
     cells: list[CockpitCell] = []
-    ages = {f"a{i}": Count("pk", filter=q) for i, (q, _p) in enumerate(queries.age_conditions(today))}
-    for row in base.filter(stage__in=Stage.open_values()).values(*keys, "status_id").annotate(**ages):
-        for i in range(len(ages)):
+    conditions = [q for q, _p in queries.age_conditions(today)]
+    for row in tickets.open_by_age(keys, conditions):
+        for i in range(len(conditions)):
             if row[f"a{i}"]:
                 cells.append(
                     CockpitCell(
@@ -427,26 +416,8 @@ def refresh_cockpit(*, today: date | None = None) -> int:
                     )
                 )
     lo, hi = queries.bounds(today - timedelta(days=queries.MAX_DAYS - 1), today)
-    zone = timezone.get_current_timezone()
-    flows = (
-        (CockpitCell.KIND_IN, base, "created_at"),
-        (CockpitCell.KIND_OUT, base.filter(stage=Stage.COMPLETED), "completed_at"),
-    )
-    for kind, qs, field in flows:
-        extra = {}
-        if kind == CockpitCell.KIND_OUT:
-            extra = {
-                "due": Count("pk", filter=Q(required_end__isnull=False)),
-                "on_time": Count(
-                    "pk", filter=Q(required_end__isnull=False, local_day__lte=F("required_end"))
-                ),
-            }
-        rows = (
-            qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
-            .annotate(local_day=TruncDate(field, tzinfo=zone))
-            .values(*keys, "local_day")
-            .annotate(n=Count("pk"), **extra)
-        )
+    for kind in (CockpitCell.KIND_IN, CockpitCell.KIND_OUT):
+        rows = tickets.daily_flow(keys, lo, hi, completed=kind == CockpitCell.KIND_OUT)
         cells += [
             CockpitCell(
                 kind=kind,
@@ -458,21 +429,11 @@ def refresh_cockpit(*, today: date | None = None) -> int:
             )
             for r in rows
         ]
-    received = base.filter(created_at__gte=lo, created_at__lt=hi).annotate(
-        local_day=TruncDate("created_at", tzinfo=zone)
-    )
-    items = Item.objects.filter(notification__in=received.values("pk")).annotate(
-        local_day=TruncDate("notification__created_at", tzinfo=zone)
-    )
+    received = tickets.received_by_day(lo, hi)
     for kind, column in (
         (CockpitCell.KIND_REASON, "reason_id"),
         (CockpitCell.KIND_PRODUCT, "product_type_id"),
     ):
-        rows = (
-            items.exclude(**{column: None})
-            .values(*(f"notification__{k}" for k in keys), "local_day", column)
-            .annotate(n=Count("notification_id", distinct=True))
-        )
         cells += [
             CockpitCell(
                 kind=kind,
@@ -481,7 +442,7 @@ def refresh_cockpit(*, today: date | None = None) -> int:
                 code_id=r[column],
                 count=r["n"],
             )
-            for r in rows
+            for r in tickets.item_codes_by_day(received, keys, column)
         ]
     # First response: whole hours from creation to the first status change, as a histogram
     # per centre, person and day (a median is not a sum; its histogram is).

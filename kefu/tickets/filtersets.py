@@ -110,3 +110,42 @@ class NotificationFilter(filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         condition = Q(stage__in=Stage.open_values(), required_end__lt=timezone.localdate())
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+
+# --- 跨部门协作 cross-department disputes (seed 004) -------------------------------------------
+def _dispute_statuses() -> list[tuple[str, str]]:
+    from kefu.tickets.models import DISPUTE_PROFILE
+    from kefu.workflow.models import Status
+
+    statuses = Status.objects.filter(profile__code=DISPUTE_PROFILE).order_by("order")
+    return [(s.code, s.display_name) for s in statuses]
+
+
+def _departments(request=None):
+    from kefu.org.models import Department
+
+    return Department.objects.filter(is_active=True).order_by("code")
+
+
+class DisputeFilter(filters.FilterSet):
+    """The list of disputes: by status, and by a department on any side (requesting, in
+    disagreement, or ruled responsible)."""
+
+    status = filters.ChoiceFilter(label=_("Status"), choices=_dispute_statuses, field_name="status__code")
+    department = filters.ModelChoiceFilter(
+        label=_("Department"), queryset=_departments, to_field_name="code", method="filter_department"
+    )
+
+    class Meta:
+        from kefu.tickets.models import Dispute
+
+        model = Dispute
+        fields: list[str] = []
+
+    def filter_department(self, queryset, name, value):
+        from kefu.tickets.models import Dispute
+
+        involved = Dispute.objects.filter(
+            Q(requesting_department=value) | Q(other_departments=value) | Q(responsible_department=value)
+        ).values("pk")
+        return queryset.filter(pk__in=involved)

@@ -169,3 +169,78 @@ class MailForm(Form):
         departments = usable_departments(user) if user is not None else Department.objects.none()
         self.fields["department"].queryset = departments.exclude(mailbox="")
         bootstrap(self)
+
+
+# --- 跨部门协作 cross-department disputes (seed 004) -------------------------------------------
+def _active_departments():
+    from kefu.org.models import Department
+
+    return Department.objects.filter(is_active=True).order_by("code")
+
+
+class DisputeForm(Form):
+    """A disagreement between departments, submitted to the office 办公室."""
+
+    notification = forms.CharField(label=_("Notification"), max_length=20)
+    requesting_department = forms.ModelChoiceField(
+        label=_("Requesting department"), queryset=None, to_field_name="code"
+    )
+    other_departments = forms.ModelMultipleChoiceField(
+        label=_("Departments in disagreement"),
+        queryset=None,
+        to_field_name="code",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    issue = forms.CharField(label=_("Disagreement"), widget=forms.Textarea(attrs={"rows": 3}))
+    positions = forms.CharField(
+        label=_("Positions of the departments"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    supervising_department = forms.ModelChoiceField(
+        label=_("Supervising department"), queryset=None, to_field_name="code", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("requesting_department", "other_departments", "supervising_department"):
+            self.fields[name].queryset = _active_departments()  # type: ignore[attr-defined]
+        bootstrap(self)
+
+
+class DisputeRulingForm(Form):
+    """The office's ruling: who is responsible, and what is decided."""
+
+    ruling = forms.CharField(label=_("Ruling"), widget=forms.Textarea(attrs={"rows": 4}))
+    responsible_department = forms.ModelChoiceField(
+        label=_("Responsible department (ruled)"), queryset=None, to_field_name="code"
+    )
+    responsible = forms.ModelChoiceField(
+        label=_("Person responsible (ruled)"), queryset=None, to_field_name="personnel_number"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kefu.org.models import Staff
+        from kefu.org.scope import assignable_staff
+
+        self.fields["responsible_department"].queryset = _active_departments()  # type: ignore[attr-defined]
+        self.fields["responsible"].queryset = (  # type: ignore[attr-defined]
+            assignable_staff(user) if user is not None else Staff.objects.none()
+        )
+        bootstrap(self)
+
+    def inputs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "ruling": data["ruling"],
+            "responsible_department": data["responsible_department"].code,
+            "responsible": data["responsible"].personnel_number,
+        }
+
+
+class DisputeWithdrawForm(Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def inputs(self) -> dict:
+        return {"reason": self.cleaned_data["reason"]}

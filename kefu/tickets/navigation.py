@@ -17,4 +17,12 @@ NAV_ITEMS = [
         "perm": "tickets.view_notification",
         "order": 25,
     },
+    {
+        "label": _("Cross-department disputes"),
+        "url": "tickets:dispute_list",
+        "group": "management",
+        "icon": "people",
+        "perm": "tickets.view_dispute",
+        "order": 85,
+    },
 ]

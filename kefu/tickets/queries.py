@@ -661,3 +661,151 @@ def disputes_for(user, *, open_only: bool = False):
     if open_only:
         qs = qs.filter(status__stage__in=Stage.open_values())
     return qs
+
+
+def dispute_for(user, pk: int):
+    """One dispute the user may see (404 otherwise), with what its page shows."""
+    from kefu.core.scoping import access
+
+    related = disputes_for(user).select_related(
+        "raised_by", "ruled_by", "supervising_department", "notification__customer"
+    )
+    return access(related, user, pk)
+
+
+def dispute_history(dispute, *, masked: bool = True) -> list[dict]:
+    """The dispute's timeline: its own status changes, and the events it caused on its
+    notification (submitted, the ruling enforced), newest first."""
+    from kefu.timeline.queries import events_for, present
+
+    own = list(events_for(dispute))
+    caused = list(events_for(dispute.notification, limit=None).filter(data__dispute=dispute.pk)[:200])
+    merged = sorted(own + caused, key=lambda e: (e.occurred_at, e.pk), reverse=True)
+    return present(merged, masked=masked)
+
+
+def notification_by_number(user, number: str) -> Notification | None:
+    """The notification with this number, if the user may see it (else None)."""
+    number = (number or "").strip()
+    if not number.isdigit():
+        return None
+    return Notification.objects.visible_to(user).filter(number=number).first()
+
+
+# --- read by the management reports (kefu.reports reads tickets only through these) -------------
+def top_item_codes(notifications: QuerySet, limit: int = 10) -> tuple[list[dict], list[dict]]:
+    """The reason codes and the product types most often on the items of `notifications` (the
+    caller's scoped selection), each counted once per notification:
+    ([{"code", "name", "n"}] of reasons, the same of product types), most first."""
+    items = Item.objects.filter(notification__in=notifications.values("pk"))
+    reasons = [
+        {"code": r["reason__code"], "name": r["reason__name"], "n": r["n"]}
+        for r in items.exclude(reason=None)
+        .values("reason__code", "reason__name")
+        .annotate(n=Count("notification_id", distinct=True))
+        .order_by("-n")[:limit]
+    ]
+    products = [
+        {"code": r["product_type__code"], "name": r["product_type__name"], "n": r["n"]}
+        for r in items.exclude(product_type=None)
+        .values("product_type__code", "product_type__name")
+        .annotate(n=Count("notification_id", distinct=True))
+        .order_by("-n")[:limit]
+    ]
+    return reasons, products
+
+
+def received_figures(lo: dt.datetime, hi: dt.datetime) -> dict:
+    """Company-wide: the notifications received in [lo, hi) — their number, per type
+    ([{"type__code", "type__name", "n"}], most first) and per responsibility centre ({pk: n})."""
+    created = Notification.objects.order_by().filter(created_at__gte=lo, created_at__lt=hi)
+    return {
+        "total": created.count(),
+        "by_type": list(created.values("type__code", "type__name").annotate(n=Count("pk")).order_by("-n")),
+        "by_office": dict(
+            created.values("sales_office").annotate(n=Count("pk")).values_list("sales_office", "n")
+        ),
+    }
+
+
+def late_open_by_office(late_before: dt.date) -> dict[int, int]:
+    """Company-wide: open notifications whose required end is before `late_before`, per centre."""
+    return dict(
+        Notification.objects.order_by()
+        .filter(stage__in=Stage.open_values(), required_end__lt=late_before)
+        .values("sales_office")
+        .annotate(n=Count("pk"))
+        .values_list("sales_office", "n")
+    )
+
+
+def open_count(created_before: dt.datetime) -> int:
+    """Company-wide: notifications still open that were created before `created_before`."""
+    return (
+        Notification.objects.order_by()
+        .filter(stage__in=Stage.open_values(), created_at__lt=created_before)
+        .count()
+    )
+
+
+def open_by_age(keys: tuple[str, ...], conditions: list[Q]):
+    """Company-wide open notifications per `keys` and status, counted under each of `conditions`
+    (age buckets on `created_at`) as a0, a1, …: one grouped query."""
+    ages = {f"a{i}": Count("pk", filter=q) for i, q in enumerate(conditions)}
+    return (
+        Notification.objects.order_by()
+        .filter(stage__in=Stage.open_values())
+        .values(*keys, "status_id")
+        .annotate(**ages)
+    )
+
+
+def daily_flow(keys: tuple[str, ...], lo: dt.datetime, hi: dt.datetime, *, completed: bool):
+    """Company-wide notifications received (or, `completed`, completed) in [lo, hi), per `keys`
+    and local day: rows with `local_day` and `n`; completed rows also count those with a
+    required end (`due`) and those done by that day (`on_time`)."""
+    from django.db.models import F
+    from django.db.models.functions import TruncDate
+
+    field = "completed_at" if completed else "created_at"
+    qs = Notification.objects.order_by()
+    extra = {}
+    if completed:
+        qs = qs.filter(stage=Stage.COMPLETED)
+        extra = {
+            "due": Count("pk", filter=Q(required_end__isnull=False)),
+            "on_time": Count("pk", filter=Q(required_end__isnull=False, local_day__lte=F("required_end"))),
+        }
+    return (
+        qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
+        .annotate(local_day=TruncDate(field, tzinfo=timezone.get_current_timezone()))
+        .values(*keys, "local_day")
+        .annotate(n=Count("pk"), **extra)
+    )
+
+
+def received_by_day(lo: dt.datetime, hi: dt.datetime) -> QuerySet[Notification]:
+    """Company-wide notifications received in [lo, hi), each with its local day (`local_day`)."""
+    from django.db.models.functions import TruncDate
+
+    return (
+        Notification.objects.order_by()
+        .filter(created_at__gte=lo, created_at__lt=hi)
+        .annotate(local_day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+    )
+
+
+def item_codes_by_day(received: QuerySet, keys: tuple[str, ...], column: str):
+    """For the notifications `received` (from `received_by_day`): per the notification's `keys`,
+    its local day and the item's `column` (reason_id, product_type_id), how many notifications
+    have such an item (`n`); the keys come back as notification__<key>."""
+    from django.db.models.functions import TruncDate
+
+    items = Item.objects.filter(notification__in=received.values("pk")).annotate(
+        local_day=TruncDate("notification__created_at", tzinfo=timezone.get_current_timezone())
+    )
+    return (
+        items.exclude(**{column: None})
+        .values(*(f"notification__{k}" for k in keys), "local_day", column)
+        .annotate(n=Count("notification_id", distinct=True))
+    )

@@ -18,15 +18,24 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import KefuError, NotFound, ValidationFailed
-from kefu.core.forms import apply_error, rendered_fields
+from kefu.core.forms import apply_error, bootstrap, rendered_fields
 from kefu.core.htmx import render_page, safe_next
-from kefu.core.paging import BoundedPage
+from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.paging import page_number as page_number_of
 from kefu.tickets import queries, services
 from kefu.tickets.cells import worklist_lines
 from kefu.tickets.exports import worklist_xlsx
 from kefu.tickets.filtersets import NotificationFilter
-from kefu.tickets.forms import AttachmentForm, ItemForm, MailForm, NotificationForm, TextForm
+from kefu.tickets.forms import (
+    AttachmentForm,
+    DisputeForm,
+    DisputeRulingForm,
+    DisputeWithdrawForm,
+    ItemForm,
+    MailForm,
+    NotificationForm,
+    TextForm,
+)
 from kefu.tickets.models import Item, Notification, SavedView
 from kefu.workflow.choices import Stage
 
@@ -494,3 +503,127 @@ def _work_plan_context(request: HttpRequest) -> dict:
         "query": request.GET.urlencode(),
     }
     return context
+
+
+# --- 跨部门协作 cross-department disputes (seed 004) -------------------------------------------
+@login_required
+@permission_required("tickets.view_dispute", raise_exception=True)
+def dispute_list(request: HttpRequest) -> HttpResponse:
+    from kefu.tickets.filtersets import DisputeFilter
+
+    filterset = DisputeFilter(request.GET or None, queryset=queries.disputes_for(request.user))
+    bootstrap(filterset.form)
+    page = BoundedPage(filterset.qs, request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "query": query_without_page(request)}
+    return render_page(request, "tickets/dispute_list.html", "tickets/partials/dispute_table.html", context)
+
+
+@login_required
+@permission_required("tickets.add_dispute", raise_exception=True)
+def dispute_create(request: HttpRequest) -> HttpResponse:
+    """Submit a disagreement to the office; from a notification's page the notification and the
+    submitter's department are filled in."""
+    staff = getattr(request.user, "staff", None)
+    initial = {
+        "notification": request.GET.get("notification", "")[:20],
+        "requesting_department": getattr(getattr(staff, "department", None), "code", None),
+    }
+    form = DisputeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        notification = queries.notification_by_number(request.user, data["notification"])
+        if notification is None:
+            form.add_error("notification", _("No notification with this number that you may see."))
+        else:
+            try:
+                dispute = services.submit_dispute(
+                    actor=request.user,
+                    notification=notification,
+                    requesting_department=data["requesting_department"],
+                    other_departments=list(data["other_departments"]),
+                    issue=data["issue"],
+                    positions=data["positions"],
+                    supervising_department=data["supervising_department"],
+                )
+            except KefuError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, _("The disagreement is submitted to the office."))
+                return redirect("tickets:dispute_detail", dispute.pk)
+    return render(
+        request,
+        "tickets/dispute_form.html",
+        {"form": form, "title": _("Submit a disagreement to the office"), "back": "tickets:dispute_list"},
+    )
+
+
+def _dispute(request, pk: int):
+    try:
+        return queries.dispute_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@permission_required("tickets.view_dispute", raise_exception=True)
+def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from kefu.workflow.engine import available_transitions
+
+    dispute = _dispute(request, pk)
+    context = {
+        "d": dispute,
+        "transitions": available_transitions(dispute, request.user)
+        if dispute.status.stage in Stage.open_values()
+        else [],
+        "events": queries.dispute_history(dispute),
+    }
+    return render(request, "tickets/dispute_detail.html", context)
+
+
+@login_required
+@permission_required("tickets.view_dispute", raise_exception=True)
+def dispute_step(request: HttpRequest, pk: int, to: str) -> HttpResponse:
+    """The office's ruling (YCJ), or a withdrawal (YCH): the step's form, then the one service."""
+    from kefu.workflow.engine import available_transitions, resolve_status
+
+    dispute = _dispute(request, pk)
+    try:
+        target = resolve_status(dispute.workflow_profile(), to)
+    except KefuError:
+        raise Http404 from None
+    choice = next(
+        (t for t in available_transitions(dispute, request.user) if t.to_status_id == target.pk), None
+    )
+    data = request.POST or None
+    initial = {"version": dispute.version}
+    form: DisputeRulingForm | DisputeWithdrawForm
+    if target.stage == Stage.CANCELLED:
+        form = DisputeWithdrawForm(data, initial=initial)
+    else:
+        form = DisputeRulingForm(data, initial=initial, user=request.user)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_dispute(
+                actor=request.user,
+                dispute=dispute,
+                to=target.code,
+                inputs=form.inputs(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except KefuError as exc:
+            apply_error(form, exc)
+            status = 200 if isinstance(exc, ValidationFailed) else exc.status
+        else:
+            messages.success(request, _("Status changed to %(status)s.") % {"status": target.display_name})
+            return redirect("tickets:dispute_detail", dispute.pk)
+    action = choice.display_name if choice else target.display_name
+    context = {
+        "form": form,
+        "d": dispute,
+        "title": f"{dispute.notification.number} · {action}",
+        "submit": action,
+        "back_url": reverse("tickets:dispute_detail", args=[dispute.pk]),
+        "step_not_available": choice is None,
+    }
+    return render(request, "tickets/dispute_form.html", context, status=status)

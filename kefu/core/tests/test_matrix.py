@@ -187,6 +187,11 @@ PAGES: dict[str, Route] = {
     "tickets:upload": Route(record=N, perm="tickets.change_notification", get=False, post=True),
     "tickets:attachment": Route(record="attachment", perm="tickets.view_notification"),
     "tickets:mail": Route(record=N, perm="tickets.mail_notification", get=False, post=True),
+    # 跨部门协作 cross-department disputes (h-manage)
+    "tickets:dispute_list": Route(perm="tickets.view_dispute"),
+    "tickets:dispute_create": Route(perm="tickets.add_dispute", post=True),
+    "tickets:dispute_detail": Route(record="dispute", perm="tickets.view_dispute"),
+    "tickets:dispute_step": Route(record="dispute_step", perm="tickets.view_dispute", post=True),
     "billing:create_quotation": Route(record=N, perm="billing.add_quotation", get=False, post=True),
     "billing:decide": Route(record="quotation", perm="billing.change_quotation", get=False, post=True),
     "billing:create_report": Route(record=N, perm="billing.add_servicereport", get=False, post=True),
@@ -933,6 +938,8 @@ def _url_kwargs(kind: str, objs: dict, user) -> dict:
             Transition.objects.filter(from_status_id=accident.status_id).select_related("to_status").first()
         )
         return {"pk": accident.pk, "to": step.to_status.code}
+    if kind == "dispute_step":  # h-manage: the office's ruling
+        return {"pk": objs["dispute"].pk, "to": "YCJ"}
     if kind == "carrier_kind":
         return {"pk": objs["carrier"].pk, "kind": "training"}
     if kind in ("contact", "address", "partner"):
@@ -1109,6 +1116,7 @@ SCOPED_RECORD = {
     "call_list": "call_list",  # h-agent
     # --- h-segments
     "dispute": "notification",
+    "dispute_step": "notification",  # h-manage
 }
 
 
