@@ -676,10 +676,10 @@ def dispute_for(user, pk: int):
 def dispute_history(dispute, *, masked: bool = True) -> list[dict]:
     """The dispute's timeline: its own status changes, and the events it caused on its
     notification (submitted, the ruling enforced), newest first."""
-    from kefu.timeline.queries import events_for, present
+    from kefu.timeline.queries import events_for, events_query, present
 
-    own = list(events_for(dispute))
-    caused = list(events_for(dispute.notification, limit=None).filter(data__dispute=dispute.pk)[:200])
+    own = events_for(dispute)
+    caused = list(events_query(dispute.notification).filter(data__dispute=dispute.pk)[:200])
     merged = sorted(own + caused, key=lambda e: (e.occurred_at, e.pk), reverse=True)
     return present(merged, masked=masked)
 
