@@ -808,8 +808,11 @@ def record_sales(
 
 
 def value_window(today: dt.date | None = None, months: int | None = None) -> dict[str, dt.date]:
-    """The months the value is computed over: through the last complete month before `today`."""
-    today = today or timezone.localdate()
+    """The months the value is computed over: through the last complete month before `today`
+    (the project clock's today: a frozen clock moves it, kefu.worktime.clock)."""
+    from kefu.worktime import clock
+
+    today = today or timezone.localtime(clock.now()).date()
     months = months or ValuePolicy.current().window_months
     end = add_months(today.replace(day=1), -1)
     return {

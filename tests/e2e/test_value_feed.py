@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from kefu.core.testing.factories import PASSWORD
@@ -16,26 +15,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 TODAY = dt.date(2026, 12, 4)  # the value window: 2025-12 … 2026-11
 
 
-class _FixedToday:
-    """django.utils.timezone as the customers' services see it, with today fixed (the value
-    window is counted in whole months before today)."""
-
-    def __getattr__(self, name):
-        return getattr(timezone, name)
-
-    def localdate(self, *args, **kwargs):
-        return TODAY
-
-
 @pytest.fixture
-def manager(monkeypatch):
+def manager():
     from kefu.core import buffer
     from kefu.core.testing.factories import make_org, make_staff
     from kefu.customers import services
     from kefu.customers.models import AnomalyRule
     from kefu.org.roles import sync_roles
+    from kefu.worktime import clock
 
-    monkeypatch.setattr(services, "timezone", _FixedToday())
     sync_roles()
     # Transactional tests flush the migrations' default rules: the value-drop rule (30 %), back if gone.
     AnomalyRule.objects.update_or_create(
@@ -51,7 +39,10 @@ def manager(monkeypatch):
         responsible=manager,
     )
     buffer.clear()
-    return manager
+    # The value window is counted in whole months before today: the project clock fixes today
+    # (its override is process-wide, so the live server's thread sees it too).
+    with clock.frozen(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 10, 0)):
+        yield manager
 
 
 def _sales_csv() -> bytes:
