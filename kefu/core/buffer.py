@@ -230,3 +230,23 @@ class CodeTablesQuerySet(models.QuerySet):
         rows = cast(list, self._result_cache)
         if fresh and self._code_fields and rows and isinstance(rows[0], models.Model):
             attach(rows, *self._code_fields)
+
+    def _iterator(self, use_chunked_fetch, chunk_size):
+        """`iterator()` (exports, sweeps) bypasses `_fetch_all`: attach per chunk, or every row
+        would read its code tables by a query of its own."""
+        rows = super()._iterator(use_chunked_fetch, chunk_size)  # type: ignore[misc]
+        if not self._code_fields:
+            yield from rows
+            return
+        batch: list = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= (chunk_size or 2000):
+                yield from self._attached(batch)
+                batch = []
+        yield from self._attached(batch)
+
+    def _attached(self, batch: list) -> list:
+        if batch and isinstance(batch[0], models.Model):
+            attach(batch, *self._code_fields)
+        return batch

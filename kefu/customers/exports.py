@@ -20,7 +20,31 @@ from kefu.customers.choices import AccessAction
 from kefu.customers.filtersets import filtered_customers
 from kefu.customers.queries import can_see_personal_data, present_customer
 
-MAX_EXPORT_ROWS = 200_000
+# What a row reads (present_customer and the personal-data rule), so an export of a million
+# customers builds narrow instances; a field missing here would cost a query per row (a test counts).
+ROW_FIELDS = (
+    "number",
+    "name",
+    "nature",
+    "phone",
+    "mobile",
+    "email",
+    "address",
+    "region",
+    "channel",
+    "relation",
+    "maturity",
+    "grade",
+    "tier",
+    "value_amount",
+    "sales_office",
+    "responsible__name",
+    "is_key_account",
+    "key_account_manager__name",
+    "anomaly_mask",
+    "is_active",
+    "version",
+)
 
 
 def columns() -> list[tuple[str, str]]:
@@ -55,7 +79,7 @@ def customer_export(user, params: QueryDict) -> Export:
 
     def rows() -> Iterator[list]:
         count = 0
-        for customer in qs[:MAX_EXPORT_ROWS].iterator(chunk_size=2000):
+        for customer in qs.only(*ROW_FIELDS).iterator(chunk_size=2000):  # any size: big ones run as a job
             row = present_customer(customer, user, unmasked=True if blanket else None)
             yield [getattr(row, key) for key, _label in cols]
             count += 1
@@ -67,7 +91,7 @@ def customer_export(user, params: QueryDict) -> Export:
         title=_("Customers"),
         filename=f"customers-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
         headers=[label for _key, label in cols],
-        estimate=lambda cap: qs.order_by()[: min(cap, MAX_EXPORT_ROWS)].count(),
+        estimate=lambda cap: qs.order_by()[:cap].count(),
         rows=rows,
     )
 

@@ -168,15 +168,33 @@ def xlsx_rows(body: bytes) -> int:
     return sum(max(sum(1 for _ in sheet.iter_rows(values_only=True)) - 1, 0) for sheet in book.worksheets)
 
 
+def _export_once(name: str, client, url: str) -> tuple[float, int, bool]:
+    """One export as its user waits for it: the streamed download, or, above the stream limit,
+    the job the list starts, run here as the task worker would (ms, rows, ran as a job)."""
+    from kefu.core.exports import run_export
+    from kefu.core.models import ExportJob
+
+    started = time.perf_counter()
+    response = client.get(url)
+    body = consume(response)
+    location = response.get("Location", "") if response.status_code == 302 else ""
+    if "/exports/" in location:
+        job_id = int(location.rstrip("/").rsplit("/", 1)[1])
+        run_export(job_id)
+        job = ExportJob.objects.get(pk=job_id)
+        if job.status != ExportJob.Status.DONE:
+            raise SystemExit(f"{name}: export job {job_id} {job.status} {job.error}")
+        return (time.perf_counter() - started) * 1000, job.rows_done, True
+    if response.status_code != 200:
+        raise SystemExit(f"{name}: HTTP {response.status_code}")
+    return (time.perf_counter() - started) * 1000, xlsx_rows(body) if body[:2] == b"PK" else 0, False
+
+
 def measure_export(name: str, client, url: str, *, reps: int = 3, **extra) -> dict:
-    """An xlsx export: median seconds for the whole download and rows per second."""
-    _response, body = _fetch(name, lambda: client.get(url))  # warm
-    rows = xlsx_rows(body) if body[:2] == b"PK" else 0
-    times = []
-    for _ in range(reps):
-        started = time.perf_counter()
-        _fetch(name, lambda: client.get(url))
-        times.append((time.perf_counter() - started) * 1000)
+    """An xlsx export: median ms for the whole download (or the export job, when the selection
+    is above the stream limit: run once) and rows per second."""
+    first_ms, rows, as_job = _export_once(name, client, url)  # warm; a job's run is the figure
+    times = [first_ms] if as_job else [_export_once(name, client, url)[0] for _ in range(reps)]
     ms = _median(times)
     return _emit(
         {
@@ -185,7 +203,8 @@ def measure_export(name: str, client, url: str, *, reps: int = 3, **extra) -> di
             "median_ms": ms,
             "rows": rows,
             "rows_per_s": round(rows / (ms / 1000)) if ms and rows else 0,
-            "reps": reps,
+            "as_job": as_job,
+            "reps": len(times),
             **extra,
         }
     )

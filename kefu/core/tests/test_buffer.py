@@ -64,3 +64,22 @@ def test_a_thread_reads_the_shared_generation_at_most_once_a_second(monkeypatch)
     for _ in range(5):
         buffer.get("test:constant", lambda: "value")
     assert reads == [1]
+
+
+def test_iterated_rows_get_their_code_tables_without_a_query_each(org):
+    """Exports read with `iterator()`, which skips the queryset's result cache: the code tables
+    must still come from the buffer (before, each customer read its sales office by a query)."""
+    from django.db import connection
+
+    from kefu.customers.models import Customer
+
+    Customer.objects.bulk_create(
+        [Customer(number=f"21100{i:05d}", name=f"客户{i}", sales_office=org.office_a) for i in range(7)]
+    )
+    buffer.clear()
+    qs = Customer.objects.filter(number__startswith="21100").with_code_tables("sales_office").order_by("pk")
+    list(qs[:1])  # the buffer holds the sales offices now
+    with CaptureQueriesContext(connection) as queries:
+        offices = [c.sales_office.code for c in qs.iterator(chunk_size=3)]
+    assert offices == [org.office_a.code] * 7
+    assert len(queries) == 1  # the rows only
