@@ -34,7 +34,7 @@ from kefu.core import search
 from kefu.core.concurrency import save_versioned
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
-from kefu.core.validation import full_clean
+from kefu.core.validation import check_text, full_clean
 from kefu.org.models import Department, SalesOffice, Staff
 from kefu.org.queries import staff_with_role
 from kefu.org.scope import check_usable
@@ -417,10 +417,15 @@ def send_to_quality(complaint: Complaint, *, actor, note: str = "") -> Complaint
 def mark_quality_resolved(*, actor, material_code: str) -> int:
     """Quality confirms the problem stopped: every complaint passed on for the material is marked."""
     _require(actor, "complaints.change_complaint")
+    check_text(material=material_code)
     with transaction.atomic():
+        # Only the complaints the actor may see: a desk marks its own centres' complaints, never
+        # another centre's that happen to name the same material.
         rows = list(
             Complaint.objects.select_for_update().filter(
-                material_code=material_code, quality_feedback=QualityFeedback.SENT
+                pk__in=Complaint.objects.visible_to(actor).values("pk"),
+                material_code=material_code,
+                quality_feedback=QualityFeedback.SENT,
             )
         )
         for complaint in rows:

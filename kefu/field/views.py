@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import KefuError, NotFound, ValidationFailed
+from kefu.core.validation import is_number, posted_version
 from kefu.field import queries, services
 from kefu.field.choices import Slot, StepKind
 from kefu.tickets.services import access_notification as _access
@@ -105,7 +106,6 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
         date = dt.date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
         date = None
-    version = request.POST.get("version", "")
     try:
         services.set_appointment(
             actor=request.user,
@@ -113,7 +113,7 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
             date=date,
             slot=request.POST.get("slot", ""),
             note=request.POST.get("note", ""),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=posted_version(request.POST.get("version", "")),
             notify_customer=request.POST.get("notify_customer") == "1",
         )
     except KefuError as exc:
@@ -180,11 +180,11 @@ def dispatch_assign(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(n)d notifications dispatched.") % {"n": made})
         else:
             pk = request.POST.get("notification", "")
-            if not pk.isdigit():
+            if not is_number(pk):
                 raise ValidationFailed(fields={"notification": [_("This field is required.")]})
             n = access_notification(request.user, int(pk))
             tech_id = request.POST.get("technician", "")
-            technician = Staff.objects.filter(pk=int(tech_id)).first() if tech_id.isdigit() else None
+            technician = Staff.objects.filter(pk=int(tech_id)).first() if is_number(tech_id) else None
             services.dispatch(
                 actor=request.user,
                 notification=n,

@@ -99,3 +99,27 @@ def test_accept_all_and_pages(client, desk, board):
     assert {t["name"] for t in api["technicians"]} >= {str(board["near"])}
     bad = client.get("/api/v1/field/dispatch", {"work_centre": "NOPE"})
     assert bad.status_code == 400 and "work_centre" in bad.json()["error"]["fields"]
+
+
+def test_dispatch_and_appointment_refuse_ids_and_versions_that_are_not_plain_numbers(desk):
+    """ "²" passes str.isdigit() but not int(): refused with a message, never a 500, nothing saved."""
+    from kefu.core.testing.scope import client_for
+    from kefu.field.models import Appointment
+
+    n = desk.z1()
+    client = client_for(desk.assistant)
+    response = client.post(
+        "/field/dispatch/assign/",
+        {"work_centre": desk.org.wc_a.code, "notification": "²", "technician": desk.technician.pk},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        "/field/dispatch/assign/",
+        {"work_centre": desk.org.wc_a.code, "notification": n.pk, "technician": "²"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        f"/field/jobs/{n.pk}/appointment/", {"date": "2026-12-09", "slot": "am", "version": "²"}
+    )
+    assert response.status_code == 302
+    assert not Appointment.objects.filter(notification=n).exists()
