@@ -113,7 +113,7 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
             date=date,
             slot=request.POST.get("slot", ""),
             note=request.POST.get("note", ""),
-            expected_version=posted_version(request.POST.get("version", "")),
+            expected_version=_seen_version(request.POST.get("version")),
             notify_customer=request.POST.get("notify_customer") == "1",
         )
     except KefuError as exc:
@@ -126,6 +126,15 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(
         back if back in (f"/field/jobs/{n.pk}/", f"/notifications/{n.pk}/") else f"/notifications/{n.pk}/"
     )
+
+
+def _seen_version(raw: str | None) -> int | None:
+    """The appointment version the form was read at. The forms always send the field: empty means
+    the page was read when there was no appointment yet, so one made since is a conflict (version 0
+    matches no stored appointment), never silently overwritten. No field at all: no check."""
+    if raw is not None and not raw.strip():
+        return 0
+    return posted_version(raw)
 
 
 def _error_text(exc: KefuError) -> str:
