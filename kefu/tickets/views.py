@@ -411,6 +411,8 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
     found = n.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise Http404
+    if not queries.sees_unmasked(n, request.user) and found.pk in queries.signature_attachment_ids(n):
+        raise Http404  # a customer's signature is personal data: not for a masked reader
     try:
         handle = found.file.open("rb")
     except FileNotFoundError:  # the record outlived its file (restored database, cleaned disk)
