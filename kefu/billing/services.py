@@ -66,6 +66,7 @@ def _lines(rows: list[dict]) -> list[QuotationLine]:
         if kind not in LineKind.values:
             raise ValidationFailed(fields={f"lines.{index}.kind": [_("Choose labour, parts or travel.")]})
         material = None
+        check_text(**{f"lines.{index}.material": row.get("material")})
         if row.get("material"):
             material = Material.objects.filter(code=str(row["material"]).strip(), is_active=True).first()
             if material is None:

@@ -32,9 +32,9 @@ from kefu.complaints.models import (
 )
 from kefu.core import search
 from kefu.core.concurrency import save_versioned
-from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.core.numbering import next_number
-from kefu.core.validation import full_clean
+from kefu.core.validation import check_text, full_clean
 from kefu.org.models import Department, SalesOffice, Staff
 from kefu.org.queries import staff_with_role
 from kefu.org.scope import check_usable
@@ -140,6 +140,27 @@ def _customers_hook(name: str):
 def _require(actor, perm: str) -> None:
     if not actor.has_perm(perm):
         raise PermissionDenied()
+
+
+def _check_scope(actor, obj: Complaint | Accident) -> None:
+    """A write reaches only a complaint or accident the actor may see (NotFound otherwise, like a
+    read): pages and the API load it scoped, the service holds every other caller to the same rule."""
+    if not type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists():
+        raise NotFound()
+
+
+def _check_links(actor, changes: dict) -> None:
+    """A customer or notification linked by an edit must be one the actor may see, naming the field."""
+    from kefu.customers.models import Customer
+    from kefu.tickets.models import Notification
+
+    errors = {}
+    for name, model in (("customer", Customer), ("notification", Notification)):
+        value = changes.get(name)
+        if value is not None and not model.objects.visible_to(actor).filter(pk=value.pk).exists():
+            errors[name] = [_("You may not choose this: it is outside your responsibility centres.")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
 
 
 def complaint_url(complaint: Complaint) -> str:
@@ -311,12 +332,14 @@ def _announce_complaint(pk: int, actor) -> None:
 def update_complaint(complaint: Complaint, *, actor, expected_version: int | None, **changes) -> Complaint:
     """Correct the descriptive fields of an open complaint; old and new values go on the timeline."""
     _require(actor, "complaints.change_complaint")
+    _check_scope(actor, complaint)
     if not complaint.is_open:
         raise ComplaintClosed()
     unknown = set(changes) - set(COMPLAINT_EDITABLE)
     if unknown:
         raise ValidationFailed(fields={name: [_("This field cannot be changed here.")] for name in unknown})
     check_usable(actor, **{k: v for k, v in changes.items() if k in ("owner", "sales_office") and v})
+    _check_links(actor, changes)
     fields = list(changes)
     if "material" in changes:  # the code and name follow the material: their old values too
         fields += ["material_code", "material_name"]
@@ -342,6 +365,7 @@ def transition_complaint(
 ) -> Complaint:
     """Move a complaint one step (checks, timeline and the next step's clock happen in the engine)."""
     _require(actor, "complaints.change_complaint")
+    _check_scope(actor, complaint)
     check_usable(actor, handling_department=(inputs or {}).get("handling_department"))
     engine.transition(complaint, to, actor=actor, inputs=inputs or {}, expected_version=expected_version)
     return complaint
@@ -367,6 +391,7 @@ def add_follow_up(
 def send_to_quality(complaint: Complaint, *, actor, note: str = "") -> Complaint:
     """Pass a product-quality complaint to quality 品管 (duty 9: until the problem stops recurring)."""
     _require(actor, "complaints.change_complaint")
+    _check_scope(actor, complaint)
     if not (
         (complaint.is_product_quality or complaint.content_class == "quality") and complaint.material_code
     ):
@@ -417,10 +442,15 @@ def send_to_quality(complaint: Complaint, *, actor, note: str = "") -> Complaint
 def mark_quality_resolved(*, actor, material_code: str) -> int:
     """Quality confirms the problem stopped: every complaint passed on for the material is marked."""
     _require(actor, "complaints.change_complaint")
+    check_text(material=material_code)
     with transaction.atomic():
+        # Only the complaints the actor may see: a desk marks its own centres' complaints, never
+        # another centre's that happen to name the same material.
         rows = list(
             Complaint.objects.select_for_update().filter(
-                material_code=material_code, quality_feedback=QualityFeedback.SENT
+                pk__in=Complaint.objects.visible_to(actor).values("pk"),
+                material_code=material_code,
+                quality_feedback=QualityFeedback.SENT,
             )
         )
         for complaint in rows:
@@ -670,12 +700,14 @@ def create_accident(
 def update_accident(accident: Accident, *, actor, expected_version: int | None, **changes) -> Accident:
     """Correct an open accident; a changed loss re-derives the severity and makes the reports due."""
     _require(actor, "complaints.change_accident")
+    _check_scope(actor, accident)
     if not accident.is_open:
         raise ComplaintClosed()
     unknown = set(changes) - set(ACCIDENT_EDITABLE)
     if unknown:
         raise ValidationFailed(fields={name: [_("This field cannot be changed here.")] for name in unknown})
     check_usable(actor, **{k: v for k, v in changes.items() if k in ("owner", "sales_office") and v})
+    _check_links(actor, changes)
     fields = list(changes)
     with transaction.atomic():
         before = snapshot(accident, [*fields, "severity"])
@@ -699,6 +731,7 @@ def transition_accident(
     accident: Accident, to: str, *, actor, inputs: dict | None = None, expected_version: int | None = None
 ) -> Accident:
     _require(actor, "complaints.change_accident")
+    _check_scope(actor, accident)
     engine.transition(accident, to, actor=actor, inputs=inputs or {}, expected_version=expected_version)
     return accident
 
@@ -716,6 +749,7 @@ def add_accident_action(
 ) -> AccidentAction:
     """Record a handling action (apology, claim, insurance, litigation …); totals follow on the accident."""
     _require(actor, "complaints.change_accident")
+    _check_scope(actor, accident)
     if not accident.is_open:
         raise ComplaintClosed()
     action = AccidentAction(

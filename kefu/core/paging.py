@@ -22,7 +22,7 @@ Fetch = Callable[[QuerySet, int, int], list]
 def page_number(value) -> int:
     """A page number from a query-string value: 1 … MAX_PAGE, never an error."""
     text = str(value or "1").strip()
-    return min(max(1, int(text)), MAX_PAGE) if text.isdigit() else 1
+    return min(max(1, int(text)), MAX_PAGE) if text.isascii() and text.isdigit() else 1
 
 
 class BoundedPage:

@@ -110,3 +110,25 @@ def model_decimal(value, *, model: type[models.Model], field: str, name: str | N
         }
         raise ValidationFailed(message, fields={label: [message]})
     return number
+
+
+def is_number(text) -> bool:
+    """Whether `text` is a plain ASCII whole number. `str.isdigit` also accepts ² and other digit
+    characters that `int()` refuses, so a posted "²" would crash a view that trusted it."""
+    return isinstance(text, str) and text.isascii() and text.isdigit()
+
+
+def posted_ids(values) -> list[int]:
+    """The ids among posted values (selected rows, ?id=…); anything else is not an id and is left out."""
+    return [int(v) for v in values if is_number(v)]
+
+
+def posted_version(value, field: str = "version") -> int | None:
+    """The record version a form was read at (None when the form sent none); a value that is not a
+    whole number is refused naming the field, never a crash."""
+    text = (value or "").strip() if isinstance(value, str) else value
+    if text in (None, ""):
+        return None
+    if not is_number(text):
+        raise ValidationFailed(fields={field: [str(_("Enter a whole number."))]})
+    return int(text)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import KefuError, NotFound, ValidationFailed
+from kefu.core.validation import is_number, posted_version
 from kefu.field import queries, services
 from kefu.field.choices import Slot, StepKind
 from kefu.tickets.services import access_notification as _access
@@ -107,7 +108,6 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
         date = dt.date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
         date = None
-    version = request.POST.get("version", "")
     try:
         services.set_appointment(
             actor=request.user,
@@ -115,7 +115,7 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
             date=date,
             slot=request.POST.get("slot", ""),
             note=request.POST.get("note", ""),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=_seen_version(request.POST.get("version")),
             notify_customer=request.POST.get("notify_customer") == "1",
         )
     except KefuError as exc:
@@ -128,6 +128,15 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(
         back if back in (f"/field/jobs/{n.pk}/", f"/notifications/{n.pk}/") else f"/notifications/{n.pk}/"
     )
+
+
+def _seen_version(raw: str | None) -> int | None:
+    """The appointment version the form was read at. The forms always send the field: empty means
+    the page was read when there was no appointment yet, so one made since is a conflict (version 0
+    matches no stored appointment), never silently overwritten. No field at all: no check."""
+    if raw is not None and not raw.strip():
+        return 0
+    return posted_version(raw)
 
 
 def _error_text(exc: KefuError) -> str:
@@ -185,11 +194,11 @@ def dispatch_assign(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(n)d notifications dispatched.") % {"n": made})
         else:
             pk = request.POST.get("notification", "")
-            if not pk.isdigit():
+            if not is_number(pk):
                 raise ValidationFailed(fields={"notification": [_("This field is required.")]})
             n = access_notification(request.user, int(pk))
             tech_id = request.POST.get("technician", "")
-            technician = Staff.objects.filter(pk=int(tech_id)).first() if tech_id.isdigit() else None
+            technician = Staff.objects.filter(pk=int(tech_id)).first() if is_number(tech_id) else None
             services.dispatch(
                 actor=request.user,
                 notification=n,

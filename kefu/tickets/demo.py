@@ -266,8 +266,8 @@ def _seed_fault_and_dispute(customer, staff, types) -> int:
         responsible=staff["supervisor"],
         long_text="客户来电:展厅吊柜脱落,无人员受伤。",
     )
-    change_status(
-        actor=staff["wangmin"].user,
+    change_status(  # by the person responsible: a technician sees (and reports on) his own work only
+        actor=staff["supervisor"].user,
         notification=fault,
         to="GZBG",
         inputs={

@@ -502,6 +502,26 @@ def page_parts(n: Notification) -> dict:
     return parts
 
 
+def signature_attachment_ids(n: Notification) -> set[int]:
+    """The attachments of `n` that are a customer's drawn signature (the technician app's
+    acceptance step): personal data, shown only to readers who see the notification unmasked."""
+    from django.apps import apps
+
+    if not apps.is_installed("kefu.field"):
+        return set()
+    step = apps.get_model("field", "FieldStep")
+    return set(
+        step.objects.filter(notification_id=n.pk, kind="sign", attachment__isnull=False).values_list(
+            "attachment_id", flat=True
+        )
+    )
+
+
+def sees_unmasked(n: Notification, user) -> bool:
+    """Whether `user` reads `n` unmasked: the blanket permission, or it is his assigned work."""
+    return can_see_personal_data(user) or n.pk in assigned_work_ids(user, [n])
+
+
 def detail_context(n: Notification, user, *, full: bool = True) -> dict:
     from kefu.billing.choices import LineKind
     from kefu.billing.queries import billing_for
@@ -512,6 +532,10 @@ def detail_context(n: Notification, user, *, full: bool = True) -> dict:
     known = getattr(n, "just_written", None)  # set by create_notification on what it wrote
     if known is None:
         known = page_parts(n)
+    if known.get("attachments") and not sees_unmasked(n, user):
+        hidden = signature_attachment_ids(n)
+        if hidden:
+            known = {**known, "attachments": [a for a in known["attachments"] if a.pk not in hidden]}
     return {
         "n": n,
         "row": present_for_work([n], user, where="page")[0] if full else present_row(n, unmasked=unmasked),

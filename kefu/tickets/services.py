@@ -103,6 +103,13 @@ def _require(actor, perm: str) -> None:
         raise PermissionDenied()
 
 
+def _check_scope(actor, notification: Notification) -> None:
+    """A write reaches only a notification the actor may see (NotFound otherwise, like a read):
+    pages and the API load it scoped, and the service holds every other caller to the same rule."""
+    if not Notification.objects.visible_to(actor).filter(pk=notification.pk).exists():
+        raise NotFound()
+
+
 def _staff_name(user) -> str:
     staff = getattr(user, "staff", None) if user is not None else None
     return staff.name if staff else (user.get_username() if user is not None else "")
@@ -454,6 +461,7 @@ def update_notification(
 ) -> list[str]:
     """Change header fields (IW52); refused with 409 when someone else saved since `expected_version`."""
     _require(actor, "tickets.change_notification")
+    _check_scope(actor, notification)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(
@@ -604,6 +612,7 @@ def _item_summary(item: Item) -> str:
 def add_item(*, actor, notification: Notification, **row) -> Item:
     """Add an item 项目 at the next position (several per notification)."""
     _require(actor, "tickets.change_notification")
+    _check_scope(actor, notification)
     if notification.stage == Stage.COMPLETED:
         raise ValidationFailed(_("A completed notification cannot be changed."), code="completed")
     with transaction.atomic():
@@ -624,6 +633,7 @@ def add_item(*, actor, notification: Notification, **row) -> Item:
 def update_item(*, actor, item: Item, **row) -> Item:
     _require(actor, "tickets.change_notification")
     notification = item.notification
+    _check_scope(actor, notification)
     if notification.stage == Stage.COMPLETED:
         raise ValidationFailed(_("A completed notification cannot be changed."), code="completed")
     fresh = _item_from({**_item_row(item), **row}, position=item.position)
@@ -655,6 +665,7 @@ def _item_row(item: Item) -> dict:
 def remove_item(*, actor, item: Item) -> None:
     _require(actor, "tickets.change_notification")
     notification = item.notification
+    _check_scope(actor, notification)
     if notification.stage == Stage.COMPLETED:
         raise ValidationFailed(_("A completed notification cannot be changed."), code="completed")
     with transaction.atomic():
@@ -728,6 +739,7 @@ def change_status(
 ):
     """A status change through the one workflow engine (roles, required fields, approval)."""
     _require(actor, "tickets.transition_notification")
+    _check_scope(actor, notification)
     return workflow_transition(
         notification, to, actor=actor, inputs=inputs or {}, expected_version=expected_version
     )

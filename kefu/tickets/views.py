@@ -22,6 +22,7 @@ from kefu.core.forms import apply_error, bootstrap, rendered_fields
 from kefu.core.htmx import render_page, safe_next
 from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.paging import page_number as page_number_of
+from kefu.core.validation import CONTROL_CHARACTERS, check_text, is_number, posted_ids, posted_version
 from kefu.tickets import queries, services
 from kefu.tickets.cells import worklist_lines
 from kefu.tickets.exports import worklist_xlsx
@@ -147,6 +148,11 @@ def save_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Give the view a name."))
         return redirect("tickets:worklist")
     query = request.POST.get("query", "")
+    try:
+        check_text(name=name, query=query)
+    except KefuError as exc:
+        _fail(request, exc)
+        return redirect("tickets:worklist")
     columns = [c for c in request.POST.getlist("col") if c in queries.COLUMNS]
     view, _created = SavedView.objects.update_or_create(
         owner=request.user, name=name, defaults={"query": query[:1000], "columns": columns}
@@ -160,7 +166,7 @@ def save_view(request: HttpRequest) -> HttpResponse:
 @permission_required("tickets.assign_notification", raise_exception=True)
 def bulk(request: HttpRequest) -> HttpResponse:
     """Bulk actions on the selected rows: assign, print the work plan, export."""
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = posted_ids(request.POST.getlist("ids"))
     action = request.POST.get("action")
     chosen_qs = Notification.objects.visible_to(request.user).filter(pk__in=ids)
     chosen = list(chosen_qs.select_related("responsible"))
@@ -179,8 +185,14 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if action == "assign":
         from kefu.org.models import Staff
 
-        staff = Staff.objects.visible_to(request.user).filter(pk=request.POST.get("responsible") or 0).first()
+        raw = request.POST.get("responsible", "").strip()
+        # "—" (empty) takes the person off; any other value must be a person the user may choose:
+        # an unknown or foreign id is refused, never read as "nobody" (that emptied every row).
+        staff = Staff.objects.filter(pk=int(raw)).first() if is_number(raw) else None
         try:
+            if raw and staff is None:
+                refused = _("You may not choose this: it is outside your responsibility centres.")
+                raise ValidationFailed(refused, fields={"responsible": [refused]})
             count = services.assign(actor=request.user, notifications=chosen, responsible=staff)
         except KefuError as exc:
             _fail(request, exc)
@@ -298,7 +310,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.update_notification(
                     actor=request.user,
                     notification=fresh,
-                    expected_version=int(seen) if seen else None,
+                    expected_version=posted_version(seen),
                     **changes,
                 )
             except KefuError as exc:
@@ -322,7 +334,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
             notification=n,
             to=request.POST.get("to", ""),
             inputs=inputs,
-            expected_version=int(seen) if seen else None,
+            expected_version=posted_version(seen),
         )
     except KefuError as exc:
         _fail(request, exc)
@@ -408,6 +420,8 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
     found = n.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise Http404
+    if not queries.sees_unmasked(n, request.user) and found.pk in queries.signature_attachment_ids(n):
+        raise Http404  # a customer's signature is personal data: not for a masked reader
     try:
         handle = found.file.open("rb")
     except FileNotFoundError:  # the record outlived its file (restored database, cleaned disk)
@@ -472,9 +486,10 @@ def _work_plan_context(request: HttpRequest) -> dict:
         except ValueError:
             return None
 
-    ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()]
-    work_centre = request.GET.get("work_centre", "").strip()
-    technician = request.GET.get("technician", "").strip()
+    ids = posted_ids(request.GET.getlist("id"))
+    # A code with a control character names no centre or person (and PostgreSQL refuses a NUL).
+    work_centre = CONTROL_CHARACTERS.sub("", request.GET.get("work_centre", "")).strip()
+    technician = CONTROL_CHARACTERS.sub("", request.GET.get("technician", "")).strip()
     date_from, date_to = date("from"), date("to")
     rows = []
     if ids or work_centre or technician:

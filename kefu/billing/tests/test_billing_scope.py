@@ -80,3 +80,27 @@ def test_the_page_refuses_a_report_for_an_outside_responsible(desk, quote):
         f"/billing/notifications/{n.pk}/reports/", {"work_done": "更换锁芯", "accepted_by_customer": "申总"}
     )
     assert not ServiceReport.objects.exists()
+
+
+def test_a_material_code_with_a_nul_is_a_line_error_not_a_crash(desk):
+    """PostgreSQL refuses a NUL in a query: the code is refused before it is looked up."""
+    n = desk.z1()
+    with pytest.raises(ValidationFailed) as exc:
+        create_quotation(
+            actor=desk.assistant.user,
+            notification=n,
+            lines=[{"kind": "parts", "description": "锁", "material": "10\x0056", "unit_price": "1"}],
+        )
+    assert "lines.1.material" in exc.value.fields
+    assert not Quotation.objects.exists()
+
+
+def test_a_decision_with_a_bad_version_is_refused_not_a_crash(desk, quote):
+    _n, q = quote
+    client = client_for(desk.assistant)
+    response = client.post(
+        f"/billing/quotations/{q.pk}/decision/", {"accepted": "1", "customer_person": "申总", "version": "²"}
+    )
+    assert response.status_code == 302
+    q.refresh_from_db()
+    assert q.status == QuotationStatus.OFFERED

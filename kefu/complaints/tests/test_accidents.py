@@ -231,3 +231,42 @@ def test_carrier_page_says_contract_and_appraisal_period(client, register, peopl
         reverse("complaints:accident_detail", args=[accident.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
     assert "责任</dt>" in detail
+
+
+def test_writes_to_another_centres_accident_or_links_outside_the_scope_are_refused(
+    frozen_clock, org, people, register
+):
+    """The services hold every caller to the scope: another centre's accident is not found, and a
+    customer of another centre cannot be linked to one's own accident."""
+    from kefu.core.errors import NotFound, ValidationFailed
+    from kefu.customers.models import Customer
+
+    frozen_clock.set(sh(2026, 11, 23, 10, 5))
+    accident = register()
+    outsider = people["outsider"].user
+    with pytest.raises(NotFound):
+        update_accident(accident, actor=outsider, expected_version=accident.version, place="天津")
+    with pytest.raises(NotFound):
+        add_accident_action(accident, actor=outsider, method="apology", note="致歉")
+    foreign = Customer.objects.create(number="2110060001", name="天津客户", sales_office=org.office_b)
+    with pytest.raises(ValidationFailed) as info:
+        update_accident(
+            accident, actor=people["assistant"].user, expected_version=accident.version, customer=foreign
+        )
+    assert "customer" in info.value.fields
+    accident.refresh_from_db()
+    assert (accident.place, accident.customer_id, accident.actions.count()) == ("北京朝阳仓", None, 0)
+
+
+def test_writes_to_another_centres_complaint_are_refused(make_complaint, people):
+    from kefu.complaints.services import transition_complaint, update_complaint
+    from kefu.core.errors import NotFound
+
+    c = make_complaint()
+    outsider = people["outsider"].user
+    with pytest.raises(NotFound):
+        update_complaint(c, actor=outsider, expected_version=c.version, subject="改")
+    with pytest.raises(NotFound):
+        transition_complaint(c, "KSJL", actor=outsider, inputs={}, expected_version=c.version)
+    c.refresh_from_db()
+    assert c.subject == "活动柜锁坏"

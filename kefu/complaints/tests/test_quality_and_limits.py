@@ -111,3 +111,21 @@ def test_key_account_and_major_complaints_are_announced(
     assert c.is_key_account
     assert Notice.objects.filter(recipient=people["specialist"].user).count() == 1  # the key-account manager
     assert Notice.objects.filter(recipient=people["manager"].user).count() == 1  # major: the manager
+
+
+def test_marking_a_material_resolved_touches_only_complaints_in_the_actors_scope(make_complaint, people):
+    """A desk of another centre marking the same material never closes centre A's quality feedback."""
+    c = quality_complaint(make_complaint, people)
+    send_to_quality(c, actor=people["specialist"].user)
+    assert mark_quality_resolved(actor=people["outsider"].user, material_code="100056") == 0
+    c.refresh_from_db()
+    assert c.quality_feedback == "sent"
+    assert mark_quality_resolved(actor=people["specialist"].user, material_code="100056") == 1
+
+
+def test_a_material_code_with_a_nul_is_a_field_error_not_a_crash(make_complaint, people):
+    from kefu.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as exc:
+        mark_quality_resolved(actor=people["specialist"].user, material_code="100\x00056")
+    assert "material" in exc.value.fields

@@ -99,3 +99,53 @@ def test_accept_all_and_pages(client, desk, board):
     assert {t["name"] for t in api["technicians"]} >= {str(board["near"])}
     bad = client.get("/api/v1/field/dispatch", {"work_centre": "NOPE"})
     assert bad.status_code == 400 and "work_centre" in bad.json()["error"]["fields"]
+
+
+def test_dispatch_and_appointment_refuse_ids_and_versions_that_are_not_plain_numbers(desk):
+    """ "²" passes str.isdigit() but not int(): refused with a message, never a 500, nothing saved."""
+    from kefu.core.testing.scope import client_for
+    from kefu.field.models import Appointment
+
+    n = desk.z1()
+    client = client_for(desk.assistant)
+    response = client.post(
+        "/field/dispatch/assign/",
+        {"work_centre": desk.org.wc_a.code, "notification": "²", "technician": desk.technician.pk},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        "/field/dispatch/assign/",
+        {"work_centre": desk.org.wc_a.code, "notification": n.pk, "technician": "²"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        f"/field/jobs/{n.pk}/appointment/", {"date": "2026-12-09", "slot": "am", "version": "²"}
+    )
+    assert response.status_code == 302
+    assert not Appointment.objects.filter(notification=n).exists()
+
+
+def test_an_appointment_made_while_the_form_was_open_is_not_overwritten(desk):
+    """The page was read when there was no appointment (empty version): a colleague's appointment
+    made since is a conflict, not silently replaced."""
+    import datetime as dt
+
+    from django.contrib.messages import get_messages
+    from django.utils import timezone
+
+    from kefu.core.testing.scope import client_for
+    from kefu.field.models import Appointment
+    from kefu.field.services import set_appointment
+
+    n = desk.z1()
+    day = timezone.localdate() + dt.timedelta(days=3)
+    set_appointment(actor=desk.supervisor.user, notification=n, date=day, slot="am", note="客户上午在")
+    client = client_for(desk.assistant)
+    response = client.post(
+        f"/field/jobs/{n.pk}/appointment/",
+        {"date": (day + dt.timedelta(days=1)).isoformat(), "slot": "pm", "note": "", "version": ""},
+    )
+    assert response.status_code == 302
+    appointment = Appointment.objects.get(notification=n)
+    assert (appointment.date, appointment.slot, appointment.note) == (day, "am", "客户上午在")
+    assert "其他人已修改了它" in " ".join(str(m) for m in get_messages(response.wsgi_request))

@@ -272,3 +272,20 @@ def test_the_api_mails_on_request_and_refuses_a_customer_without_address(
     )
     assert response.status_code == 400 and "notify_customer" in response.json()["error"]["fields"]
     assert not Appointment.objects.filter(notification=bare).exists()
+
+
+def test_a_masked_role_cannot_fetch_the_signature_through_the_notifications_attachments(desk):
+    """The drawn signature is hidden on the printed form for a masked reader; the notification
+    page's attachment list and download must not hand it out either."""
+    from kefu.field.models import FieldStep
+
+    n = signed(desk)
+    signature = FieldStep.objects.get(notification=n, kind="sign").attachment
+    url = f"/notifications/{n.pk}/attachments/{signature.pk}/"
+    masked = _client(desk.complaints)
+    assert url not in masked.get(f"/notifications/{n.pk}/").content.decode()
+    assert masked.get(url).status_code == 404
+    assert _client(desk.technician).get(url).status_code == 200  # his own work
+    manager = _client(desk.manager)
+    assert url in manager.get(f"/notifications/{n.pk}/").content.decode()
+    assert manager.get(url).status_code == 200

@@ -237,3 +237,27 @@ def test_mail_goes_only_to_departments_of_the_own_branch_or_company_wide(desk, o
         content_type="application/json",
     )
     assert response.status_code == 400 and "department" in response.json()["error"]["fields"]
+
+
+def test_every_notification_write_of_the_service_checks_the_actors_scope(desk):
+    """Pages and the API load the record scoped; the services refuse another centre's record
+    for every other caller too (imports, tasks, other apps), and nothing changes."""
+    from kefu.core.errors import NotFound
+    from kefu.tickets.services import add_item, change_status, remove_item, update_item, update_notification
+
+    n = desk.z1()
+    item = add_item(actor=desk.assistant.user, notification=n, quantity=1, reason_text="锁坏")
+    outsider = desk.outsider.user
+    with pytest.raises(NotFound):
+        update_notification(actor=outsider, notification=n, expected_version=n.version, description="改")
+    with pytest.raises(NotFound):
+        add_item(actor=outsider, notification=n, quantity=2)
+    with pytest.raises(NotFound):
+        update_item(actor=outsider, item=item, quantity=5)
+    with pytest.raises(NotFound):
+        remove_item(actor=outsider, item=item)
+    with pytest.raises(NotFound):
+        change_status(actor=outsider, notification=n, to="TZJS", expected_version=n.version)
+    n.refresh_from_db()
+    item.refresh_from_db()
+    assert (n.description, n.items.count(), item.quantity) == ("活动柜锁", 1, 1)
