@@ -208,13 +208,19 @@ def customer_grade(request: HttpRequest, pk: int) -> HttpResponse:
 def _sub_form(request, pk, form_class, instance, create, update, template_title):
     customer = _get(Customer, request.user, pk)
     masked = instance is not None and not can_see_personal_data(request.user, customer)
-    form = form_class(request.POST or None, instance=instance, masked=masked)
+    form = form_class(request.POST or None, instance=instance, masked=masked, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
             if instance is None:
-                create(customer, actor=request.user, **form.cleaned_data)
+                values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+                create(customer, actor=request.user, **values)
             else:
-                update(instance, actor=request.user, **form.changes())
+                update(
+                    instance,
+                    actor=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    **form.changes(skip=("version",)),
+                )
         except KefuError as exc:
             apply_error(form, exc)
         else:
@@ -246,7 +252,7 @@ def contact_delete(request: HttpRequest, pk: int, contact_id: int) -> HttpRespon
     customer = _get(Customer, request.user, pk)
     contact = customer.contacts.filter(pk=contact_id).first() or _raise404()
     try:
-        services.remove_contact(contact, actor=request.user)
+        services.remove_contact(contact, actor=request.user, expected_version=_posted_version(request))
     except KefuError as exc:
         messages.error(request, str(exc))
     else:
@@ -284,7 +290,13 @@ def address_edit(request: HttpRequest, pk: int, address_id: int) -> HttpResponse
 def address_delete(request: HttpRequest, pk: int, address_id: int) -> HttpResponse:
     customer = _get(Customer, request.user, pk)
     address = customer.service_addresses.filter(pk=address_id).first() or _raise404()
-    services.remove_service_address(address, actor=request.user)
+    try:
+        services.remove_service_address(
+            address, actor=request.user, expected_version=_posted_version(request)
+        )
+    except KefuError as exc:
+        messages.error(request, str(exc))
+        return redirect("customers:detail", pk=pk)
     messages.success(request, _("Service address removed."))
     return redirect("customers:detail", pk=pk)
 
@@ -325,6 +337,12 @@ def partner_delete(request: HttpRequest, pk: int, partner_id: int) -> HttpRespon
     link = CustomerPartner.objects.filter(customer=customer, pk=partner_id).first() or _raise404()
     services.remove_partner(link, actor=request.user)
     return redirect("customers:detail", pk=pk)
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    """The customer's version a remove button was rendered with (None from an older page)."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _raise404():

@@ -4,6 +4,7 @@ import pytest
 
 from kefu.core.testing.scope import api_client_for, client_for
 from kefu.customers import services
+from kefu.customers.models import Customer
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,60 @@ def test_mask_payload_masks_nested_snapshots_and_mail_addresses_only():
         "status": {"old": "A", "new": "B"},
     }
     assert masked["to"] == ["z***@shenqi.cn", "k***@example.com"] and masked["from"] == "陈静"
+
+
+def test_two_people_editing_one_contact_the_second_save_is_refused_not_lost(customer, manager):
+    first, second = client_for(manager), client_for(manager)
+    contact = customer.contacts.get(name="张伟")
+    url = f"/customers/{customer.pk}/contacts/{contact.pk}/"
+    form_a = first.get(url).context["form"]
+    form_b = second.get(url).context["form"]
+
+    def posted(form, **changes):
+        data = {n: form.initial.get(n) for n in form.fields if form.initial.get(n) not in (None, "")}
+        data["version"] = form.fields["version"].initial
+        return {**data, **changes}
+
+    assert first.post(url, posted(form_a, position="经理")).status_code == 302
+    response = second.post(url, posted(form_b, mobile="13700009999"))
+    assert response.status_code == 200  # the form again, with the reason
+    assert "Someone else changed" in response.content.decode() or "其他人" in response.content.decode()
+    contact.refresh_from_db()
+    assert (contact.position, contact.mobile) == ("经理", CONTACT_MOBILE)
+
+
+def test_two_people_editing_one_service_address_the_second_save_is_refused(customer, manager):
+    address = customer.service_addresses.get(name="仓库")
+    url = f"/customers/{customer.pk}/addresses/{address.pk}/"
+    version = client_for(manager).get(url).context["form"].fields["version"].initial
+    base = {"name": "仓库", "address": SITE_ADDRESS, "code": address.code, "version": version}
+    assert client_for(manager).post(url, {**base, "postal_code": "100015"}).status_code == 302
+    assert client_for(manager).post(url, {**base, "contact_name": "老王"}).status_code == 200
+    address.refresh_from_db()
+    assert (address.postal_code, address.contact_name) == ("100015", "")
+    # A remove button rendered before the change is refused too; the address stays.
+    client_for(manager).post(f"/customers/{customer.pk}/addresses/{address.pk}/delete/", {"version": version})
+    assert customer.service_addresses.filter(pk=address.pk).exists()
+
+
+def test_a_customer_form_posted_without_its_version_is_refused(customer, manager):
+    response = client_for(manager).post(
+        f"/customers/{customer.pk}/edit/",
+        {"name": "别的名字", "nature": customer.nature, "sales_office": customer.sales_office_id},
+    )
+    assert response.status_code == 200 and "version" in response.context["form"].errors
+    customer.refresh_from_db()
+    assert customer.name == "申齐保健食品有限公司"
+
+
+def test_api_patch_of_a_contact_with_a_stale_version_is_a_409(customer, manager):
+    api = api_client_for(manager)
+    contact = customer.contacts.get(name="张伟")
+    version = Customer.objects.get(pk=customer.pk).version
+    url = f"/api/v1/customers/{customer.pk}/contacts/{contact.pk}"
+    ok = api.patch(url, {"position": "经理", "version": version}, content_type="application/json")
+    assert ok.status_code == 200, ok.content
+    stale = api.patch(url, {"mobile": "13700009999", "version": version}, content_type="application/json")
+    assert stale.status_code == 409
+    contact.refresh_from_db()
+    assert contact.mobile == CONTACT_MOBILE
