@@ -21,6 +21,7 @@ from kefu.core.htmx import render_page, safe_next
 from kefu.core.jinja import render_rows
 from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.scoping import access
+from kefu.core.validation import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE
 from kefu.customers import services
 from kefu.customers.choices import TIER_SHARES, AccessAction, Tier
 from kefu.customers.filtersets import ORDERING_LABELS, filtered_customers
@@ -489,8 +490,11 @@ def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("customers.view_access_log", raise_exception=True)
 def access_log(request: HttpRequest) -> HttpResponse:
     qs = PersonalDataAccess.objects.select_related("user", "user__staff", "customer").order_by("-at", "-id")
-    number = request.GET.get("customer", "").strip()
-    if number:
+    number = request.GET.get("customer", "").strip()[:20]
+    if CONTROL_CHARACTERS.search(number):  # a NUL is refused by PostgreSQL: no customer has it
+        messages.error(request, _("Customer number: %(error)s") % {"error": CONTROL_CHARACTERS_MESSAGE})
+        qs, number = qs.none(), ""
+    elif number:
         qs = qs.filter(customer__number=number)
     page = BoundedPage(qs, request.GET.get("page"))
     return render(

@@ -114,3 +114,9 @@ def test_api_patch_of_a_contact_with_a_stale_version_is_a_409(customer, manager)
     assert stale.status_code == 409
     contact.refresh_from_db()
     assert contact.mobile == CONTACT_MOBILE
+
+
+def test_access_log_filtered_by_a_nul_answers_a_message_not_a_500(customer, manager):
+    response = client_for(manager).get("/customers/access-log/?customer=21%0010")
+    assert response.status_code == 200
+    assert any("Control characters" in str(m) or "控制字符" in str(m) for m in response.context["messages"])
