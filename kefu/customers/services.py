@@ -770,13 +770,17 @@ def parse_month(value) -> dt.date:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
+        if not 1900 <= value.year <= 2999:
+            raise ValidationFailed(fields={"period": [_("Enter a month as YYYY-MM, e.g. 2026-11.")]})
         return value.replace(day=1)
     import re
 
     text = str(value or "").strip()
     match = re.fullmatch(r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})|(\d{2}))\s*(?:月|[-/.]\s*\d{1,2}\s*日?)?", text)
     month = int((match.group(2) or match.group(3)) if match else 0)
-    if not match or not 1 <= month <= 12:
+    # A year outside 1900–2999 (0000 would be a 500 here, 9999 one in the quarters' arithmetic)
+    # is a typing error, not a sales month.
+    if not match or not 1 <= month <= 12 or not 1900 <= int(match.group(1)) <= 2999:
         raise ValidationFailed(fields={"period": [_("Enter a month as YYYY-MM, e.g. 2026-11.")]})
     return dt.date(int(match.group(1)), month, 1)
 

@@ -120,3 +120,20 @@ def test_access_log_filtered_by_a_nul_answers_a_message_not_a_500(customer, mana
     response = client_for(manager).get("/customers/access-log/?customer=21%0010")
     assert response.status_code == 200
     assert any("Control characters" in str(m) or "控制字符" in str(m) for m in response.context["messages"])
+
+
+@pytest.mark.parametrize("period", ["0000-01", "9999-12", "0001/03"])
+def test_a_sales_month_with_an_impossible_year_is_a_row_error_not_a_500(customer, manager, period):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kefu.customers.models import MonthlySales
+
+    content = f"客户编号,月份,金额\n{customer.number},{period},100\n".encode()
+    response = client_for(manager).post(
+        "/customers/import/",
+        {"kind": "sales", "mode": "valid_only", "file": SimpleUploadedFile("sales.csv", content)},
+    )
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result.errors and "2026-11" in str(result.errors)  # names the month column's format
+    assert not MonthlySales.objects.exists()
