@@ -110,3 +110,15 @@ def model_decimal(value, *, model: type[models.Model], field: str, name: str | N
         }
         raise ValidationFailed(message, fields={label: [message]})
     return number
+
+
+def parse_id(value, *, max_digits: int = 18) -> int | None:
+    """A whole number from a query-string or form value (an id, a version, a page), else None.
+
+    Only ASCII digits count: `str.isdigit()` also accepts "²" and "①", which `int()` refuses
+    (a 500 where a page number or a version was expected); more than `max_digits` digits is no
+    id either."""
+    text = str(value if value is not None else "").strip()
+    if not text or len(text) > max_digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)

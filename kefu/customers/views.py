@@ -21,7 +21,7 @@ from kefu.core.htmx import render_page, safe_next
 from kefu.core.jinja import render_rows
 from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.scoping import access
-from kefu.core.validation import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE
+from kefu.core.validation import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE, parse_id
 from kefu.customers import services
 from kefu.customers.choices import TIER_SHARES, AccessAction, Tier
 from kefu.customers.filtersets import ORDERING_LABELS, filtered_customers
@@ -342,8 +342,7 @@ def partner_delete(request: HttpRequest, pk: int, partner_id: int) -> HttpRespon
 
 def _posted_version(request: HttpRequest) -> int | None:
     """The customer's version a remove button was rendered with (None from an older page)."""
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return parse_id(request.POST.get("version", ""), max_digits=9)
 
 
 def _raise404():

@@ -137,3 +137,33 @@ def test_a_sales_month_with_an_impossible_year_is_a_row_error_not_a_500(customer
     result = response.context["result"]
     assert result.errors and "2026-11" in str(result.errors)  # names the month column's format
     assert not MonthlySales.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/customers/?page=²",
+        "/customers/warnings/?page=①",
+        "/customers/access-log/?page=²",
+        "/knowledge/?category=²&page=²",
+    ],
+)
+def test_a_unicode_digit_in_a_page_or_id_parameter_is_no_500(customer, manager, url):
+    """'²'.isdigit() is True but int('²') fails: such values read as absent, as letters do."""
+    assert client_for(manager).get(url).status_code == 200
+
+
+def test_parse_id_takes_ascii_digits_only():
+    from kefu.core.validation import parse_id
+
+    assert [parse_id(v) for v in ("12", " 7 ", "²", "①", "١٢", "-1", "", None, "9" * 19)] == [
+        12,
+        7,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
