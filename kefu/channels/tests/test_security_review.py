@@ -22,3 +22,23 @@ def test_mail_history_shows_sender_and_recipients_masked_to_a_masked_role(
     assert "w***@shenqi.example.cn" in body
     unmasked = client_for(desk["manager"]).get(f"/notifications/{notification.pk}/").content.decode()
     assert "wangli@shenqi.example.cn" in unmasked
+
+
+def test_the_outbox_shows_customer_recipients_masked_to_a_masked_role(mailbox, customer, desk):
+    from kefu.channels.models import OutboundMail
+    from kefu.core.testing.scope import api_client_for
+
+    mailin.ingest(mailbox, build())
+    ack = OutboundMail.objects.get()
+    assert ack.to == ["wangli@shenqi.example.cn"]
+    OutboundMail.objects.filter(pk=ack.pk).update(
+        last_error="550 5.1.1 <wangli@shenqi.example.cn>: Recipient address rejected"
+    )
+    masked = [
+        client_for(desk["agent"]).get("/channels/outbox/").content.decode(),
+        api_client_for(desk["agent"]).get("/api/v1/channels/mail").content.decode(),
+    ]
+    for body in masked:
+        assert "w***@shenqi.example.cn" in body
+        assert "wangli@shenqi.example.cn" not in body
+    assert "wangli@shenqi.example.cn" in client_for(desk["manager"]).get("/channels/outbox/").content.decode()
