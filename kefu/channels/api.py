@@ -54,13 +54,14 @@ def _notice(n) -> dict:
 
 
 def _mail(m) -> dict:
+    """One outbound mail; pass it through `queries.shown_outbound` first (masked recipients)."""
     return {
         "id": m.pk,
         "subject": m.subject,
-        "to": m.to,
+        "to": m.shown_to,
         "status": m.status,
         "attempts": m.attempts,
-        "last_error": m.last_error,
+        "last_error": m.shown_error,
         "created_at": m.created_at,
         "sent_at": m.sent_at,
     }
@@ -87,7 +88,7 @@ def list_mail(request, status: str = "", limit: int = LIMIT, offset: int = OFFSE
         queries.outbox(request.user, status=status),
         limit=limit,
         offset=offset,
-        present=lambda rows: [_mail(m) for m in rows],
+        present=lambda rows: [_mail(m) for m in queries.shown_outbound(request.user, rows)],
     )
 
 
@@ -253,7 +254,7 @@ def reply_inbound(request, mail_id: int, payload: ReplyIn):
     sent = mailin.reply_with_template(
         actor=request.user, target=target, template=template, to=payload.to, note=payload.note
     )
-    return Status(201, _mail(sent))
+    return Status(201, _mail(queries.shown_outbound(request.user, [sent])[0]))
 
 
 class MailboxOut(Schema):

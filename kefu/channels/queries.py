@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
@@ -93,6 +95,25 @@ def mails_about(target) -> QuerySet:
     return (
         InboundMail.objects.filter(content_type=ct, object_id=target.pk).defer("raw").order_by("received_at")
     )
+
+
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def shown_outbound(user, mails) -> list:
+    """Outbound mails with `shown_to` and `shown_error` as `user` may see them: recipients (the
+    customer's and its contacts' addresses) and addresses quoted in an SMTP error are masked for
+    a reader without `view_personal_data`, like the sender of incoming mail."""
+    from kefu.core.masking import mask_email
+    from kefu.customers.queries import can_see_personal_data
+
+    unmasked = can_see_personal_data(user)
+    rows = list(mails)
+    for mail in rows:
+        mail.shown_to = list(mail.to) if unmasked else [mask_email(a) for a in mail.to]
+        error = mail.last_error or ""
+        mail.shown_error = error if unmasked else _ADDRESS.sub(lambda m: mask_email(m.group()), error)
+    return rows
 
 
 def shown_sender(user, mail) -> str:

@@ -63,6 +63,7 @@ def notices_read_all(request: HttpRequest) -> HttpResponse:
 def outbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     page = BoundedPage(queries.outbox(request.user, status=status), request.GET.get("page"))
+    page.object_list = queries.shown_outbound(request.user, page.object_list)
     context = {
         "page": page,
         "status": status,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import KefuError
@@ -52,6 +53,32 @@ def apply_error(form: forms.BaseForm, error: KefuError) -> None:
         form.add_error(None, str(error.message))
 
 
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of records whose ids outside a 64-bit integer are refused as invalid
+    choices: Django's `pk__in` check sends them to the database, and SQLite raises OverflowError
+    (a 500 where the field should say the choice is not valid)."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        model = self.queryset.model  # type: ignore[union-attr]
+        field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        if isinstance(field, models.IntegerField):  # AutoField and BigAutoField included
+            for pk in value if isinstance(value, list | tuple) else []:
+                text = str(pk).strip()
+                if text.lstrip("-").isascii() and text.lstrip("-").isdigit() and abs(int(text)) >= 2**63:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+def bound_choices(form: forms.BaseForm) -> None:
+    """Every multiple record choice of `form` refuses ids no database column can hold."""
+    for field in form.fields.values():
+        if type(field) is forms.ModelMultipleChoiceField:
+            field.__class__ = BoundedModelMultipleChoiceField
+
+
 class KefuFormMixin:
     """Mixed into every form of Kefu (`Form`, `ModelForm` below)."""
 
@@ -60,6 +87,7 @@ class KefuFormMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         guard_text(self)  # type: ignore[arg-type]
+        bound_choices(self)  # type: ignore[arg-type]
         bootstrap(self)  # type: ignore[arg-type]
 
     def full_clean(self) -> None:

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 
+from kefu.core.validation import parse_id
+
 PER_PAGE = 50
 MAX_PAGE = 2000
 COUNT_CAP = 1_000  # beyond this a page says "more than 1,000": counting further costs a scan
@@ -21,8 +23,8 @@ Fetch = Callable[[QuerySet, int, int], list]
 
 def page_number(value) -> int:
     """A page number from a query-string value: 1 … MAX_PAGE, never an error."""
-    text = str(value or "1").strip()
-    return min(max(1, int(text)), MAX_PAGE) if text.isascii() and text.isdigit() else 1
+    number = parse_id(value)
+    return min(max(1, number), MAX_PAGE) if number is not None else 1
 
 
 class BoundedPage:

@@ -40,22 +40,42 @@ def mask_value(name: str, value: Any) -> Any:
     return mask(str(value))
 
 
+def _mask_if_address(value: str | None) -> str:
+    """An e-mail address masked; any other value (a status code, a staff name) unchanged."""
+    return mask_email(value) if value and "@" in value else (value or "")
+
+
+# Keys of timeline payloads that carry a mail's sender and recipients (mail events), and elsewhere
+# status codes or staff names (transitions, handovers): only what is an e-mail address is masked.
+# They are not form fields, so they are masked in history only.
+PAYLOAD_FIELDS: dict[str, Callable[[str | None], str]] = {
+    **PERSONAL_FIELDS,
+    "from": _mask_if_address,
+    "to": _mask_if_address,
+    "cc": _mask_if_address,
+}
+
+
+def _mask_tree(value: Any, field: str | None) -> Any:
+    """`value` with every personal value masked: a value under a personal key (or inside one, like
+    the old/new of a change or a list of recipients) is masked; nested records are walked."""
+    if isinstance(value, dict):
+        if field is not None and "str" in value:  # a foreign key's {"pk": .., "str": ..}
+            return {**value, "str": PAYLOAD_FIELDS[field](str(value.get("str") or ""))}
+        return {key: _mask_tree(item, key if key in PAYLOAD_FIELDS else field) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_mask_tree(item, field) for item in value]
+    if field is None or value in (None, "", "—") or isinstance(value, bool):
+        return value
+    return PAYLOAD_FIELDS[field](str(value))
+
+
 def mask_payload(data: dict) -> dict:
-    """A timeline payload with every personal value masked (top-level keys and `changes`)."""
+    """A timeline payload with every personal value masked, at any depth: top-level keys, the
+    old/new values of `changes`, and snapshots of removed records (`{"old": {"mobile": ..}}`)."""
     if not isinstance(data, dict):
         return data
-    masked = {key: mask_value(key, value) for key, value in data.items()}
-    changes = data.get("changes")
-    if isinstance(changes, dict):
-        masked["changes"] = {
-            name: (
-                {k: mask_value(name, v) for k, v in change.items()}
-                if isinstance(change, dict)
-                else mask_value(name, change)
-            )
-            for name, change in changes.items()
-        }
-    return masked
+    return _mask_tree(data, None)
 
 
 class WriteOnlyPersonalData:

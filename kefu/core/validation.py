@@ -112,15 +112,26 @@ def model_decimal(value, *, model: type[models.Model], field: str, name: str | N
     return number
 
 
+def parse_id(value, *, max_digits: int = 18) -> int | None:
+    """A whole number from a query-string or form value (an id, a version, a page), else None.
+
+    Only ASCII digits count: `str.isdigit()` also accepts "²" and "①", which `int()` refuses
+    (a 500 where a page number or a version was expected); more than `max_digits` digits is no
+    id either."""
+    text = str(value if value is not None else "").strip()
+    if not text or len(text) > max_digits or not is_number(text):
+        return None
+    return int(text)
+
+
 def is_number(text) -> bool:
-    """Whether `text` is a plain ASCII whole number. `str.isdigit` also accepts ² and other digit
-    characters that `int()` refuses, so a posted "²" would crash a view that trusted it."""
+    """Whether `text` is a plain ASCII whole number (see `parse_id`)."""
     return isinstance(text, str) and text.isascii() and text.isdigit()
 
 
 def posted_ids(values) -> list[int]:
     """The ids among posted values (selected rows, ?id=…); anything else is not an id and is left out."""
-    return [int(v) for v in values if is_number(v)]
+    return [number for number in map(parse_id, values) if number is not None]
 
 
 def posted_version(value, field: str = "version") -> int | None:
@@ -129,6 +140,7 @@ def posted_version(value, field: str = "version") -> int | None:
     text = (value or "").strip() if isinstance(value, str) else value
     if text in (None, ""):
         return None
-    if not is_number(text):
+    number = parse_id(text)
+    if number is None:
         raise ValidationFailed(fields={field: [str(_("Enter a whole number."))]})
-    return int(text)
+    return number

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from kefu.api.pagination import LIMIT, OFFSET, Page, page
 from kefu.api.schemas import InputSchema
@@ -162,6 +162,9 @@ class ContactIn(InputSchema):
 
 
 class ContactPatch(InputSchema):
+    version: int | None = Field(
+        None, description="The customer's version you read; a change saved since answers 409"
+    )
     name: str | None = None
     position: str | None = None
     phone: str | None = None
@@ -182,6 +185,9 @@ class AddressIn(InputSchema):
 
 
 class AddressPatch(InputSchema):
+    version: int | None = Field(
+        None, description="The customer's version you read; a change saved since answers 409"
+    )
     code: str | None = None
     name: str | None = None
     address: str | None = None
@@ -522,7 +528,9 @@ def _sub(model, customer, pk):
 def update_contact(request, customer_id: int, contact_id: int, payload: ContactPatch):
     customer = access(Customer, request.user, customer_id)
     contact = _sub(Contact, customer, contact_id)
-    contact = services.update_contact(contact, actor=request.user, **payload.dict(exclude_unset=True))
+    values = payload.dict(exclude_unset=True)
+    version = values.pop("version", None)
+    contact = services.update_contact(contact, actor=request.user, expected_version=version, **values)
     return present_contact(contact, unmasked=can_see_personal_data(request.user, customer))
 
 
@@ -552,8 +560,10 @@ def add_address(request, customer_id: int, payload: AddressIn):
 )
 def update_address(request, customer_id: int, address_id: int, payload: AddressPatch):
     customer = access(Customer, request.user, customer_id)
+    values = payload.dict(exclude_unset=True)
+    version = values.pop("version", None)
     address = services.update_service_address(
-        _sub(ServiceAddress, customer, address_id), actor=request.user, **payload.dict(exclude_unset=True)
+        _sub(ServiceAddress, customer, address_id), actor=request.user, expected_version=version, **values
     )
     return present_address(address, unmasked=can_see_personal_data(request.user, customer))
 

@@ -70,6 +70,11 @@ class CustomerForm(WriteOnlyPersonalData, ModelForm):
         if self.instance.pk:
             self.fields["number"].disabled = True
             self.fields["version"].initial = self.instance.version
+            # Without the version read, a save could overwrite a colleague's change unseen.
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = _(
+                "The form is out of date: reload the page and enter your change again."
+            )
         offices = SalesOffice.objects.filter(is_active=True)
         staff = Staff.objects.filter(is_active=True)
         if user is not None:
@@ -93,20 +98,37 @@ class CustomerForm(WriteOnlyPersonalData, ModelForm):
 
 
 class ContactForm(WriteOnlyPersonalData, ModelForm):
+    # The customer's version when the form was opened: a change saved meanwhile is refused (409).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Contact
         fields = ["name", "position", "phone", "mobile", "email", "is_primary"]
 
-    def __init__(self, *args, masked: bool = False, **kwargs):
+    def __init__(self, *args, masked: bool = False, customer: Customer | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.make_write_only(masked)
+        _versioned(self, customer)
         bootstrap(self)
 
     def _post_clean(self):
         pass
 
 
+def _versioned(form: forms.ModelForm, customer: Customer | None) -> None:
+    """An edit of a sub-record carries the customer's version; a form posted without it is refused."""
+    if customer is not None:
+        form.fields["version"].initial = customer.version
+    form.fields["version"].required = form.instance.pk is not None
+    form.fields["version"].error_messages["required"] = _(
+        "The form is out of date: reload the page and enter your change again."
+    )
+
+
 class ServiceAddressForm(WriteOnlyPersonalData, ModelForm):
+    # The customer's version when the form was opened: a change saved meanwhile is refused (409).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = ServiceAddress
         fields = [
@@ -120,10 +142,11 @@ class ServiceAddressForm(WriteOnlyPersonalData, ModelForm):
             "is_default",
         ]
 
-    def __init__(self, *args, masked: bool = False, **kwargs):
+    def __init__(self, *args, masked: bool = False, customer: Customer | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].required = False
         self.make_write_only(masked)
+        _versioned(self, customer)
         bootstrap(self)
 
     def _post_clean(self):

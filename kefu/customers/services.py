@@ -240,8 +240,11 @@ def _refresh_key(customer: Customer) -> None:
     customer.refresh_from_db(fields=["is_key", "key_by_sales"])
 
 
-def update_customer(customer: Customer, /, *, actor, expected_version: int | None, **changes) -> Customer:
-    """Change fields of a customer; refused if someone saved it since `expected_version`."""
+def update_customer(
+    customer: Customer, /, *, actor, expected_version: int | None, recorded_as=None, **changes
+) -> Customer:
+    """Change fields of a customer; refused if someone saved it since `expected_version`.
+    `recorded_as`: who the history names when another service writes on a user's behalf."""
     _require(actor, "customers.change_customer")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -259,7 +262,7 @@ def update_customer(customer: Customer, /, *, actor, expected_version: int | Non
         if not changed:
             return customer
         save_versioned(customer, expected_version=expected_version, update_fields=list(changed))
-        record(customer, events.CHANGED.code, actor=actor, data={"changes": changed})
+        record(customer, events.CHANGED.code, actor=recorded_as or actor, data={"changes": changed})
         if {"name", "phone", "mobile"} & set(changed):
             _reindex_on_commit(customer)
         if "name" in changed:
@@ -283,10 +286,27 @@ def _renamed_elsewhere(customer: Customer) -> None:
 # --- contacts, addresses, partners ------------------------------------------------------------
 
 
-def _bump(customer: Customer) -> None:
-    """A change of a sub-record is a change of the customer: its version and time move on."""
-    Customer.objects.filter(pk=customer.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    customer.version += 1
+def _bump(customer: Customer, expected_version: int | None = None) -> None:
+    """A change of a sub-record is a change of the customer: its version and time move on.
+
+    With `expected_version` (the customer's version the editor read) a change saved meanwhile by
+    someone else is refused (409) instead of silently overwritten; call it inside the write's
+    transaction so the refused change leaves nothing behind."""
+    query = Customer.objects.filter(pk=customer.pk)
+    if expected_version is not None:
+        query = query.filter(version=expected_version)
+    if not query.update(version=F("version") + 1, updated_at=timezone.now()):
+        raise ConcurrentUpdate()
+    customer.version = (expected_version if expected_version is not None else customer.version) + 1
+
+
+def _check_version(customer: Customer, expected_version: int | None) -> None:
+    """Refuse (409) when the customer changed since the editor read `expected_version`."""
+    if (
+        expected_version is not None
+        and not Customer.objects.filter(pk=customer.pk, version=expected_version).exists()
+    ):
+        raise ConcurrentUpdate()
 
 
 def _add_contact(customer: Customer, values: dict) -> Contact:
@@ -303,20 +323,26 @@ def _add_contact(customer: Customer, values: dict) -> Contact:
     return contact
 
 
-def add_contact(customer: Customer, *, actor, **values) -> Contact:
+def add_contact(customer: Customer, *, actor, recorded_as=None, **values) -> Contact:
     """Add a contact 联系人; the first contact, or one marked primary, becomes the primary contact."""
     _require(actor, "customers.add_contact")
     with transaction.atomic():
         contact = _add_contact(customer, values)
         _bump(customer)
         record(
-            customer, events.CONTACT_ADDED.code, actor=actor, data={"id": contact.pk, "name": contact.name}
+            customer,
+            events.CONTACT_ADDED.code,
+            actor=recorded_as or actor,
+            data={"id": contact.pk, "name": contact.name},
         )
         _reindex_on_commit(customer)
     return contact
 
 
-def update_contact(contact: Contact, /, *, actor, **changes) -> Contact:
+def update_contact(
+    contact: Contact, /, *, actor, expected_version: int | None = None, recorded_as=None, **changes
+) -> Contact:
+    """Change a contact; with `expected_version` (the customer's) a change saved since is a 409."""
     _require(actor, "customers.change_contact")
     unknown = set(changes) - set(CONTACT_FIELDS)
     if unknown:
@@ -328,22 +354,23 @@ def update_contact(contact: Contact, /, *, actor, **changes) -> Contact:
         _clean(contact, exclude=["customer"])
         changed = diff(contact, before, CONTACT_FIELDS)
         if not changed:
+            _check_version(contact.customer, expected_version)
             return contact
+        _bump(contact.customer, expected_version)
         if contact.is_primary and "is_primary" in changed:
             contact.customer.contacts.exclude(pk=contact.pk).update(is_primary=False)
         contact.save(update_fields=[*changed, "updated_at"])
-        _bump(contact.customer)
         record(
             contact.customer,
             events.CONTACT_CHANGED.code,
-            actor=actor,
+            actor=recorded_as or actor,
             data={"id": contact.pk, "name": contact.name, "changes": changed},
         )
         _reindex_on_commit(contact.customer)
     return contact
 
 
-def remove_contact(contact: Contact, *, actor) -> None:
+def remove_contact(contact: Contact, *, actor, expected_version: int | None = None) -> None:
     """Remove a contact; one still in use elsewhere (e.g. with a portal login) is refused."""
     from django.db.models import ProtectedError
 
@@ -364,7 +391,7 @@ def remove_contact(contact: Contact, *, actor) -> None:
             nxt = customer.contacts.order_by("id").first()
             if nxt:
                 Contact.objects.filter(pk=nxt.pk).update(is_primary=True)
-        _bump(customer)
+        _bump(customer, expected_version)
         record(customer, events.CONTACT_REMOVED.code, actor=actor, data=data)
         _reindex_on_commit(customer)
 
@@ -399,7 +426,10 @@ def add_service_address(customer: Customer, *, actor, **values) -> ServiceAddres
     return address
 
 
-def update_service_address(address: ServiceAddress, /, *, actor, **changes) -> ServiceAddress:
+def update_service_address(
+    address: ServiceAddress, /, *, actor, expected_version: int | None = None, **changes
+) -> ServiceAddress:
+    """Change a service address; with `expected_version` (the customer's) a change saved since is a 409."""
     _require(actor, "customers.change_serviceaddress")
     unknown = set(changes) - set(ADDRESS_FIELDS)
     if unknown:
@@ -411,11 +441,12 @@ def update_service_address(address: ServiceAddress, /, *, actor, **changes) -> S
         _clean(address)
         changed = diff(address, before, ADDRESS_FIELDS)
         if not changed:
+            _check_version(address.customer, expected_version)
             return address
+        _bump(address.customer, expected_version)
         if address.is_default and "is_default" in changed:
             address.customer.service_addresses.exclude(pk=address.pk).update(is_default=False)
         address.save(update_fields=[*changed, "updated_at"])
-        _bump(address.customer)
         record(
             address.customer,
             events.ADDRESS_CHANGED.code,
@@ -425,13 +456,13 @@ def update_service_address(address: ServiceAddress, /, *, actor, **changes) -> S
     return address
 
 
-def remove_service_address(address: ServiceAddress, *, actor) -> None:
+def remove_service_address(address: ServiceAddress, *, actor, expected_version: int | None = None) -> None:
     _require(actor, "customers.delete_serviceaddress")
     customer = address.customer
     with transaction.atomic():
         data = {"id": address.pk, "code": address.code, "old": snapshot(address, ADDRESS_FIELDS)}
         address.delete()
-        _bump(customer)
+        _bump(customer, expected_version)
         record(customer, events.ADDRESS_REMOVED.code, actor=actor, data=data)
 
 
@@ -739,13 +770,17 @@ def parse_month(value) -> dt.date:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
+        if not 1900 <= value.year <= 2999:
+            raise ValidationFailed(fields={"period": [_("Enter a month as YYYY-MM, e.g. 2026-11.")]})
         return value.replace(day=1)
     import re
 
     text = str(value or "").strip()
     match = re.fullmatch(r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})|(\d{2}))\s*(?:月|[-/.]\s*\d{1,2}\s*日?)?", text)
     month = int((match.group(2) or match.group(3)) if match else 0)
-    if not match or not 1 <= month <= 12:
+    # A year outside 1900–2999 (0000 would be a 500 here, 9999 one in the quarters' arithmetic)
+    # is a typing error, not a sales month.
+    if not match or not 1 <= month <= 12 or not 1900 <= int(match.group(1)) <= 2999:
         raise ValidationFailed(fields={"period": [_("Enter a month as YYYY-MM, e.g. 2026-11.")]})
     return dt.date(int(match.group(1)), month, 1)
 
@@ -1153,7 +1188,7 @@ def acknowledge_warning(warning: CustomerWarning, *, actor, note: str) -> Custom
 
 def _may(actor, perm: str):
     """The acting user when they hold `perm`, else the system: the data card of a visit is written
-    back as part of recording the visit (the visit's own event names who recorded it)."""
+    back as part of recording the visit. Either way the history names the user (`recorded_as`)."""
     return actor if actor is None or actor.has_perm(perm) else None
 
 
@@ -1179,12 +1214,18 @@ def apply_data_card(
         try:
             if contact is None:
                 contact = add_contact(
-                    customer, actor=_may(actor, "customers.add_contact"), name=name[:50], **values
+                    customer,
+                    actor=_may(actor, "customers.add_contact"),
+                    recorded_as=actor,
+                    name=name[:50],
+                    **values,
                 )
                 changed["contact_added"] = contact.name
             elif values:
                 before = snapshot(contact, CONTACT_FIELDS)
-                update_contact(contact, actor=_may(actor, "customers.change_contact"), **values)
+                update_contact(
+                    contact, actor=_may(actor, "customers.change_contact"), recorded_as=actor, **values
+                )
                 if diff(contact, before, CONTACT_FIELDS):
                     changed["contact_changed"] = contact.name
         except ValidationFailed as exc:
@@ -1212,6 +1253,7 @@ def apply_data_card(
             update_customer(
                 customer,
                 actor=_may(actor, "customers.change_customer"),
+                recorded_as=actor,
                 expected_version=customer.version,
                 needs=text,
             )

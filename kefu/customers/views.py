@@ -21,6 +21,7 @@ from kefu.core.htmx import render_page, safe_next
 from kefu.core.jinja import render_rows
 from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.scoping import access
+from kefu.core.validation import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE, parse_id
 from kefu.customers import services
 from kefu.customers.choices import TIER_SHARES, AccessAction, Tier
 from kefu.customers.filtersets import ORDERING_LABELS, filtered_customers
@@ -208,13 +209,19 @@ def customer_grade(request: HttpRequest, pk: int) -> HttpResponse:
 def _sub_form(request, pk, form_class, instance, create, update, template_title):
     customer = _get(Customer, request.user, pk)
     masked = instance is not None and not can_see_personal_data(request.user, customer)
-    form = form_class(request.POST or None, instance=instance, masked=masked)
+    form = form_class(request.POST or None, instance=instance, masked=masked, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
             if instance is None:
-                create(customer, actor=request.user, **form.cleaned_data)
+                values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+                create(customer, actor=request.user, **values)
             else:
-                update(instance, actor=request.user, **form.changes())
+                update(
+                    instance,
+                    actor=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    **form.changes(skip=("version",)),
+                )
         except KefuError as exc:
             apply_error(form, exc)
         else:
@@ -246,7 +253,7 @@ def contact_delete(request: HttpRequest, pk: int, contact_id: int) -> HttpRespon
     customer = _get(Customer, request.user, pk)
     contact = customer.contacts.filter(pk=contact_id).first() or _raise404()
     try:
-        services.remove_contact(contact, actor=request.user)
+        services.remove_contact(contact, actor=request.user, expected_version=_posted_version(request))
     except KefuError as exc:
         messages.error(request, str(exc))
     else:
@@ -284,7 +291,13 @@ def address_edit(request: HttpRequest, pk: int, address_id: int) -> HttpResponse
 def address_delete(request: HttpRequest, pk: int, address_id: int) -> HttpResponse:
     customer = _get(Customer, request.user, pk)
     address = customer.service_addresses.filter(pk=address_id).first() or _raise404()
-    services.remove_service_address(address, actor=request.user)
+    try:
+        services.remove_service_address(
+            address, actor=request.user, expected_version=_posted_version(request)
+        )
+    except KefuError as exc:
+        messages.error(request, str(exc))
+        return redirect("customers:detail", pk=pk)
     messages.success(request, _("Service address removed."))
     return redirect("customers:detail", pk=pk)
 
@@ -325,6 +338,11 @@ def partner_delete(request: HttpRequest, pk: int, partner_id: int) -> HttpRespon
     link = CustomerPartner.objects.filter(customer=customer, pk=partner_id).first() or _raise404()
     services.remove_partner(link, actor=request.user)
     return redirect("customers:detail", pk=pk)
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    """The customer's version a remove button was rendered with (None from an older page)."""
+    return parse_id(request.POST.get("version", ""), max_digits=9)
 
 
 def _raise404():
@@ -471,8 +489,11 @@ def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("customers.view_access_log", raise_exception=True)
 def access_log(request: HttpRequest) -> HttpResponse:
     qs = PersonalDataAccess.objects.select_related("user", "user__staff", "customer").order_by("-at", "-id")
-    number = request.GET.get("customer", "").strip()
-    if number:
+    number = request.GET.get("customer", "").strip()[:20]
+    if CONTROL_CHARACTERS.search(number):  # a NUL is refused by PostgreSQL: no customer has it
+        messages.error(request, _("Customer number: %(error)s") % {"error": CONTROL_CHARACTERS_MESSAGE})
+        qs, number = qs.none(), ""
+    elif number:
         qs = qs.filter(customer__number=number)
     page = BoundedPage(qs, request.GET.get("page"))
     return render(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
 from kefu.core.paging import BoundedPage
+from kefu.core.validation import parse_id
 from kefu.knowledge import queries, services
 from kefu.knowledge.forms import ArticleForm, LinkForm
 from kefu.knowledge.models import Article, Category
@@ -37,8 +38,7 @@ def _count_view(request, article: Article) -> None:
 
 
 def _category(request) -> int | None:
-    value = request.GET.get("category", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.GET.get("category", ""))
 
 
 # --- the desk ----------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.update_article(
                 actor=request.user,
                 article=article,
-                expected_version=int(version) if version.isdigit() else None,
+                expected_version=parse_id(version),
                 note=form.cleaned_data.get("note", ""),
                 **data,
             )
@@ -112,9 +112,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """htmx: articles for the text being typed in a notification (all the desk may read)."""
     text = " ".join(request.GET.get(k, "") for k in ("description", "long_text", "q"))[:2000]
     target = request.GET.get("for", "")
-    link_to = (
-        int(target) if target.isdigit() and request.user.has_perm("tickets.change_notification") else None
-    )
+    link_to = parse_id(target) if request.user.has_perm("tickets.change_notification") else None
     return render(
         request,
         "knowledge/partials/suggestions.html",

@@ -20,6 +20,7 @@ from kefu.core.forms import apply_error
 from kefu.core.middleware import customer_facing
 from kefu.core.paging import BoundedPage
 from kefu.core.scoping import access, customer_of
+from kefu.core.validation import parse_id
 from kefu.portal import queries, services
 from kefu.portal.forms import InviteForm, MessageForm, PortalLoginForm, RequestForm, SetPasswordForm
 
@@ -189,7 +190,7 @@ def decide_quote(request: HttpRequest, pk: int) -> HttpResponse:
             quotation_id=quotation.pk,
             accepted=request.POST.get("accepted") == "1",
             reason=request.POST.get("reason", ""),
-            expected_version=int(version) if version and version.isdigit() else None,
+            expected_version=parse_id(version),
         )
     except KefuError as exc:
         messages.error(request, "; ".join([str(exc), *[m for ms in exc.fields.values() for m in ms]]))

@@ -28,6 +28,7 @@ from kefu.channels.choices import InboundKind, InboundStatus
 from kefu.channels.events import MAIL_RECEIVED
 from kefu.channels.models import InboundAttachment, InboundMail, Mailbox, OutboundMail, ReplyTemplate
 from kefu.core.errors import KefuError, ValidationFailed
+from kefu.core.masking import mask_email
 from kefu.timeline.services import record
 
 log = logging.getLogger(__name__)
@@ -368,9 +369,12 @@ def _create_record(mailbox: Mailbox, mail: InboundMail, customer, contact, actor
     from kefu.complaints import services as complaints
     from kefu.tickets import services as tickets
 
-    subject = mail.subject.strip() or _("Mail from %(sender)s") % {"sender": mail.from_address}
+    # The sender's address stays on the mail (shown through the masking rule); the record's free
+    # text, which every reader of the record sees, names the sender and only the address's mask.
+    shown = mask_email(mail.from_address)
+    subject = mail.subject.strip() or _("Mail from %(sender)s") % {"sender": shown}
     body = mail.text.strip() or subject
-    sender = (contact.name if contact else mail.from_name) or mail.from_address
+    sender = (contact.name if contact else mail.from_name) or shown
     created: models.Model
     if kind_for(mailbox, mail.subject, mail.text) == InboundKind.COMPLAINT:
         created = complaints.create_complaint(
@@ -378,7 +382,7 @@ def _create_record(mailbox: Mailbox, mail: InboundMail, customer, contact, actor
             customer=customer,
             subject=subject[:100],
             received_via="email",
-            description=f"{sender} <{mail.from_address}>\n\n{body}"[:20_000],
+            description=f"{sender} <{shown}>\n\n{body}"[:20_000],
             contact_name=sender[:50],
         )
     else:
@@ -386,9 +390,7 @@ def _create_record(mailbox: Mailbox, mail: InboundMail, customer, contact, actor
             actor=actor,
             customer=customer,
             description=subject[:100],
-            long_text=f"{_('E-mail from')} {sender} <{mail.from_address}>\n\n{body}"[
-                : tickets.MAX_TEXT_ENTRY
-            ],
+            long_text=f"{_('E-mail from')} {sender} <{shown}>\n\n{body}"[: tickets.MAX_TEXT_ENTRY],
             reporter=sender[:50],
             contact_name=sender[:50],
         )
@@ -408,7 +410,8 @@ def _append_to_record(mail: InboundMail, target: models.Model, actor) -> None:
     from kefu.tickets.models import Notification
     from kefu.tickets.services import MAX_TEXT_ENTRY, add_text
 
-    sender = f"{mail.from_name or mail.from_address} <{mail.from_address}>"
+    shown = mask_email(mail.from_address)
+    sender = f"{mail.from_name or shown} <{shown}>"
     text = f"{_('E-mail from')} {sender}: {mail.subject}\n\n{mail.text}"
     try:
         with transaction.atomic():

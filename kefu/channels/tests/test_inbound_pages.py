@@ -104,7 +104,9 @@ def test_reply_with_a_template_from_the_page_and_the_api(
         data=json.dumps({"template": template.pk}),
         content_type="application/json",
     )
-    assert sent.status_code == 201 and sent.json()["to"] == ["wangli@shenqi.example.cn"]
+    # Sent to the sender; the assistant reads the address masked (the one personal-data rule).
+    assert sent.status_code == 201 and sent.json()["to"] == ["w***@shenqi.example.cn"]
+    assert OutboundMail.objects.get(pk=sent.json()["id"]).to == ["wangli@shenqi.example.cn"]
     bad = api.post(
         f"/api/v1/channels/inbound/{mail.pk}/reply",
         data=json.dumps({"template": 999999}),

@@ -91,8 +91,17 @@ def test_masked_role_edits_a_contact_without_seeing_or_losing_its_mobile(custome
     page = ui.get(url).content.decode()
     assert 'placeholder="139****5678"' in page
     assert_no_secret(page)
+    version = Customer.objects.get(pk=customer.pk).version  # the hidden field the page carries
     response = ui.post(
-        url, {"name": "张伟", "position": "采购经理", "mobile": "", "email": "", "is_primary": "on"}
+        url,
+        {
+            "name": "张伟",
+            "position": "采购经理",
+            "mobile": "",
+            "email": "",
+            "is_primary": "on",
+            "version": version,
+        },
     )
     assert response.status_code == 302
     contact.refresh_from_db()
