@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.billing import services
 from kefu.billing.models import Quotation
+from kefu.core.validation import query_int
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.scoping import access
 from kefu.tickets.services import access_notification
@@ -77,7 +78,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             accepted=request.POST.get("accepted") == "1",
             customer_person=request.POST.get("customer_person", ""),
             reason=request.POST.get("reason", ""),
-            expected_version=int(v) if (v := request.POST.get("version", "")).isdigit() else None,
+            expected_version=query_int(request.POST.get("version")),
         )
     except KefuError as exc:
         _fail(request, exc)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from kefu.channels import queries, services
 from kefu.channels.choices import MailStatus
 from kefu.channels.models import OutboundMail
+from kefu.core.validation import query_int
 from kefu.core.htmx import render_page, safe_next
 from kefu.core.paging import BoundedPage, query_without_page
 
@@ -322,7 +323,7 @@ def canned(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         try:
             target = access(
-                apps.get_model(app_label, model_name), request.user, int(request.GET.get("pk") or 0)
+                apps.get_model(app_label, model_name), request.user, query_int(request.GET.get("pk")) or 0
             )
         except (NotFound, ValueError):
             raise Http404 from None

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kefu.contacts import queries, services
 from kefu.contacts.forms import AttemptForm, HandoverForm, SimulateForm, WrapUpForm
 from kefu.contacts.models import Call, CallTask, Contact
+from kefu.core.validation import query_int
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
 from kefu.core.paging import BoundedPage
@@ -113,10 +114,7 @@ def contact_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return query_int(value)
 
 
 # --- calls -----------------------------------------------------------------------------------

@@ -22,7 +22,10 @@ Fetch = Callable[[QuerySet, int, int], list]
 def page_number(value) -> int:
     """A page number from a query-string value: 1 … MAX_PAGE, never an error."""
     text = str(value or "1").strip()
-    return min(max(1, int(text)), MAX_PAGE) if text.isdigit() else 1
+    # isdigit() also takes "²" and int() of 5,000 digits refuses: only short ASCII digits count.
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    return max(1, min(int(text), MAX_PAGE)) if len(text) <= 12 else MAX_PAGE
 
 
 class BoundedPage:

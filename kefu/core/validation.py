@@ -110,3 +110,17 @@ def model_decimal(value, *, model: type[models.Model], field: str, name: str | N
         }
         raise ValidationFailed(message, fields={label: [message]})
     return number
+
+
+MAX_ID = 2**63 - 1  # the largest BigAutoField id (PostgreSQL bigint; SQLite's INTEGER alike)
+
+
+def query_int(value, *, maximum: int = MAX_ID) -> int | None:
+    """A whole number from a query string or a POST value as users (and probes) type it: plain
+    ASCII digits from 0 to `maximum`, else None. `str.isdigit()` takes "²", `int()` refuses
+    5,000 digits, and a number past 64 bits makes the database driver fail: none reach a query."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if number <= maximum else None

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kefu.core.validation import query_int
 from kefu.core.errors import KefuError, NotFound, ValidationFailed
 from kefu.field import queries, services
 from kefu.field.choices import Slot, StepKind
@@ -113,7 +114,7 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
             date=date,
             slot=request.POST.get("slot", ""),
             note=request.POST.get("note", ""),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=query_int(version),
             notify_customer=request.POST.get("notify_customer") == "1",
         )
     except KefuError as exc:
@@ -179,12 +180,12 @@ def dispatch_assign(request: HttpRequest) -> HttpResponse:
             made = services.accept_proposals(actor=request.user, user_lines=lines, day=day)
             messages.success(request, _("%(n)d notifications dispatched.") % {"n": made})
         else:
-            pk = request.POST.get("notification", "")
-            if not pk.isdigit():
+            pk = query_int(request.POST.get("notification"))
+            if pk is None:
                 raise ValidationFailed(fields={"notification": [_("This field is required.")]})
-            n = access_notification(request.user, int(pk))
-            tech_id = request.POST.get("technician", "")
-            technician = Staff.objects.filter(pk=int(tech_id)).first() if tech_id.isdigit() else None
+            n = access_notification(request.user, pk)
+            tech_id = query_int(request.POST.get("technician"))
+            technician = Staff.objects.filter(pk=tech_id).first() if tech_id is not None else None
             services.dispatch(
                 actor=request.user,
                 notification=n,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kefu.core.validation import query_int
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
 from kefu.core.paging import BoundedPage
@@ -37,8 +38,7 @@ def _count_view(request, article: Article) -> None:
 
 
 def _category(request) -> int | None:
-    value = request.GET.get("category", "")
-    return int(value) if value.isdigit() else None
+    return query_int(request.GET.get("category"))
 
 
 # --- the desk ----------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.update_article(
                 actor=request.user,
                 article=article,
-                expected_version=int(version) if version.isdigit() else None,
+                expected_version=query_int(version),
                 note=form.cleaned_data.get("note", ""),
                 **data,
             )
@@ -113,7 +113,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     text = " ".join(request.GET.get(k, "") for k in ("description", "long_text", "q"))[:2000]
     target = request.GET.get("for", "")
     link_to = (
-        int(target) if target.isdigit() and request.user.has_perm("tickets.change_notification") else None
+        query_int(target) if request.user.has_perm("tickets.change_notification") else None
     )
     return render(
         request,

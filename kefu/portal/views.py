@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kefu.core.validation import query_int
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
 from kefu.core.middleware import customer_facing
@@ -189,7 +190,7 @@ def decide_quote(request: HttpRequest, pk: int) -> HttpResponse:
             quotation_id=quotation.pk,
             accepted=request.POST.get("accepted") == "1",
             reason=request.POST.get("reason", ""),
-            expected_version=int(version) if version and version.isdigit() else None,
+            expected_version=query_int(version),
         )
     except KefuError as exc:
         messages.error(request, "; ".join([str(exc), *[m for ms in exc.fields.values() for m in ms]]))

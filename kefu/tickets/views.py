@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kefu.core.validation import query_int
 from kefu.core.errors import KefuError, NotFound, ValidationFailed
 from kefu.core.forms import apply_error, rendered_fields
 from kefu.core.htmx import render_page, safe_next
@@ -151,7 +152,7 @@ def save_view(request: HttpRequest) -> HttpResponse:
 @permission_required("tickets.assign_notification", raise_exception=True)
 def bulk(request: HttpRequest) -> HttpResponse:
     """Bulk actions on the selected rows: assign, print the work plan, export."""
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [i for i in map(query_int, request.POST.getlist("ids")) if i is not None]
     action = request.POST.get("action")
     chosen_qs = Notification.objects.visible_to(request.user).filter(pk__in=ids)
     chosen = list(chosen_qs.select_related("responsible"))
@@ -463,7 +464,7 @@ def _work_plan_context(request: HttpRequest) -> dict:
         except ValueError:
             return None
 
-    ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()]
+    ids = [i for i in map(query_int, request.GET.getlist("id")) if i is not None]
     work_centre = request.GET.get("work_centre", "").strip()
     technician = request.GET.get("technician", "").strip()
     date_from, date_to = date("from"), date("to")
