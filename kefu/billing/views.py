@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from kefu.billing import services
 from kefu.billing.models import Quotation
-from kefu.core.validation import query_int
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.scoping import access
+from kefu.core.validation import query_int
 from kefu.tickets.services import access_notification
 
 

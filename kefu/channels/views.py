@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 from kefu.channels import queries, services
 from kefu.channels.choices import MailStatus
 from kefu.channels.models import OutboundMail
-from kefu.core.validation import query_int
 from kefu.core.htmx import render_page, safe_next
 from kefu.core.paging import BoundedPage, query_without_page
+from kefu.core.validation import query_int
 
 
 @login_required

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from kefu.contacts import queries, services
 from kefu.contacts.forms import AttemptForm, HandoverForm, SimulateForm, WrapUpForm
 from kefu.contacts.models import Call, CallTask, Contact
-from kefu.core.validation import query_int
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
 from kefu.core.paging import BoundedPage
 from kefu.core.scoping import access
+from kefu.core.validation import query_int
 
 
 def _get(qs_or_model, request, pk):

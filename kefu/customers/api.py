@@ -59,7 +59,7 @@ class CustomerOut(Schema):
     masked: bool
 
 
-class ContactOut(Schema):
+class CustomerContactOut(Schema):
     id: int
     name: str
     position: str
@@ -113,7 +113,7 @@ class CustomerDetailOut(CustomerOut):
     last_contact_at: dt.datetime | None
     open_complaints: int
     complaints_90d: int
-    contacts: list[ContactOut]
+    contacts: list[CustomerContactOut]
     addresses: list[AddressOut]
     partners: list[PartnerOut]
 
@@ -495,14 +495,14 @@ def reveal(request, customer_id: int, payload: RevealIn):
     return _detail(customer.pk, request.user, unmasked=True)
 
 
-@router.get("/{customer_id}/contacts", response=list[ContactOut], summary="Contacts of a customer")
+@router.get("/{customer_id}/contacts", response=list[CustomerContactOut], summary="Contacts of a customer")
 def list_contacts(request, customer_id: int):
     customer = access(Customer, request.user, customer_id)
     unmasked = can_see_personal_data(request.user, customer)
     return [present_contact(c, unmasked=unmasked) for c in customer.contacts.all()]
 
 
-@router.post("/{customer_id}/contacts", response={201: ContactOut}, summary="Add a contact")
+@router.post("/{customer_id}/contacts", response={201: CustomerContactOut}, summary="Add a contact")
 def add_contact(request, customer_id: int, payload: ContactIn):
     customer = access(Customer, request.user, customer_id)
     contact = services.add_contact(customer, actor=request.user, **payload.dict())
@@ -518,7 +518,7 @@ def _sub(model, customer, pk):
     return obj
 
 
-@router.patch("/{customer_id}/contacts/{contact_id}", response=ContactOut, summary="Change a contact")
+@router.patch("/{customer_id}/contacts/{contact_id}", response=CustomerContactOut, summary="Change a contact")
 def update_contact(request, customer_id: int, contact_id: int, payload: ContactPatch):
     customer = access(Customer, request.user, customer_id)
     contact = _sub(Contact, customer, contact_id)

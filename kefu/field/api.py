@@ -28,7 +28,7 @@ class AppointmentOut(Schema):
     version: int
 
 
-class ItemOut(Schema):
+class JobItemOut(Schema):
     position: int
     product_type: str
     material: str
@@ -66,7 +66,7 @@ class JobOut(Schema):
 
 class JobDetailOut(JobOut):
     long_text: str
-    items: list[ItemOut]
+    items: list[JobItemOut]
     steps: list[StepOut]
 
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.core.validation import query_int
 from kefu.core.errors import KefuError, NotFound, ValidationFailed
+from kefu.core.validation import query_int
 from kefu.field import queries, services
 from kefu.field.choices import Slot, StepKind
 from kefu.tickets.services import access_notification as _access

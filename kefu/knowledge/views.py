@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.core.validation import query_int
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
 from kefu.core.paging import BoundedPage
+from kefu.core.validation import query_int
 from kefu.knowledge import queries, services
 from kefu.knowledge.forms import ArticleForm, LinkForm
 from kefu.knowledge.models import Article, Category
@@ -112,9 +112,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """htmx: articles for the text being typed in a notification (all the desk may read)."""
     text = " ".join(request.GET.get(k, "") for k in ("description", "long_text", "q"))[:2000]
     target = request.GET.get("for", "")
-    link_to = (
-        query_int(target) if request.user.has_perm("tickets.change_notification") else None
-    )
+    link_to = query_int(target) if request.user.has_perm("tickets.change_notification") else None
     return render(
         request,
         "knowledge/partials/suggestions.html",

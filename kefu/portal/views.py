@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.core.validation import query_int
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
 from kefu.core.middleware import customer_facing
 from kefu.core.paging import BoundedPage
 from kefu.core.scoping import access, customer_of
+from kefu.core.validation import query_int
 from kefu.portal import queries, services
 from kefu.portal.forms import InviteForm, MessageForm, PortalLoginForm, RequestForm, SetPasswordForm
 

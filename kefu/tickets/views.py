@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kefu.core.validation import query_int
 from kefu.core.errors import KefuError, NotFound, ValidationFailed
 from kefu.core.forms import apply_error, rendered_fields
 from kefu.core.htmx import render_page, safe_next
 from kefu.core.paging import BoundedPage
 from kefu.core.paging import page_number as page_number_of
+from kefu.core.validation import query_int
 from kefu.tickets import queries, services
 from kefu.tickets.cells import worklist_lines
 from kefu.tickets.exports import worklist_xlsx

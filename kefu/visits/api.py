@@ -60,7 +60,7 @@ class VisitDetailOut(VisitOut):
     follow_ups: list[FollowUpOut]
 
 
-class FollowUpIn(InputSchema):
+class VisitFollowUpIn(InputSchema):
     kind: str
     description: str
     owner: str = ""  # personnel number of the problem's owner
@@ -75,7 +75,7 @@ class RecordIn(InputSchema):
     needs: str = ""
     satisfaction: int | None = None
     card: dict[str, str] = {}
-    follow_ups: list[FollowUpIn] = []
+    follow_ups: list[VisitFollowUpIn] = []
 
 
 class PlanIn(InputSchema):
@@ -179,7 +179,7 @@ class ReceptionIn(InputSchema):
     questions: list[QuestionIn] = []
 
 
-class TransitionIn(InputSchema):
+class VisitTransitionIn(InputSchema):
     to: str
     version: int
     review_note: str = ""
@@ -410,7 +410,7 @@ def get_reception(request, reception_id: int):
     response=ReceptionOut,
     summary="Submit, review or return a reception record",
 )
-def transition_reception(request, reception_id: int, payload: TransitionIn):
+def transition_reception(request, reception_id: int, payload: VisitTransitionIn):
     reception = _reception(request, reception_id)
     services.transition_reception(
         reception,

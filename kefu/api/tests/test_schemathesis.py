@@ -5,7 +5,7 @@ body that does not match its documented schema.
 CI runs a few derandomized examples. To fuzz harder locally (never in CI), set
 KEFU_FUZZ_EXAMPLES=200, KEFU_FUZZ_RANDOM=1 (then `--hypothesis-seed=N` picks the seed),
 KEFU_FUZZ_ROLE=assistant|technician|supervisor|customer, KEFU_FUZZ_NEGATIVE=1 (also check that
-input the document forbids is refused)."""
+input the document forbids is refused), KEFU_FUZZ_PATH=<regex> (only the paths it matches)."""
 
 import os
 
@@ -24,6 +24,8 @@ from schemathesis.specs.openapi.checks import (
 from kefu.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+if os.environ.get("KEFU_FUZZ_PATH"):  # a regular expression: fuzz only the paths it matches
+    schema = schema.include(path_regex=os.environ["KEFU_FUZZ_PATH"])
 
 
 @pytest.fixture
