@@ -5,13 +5,41 @@ broken (a NUL byte, a lone surrogate)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from kefu.core.validation import CONTROL_CHARACTERS
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """A date as the document says (YYYY-MM-DD): pydantic alone also reads 0 or "1700000000" as
+    a Unix time, so `?day=0` was 1970-01-01 and a request the schema forbids answered 200."""
+    if isinstance(value, dt.date) or value is None:
+        return value
+    if isinstance(value, str) and ISO_DAY.fullmatch(value.strip()):
+        return value.strip()
+    raise PydanticCustomError("date_parsing", "enter a valid date (YYYY-MM-DD)")
+
+
+def _day_in_range(value: dt.date | None) -> dt.date | None:
+    if value is not None and not 1900 <= value.year <= 2199:
+        raise PydanticCustomError("date_range", "enter a date between 1900 and 2199")
+    return value
+
+
+# A date query parameter: YYYY-MM-DD only, years 1900–2199 (as InputSchema's date fields).
+Day = Annotated[dt.date, BeforeValidator(_iso_day), AfterValidator(_day_in_range)]
+
+
+def _is_date_field(annotation: Any) -> bool:
+    args = getattr(annotation, "__args__", ())
+    return annotation in (dt.date, dt.datetime) or any(a in (dt.date, dt.datetime) for a in args)
 
 
 class InputSchema(Schema):
@@ -19,9 +47,18 @@ class InputSchema(Schema):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
             raise PydanticCustomError("control_characters", "control characters are not allowed")
+        field = cls.model_fields.get(info.field_name or "")
+        if (
+            field is not None
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and _is_date_field(field.annotation)
+        ):
+            # A number is no date here (pydantic would read it as a Unix time).
+            raise PydanticCustomError("date_parsing", "enter a valid date (YYYY-MM-DD)")
         return value
 
     @field_validator("*", mode="after")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from kefu.api.pagination import LIMIT, OFFSET, Page, page
-from kefu.api.schemas import InputSchema
+from kefu.api.schemas import Day, InputSchema
 from kefu.core.errors import ValidationFailed
 from kefu.core.scoping import access, require_perm
 from kefu.visits import queries, services
@@ -304,7 +304,7 @@ def _period(start: date | None, end: date | None) -> tuple[date, date]:
 
 
 @router.get("/report", response=ReportOut, summary="Visit work report per person for a period")
-def report(request, start: date | None = None, end: date | None = None):
+def report(request, start: Day | None = None, end: Day | None = None):
     require_perm(request.user, "visits.view_visit_report")
     return queries.work_report(request.user, *_period(start, end))
 
