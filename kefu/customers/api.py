@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from kefu.api.pagination import LIMIT, OFFSET, Page, page
-from kefu.api.schemas import InputSchema
+from kefu.api.schemas import InputSchema, choice_query
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.scoping import access
 from kefu.customers import services
-from kefu.customers.choices import AccessAction
-from kefu.customers.filtersets import filtered_customers
+from kefu.customers.choices import AccessAction, Channel, Grade, Maturity, Nature, Relation, Tier
+from kefu.customers.filtersets import ORDERING_LABELS, filtered_customers
 from kefu.customers.models import Contact, Customer, ServiceAddress
 from kefu.customers.queries import (
     can_see_personal_data,
@@ -263,12 +263,12 @@ def list_customers(
     request,
     q: str = "",
     number: str = "",
-    nature: str = "",
-    channel: str = "",
-    relation: str = "",
-    maturity: str = "",
-    grade: str = "",
-    tier: str = "",
+    nature: str = choice_query(Nature.values),
+    channel: str = choice_query(Channel.values),
+    relation: str = choice_query(Relation.values),
+    maturity: str = choice_query(Maturity.values),
+    grade: str = choice_query(Grade.values),
+    tier: str = choice_query(Tier.values),
     segment: int | None = None,
     region: str = "",
     office: str = "",
@@ -276,7 +276,7 @@ def list_customers(
     key_account: bool | None = None,
     flagged: bool | None = None,
     active: bool | None = None,
-    ordering: str = "",
+    ordering: str = choice_query(ORDERING_LABELS),
     limit: int = LIMIT,
     offset: int = OFFSET,
 ):
