@@ -79,5 +79,5 @@ def choice_query(values, *, description: str | None = None):
 
     allowed = ["", *(str(v) for v in values)]
     param = Query("", description=description)
-    param.json_schema_extra["enum"] = allowed  # type: ignore[index]  # ninja sets it to a dict
+    param.json_schema_extra["enum"] = allowed  # ninja sets it to a dict
     return param
