@@ -42,6 +42,11 @@ def _is_date_field(annotation: Any) -> bool:
     return annotation in (dt.date, dt.datetime) or any(a in (dt.date, dt.datetime) for a in args)
 
 
+def _is_int_field(annotation: Any) -> bool:
+    args = [a for a in getattr(annotation, "__args__", ()) if a is not type(None)]
+    return annotation is int or args == [int]
+
+
 class InputSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -51,14 +56,18 @@ class InputSchema(Schema):
         if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
             raise PydanticCustomError("control_characters", "control characters are not allowed")
         field = cls.model_fields.get(info.field_name or "")
+        if field is None:
+            return value
         if (
-            field is not None
-            and isinstance(value, int | float)
+            isinstance(value, int | float)
             and not isinstance(value, bool)
             and _is_date_field(field.annotation)
         ):
             # A number is no date here (pydantic would read it as a Unix time).
             raise PydanticCustomError("date_parsing", "enter a valid date (YYYY-MM-DD)")
+        if isinstance(value, bool | str) and _is_int_field(field.annotation):
+            # JSON's true or "5" is no integer: pydantic would read them as 1 and 5.
+            raise PydanticCustomError("int_parsing", "enter a whole number")
         return value
 
     @field_validator("*", mode="after")

@@ -29,3 +29,23 @@ def test_a_date_query_parameter_is_yyyy_mm_dd_and_nothing_else(day, org, staff_f
     assert response.status_code == 400, response.content
     assert "day" in response.json()["error"]["fields"]
     assert client.get("/api/v1/field/today", {"day": "2026-12-04"}).status_code == 200
+
+
+@pytest.mark.parametrize("value", [True, "5", 1700000000])
+def test_a_body_takes_no_bool_or_text_for_a_number_and_no_number_for_a_date(value):
+    """pydantic alone read `"year": false` as 0 (schemathesis negative_data_rejection: a body
+    the document forbids answered 201) and a number as a Unix time for a date."""
+    import datetime as dt
+
+    from pydantic import ValidationError
+
+    from kefu.api.schemas import InputSchema
+
+    class Body(InputSchema):
+        year: int | None = None
+        day: dt.date | None = None
+
+    field = "day" if value == 1700000000 else "year"
+    with pytest.raises(ValidationError):
+        Body(**{field: value})
+    assert Body(year=2026, day="2026-12-04").year == 2026
