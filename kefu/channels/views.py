@@ -25,6 +25,7 @@ from kefu.channels.choices import MailStatus
 from kefu.channels.models import OutboundMail
 from kefu.core.htmx import render_page, safe_next
 from kefu.core.paging import BoundedPage, query_without_page
+from kefu.core.validation import parse_id
 
 
 @login_required
@@ -323,7 +324,7 @@ def canned(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         try:
             target = access(
-                apps.get_model(app_label, model_name), request.user, int(request.GET.get("pk") or 0)
+                apps.get_model(app_label, model_name), request.user, parse_id(request.GET.get("pk")) or 0
             )
         except (NotFound, ValueError):
             raise Http404 from None

@@ -88,7 +88,7 @@ class ComplaintIn(InputSchema):
     description: str = ""
 
 
-class TransitionIn(InputSchema):
+class ComplaintTransitionIn(InputSchema):
     to: str
     version: int
     inputs: dict = {}
@@ -186,7 +186,7 @@ def get_complaint(request, complaint_id: int):
 @router.post(
     "/{int:complaint_id}/transitions", response=ComplaintDetailOut, summary="Move a complaint one step"
 )
-def transition_complaint(request, complaint_id: int, payload: TransitionIn):
+def transition_complaint(request, complaint_id: int, payload: ComplaintTransitionIn):
     complaint = _complaint(request, complaint_id)
     inputs = _step_inputs(complaint, request.user, payload.to, payload.inputs)
     services.transition_complaint(
@@ -306,7 +306,7 @@ def get_accident(request, accident_id: int):
 @router.post(
     "/accidents/{int:accident_id}/transitions", response=AccidentOut, summary="Move an accident one step"
 )
-def transition_accident(request, accident_id: int, payload: TransitionIn):
+def transition_accident(request, accident_id: int, payload: ComplaintTransitionIn):
     accident = _accident(request, accident_id)
     inputs = _step_inputs(accident, request.user, payload.to, payload.inputs)
     services.transition_accident(

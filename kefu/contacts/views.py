@@ -18,6 +18,7 @@ from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
 from kefu.core.paging import BoundedPage
 from kefu.core.scoping import access
+from kefu.core.validation import parse_id
 
 
 def _get(qs_or_model, request, pk):
@@ -113,10 +114,7 @@ def contact_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 # --- calls -----------------------------------------------------------------------------------

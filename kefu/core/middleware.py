@@ -72,6 +72,34 @@ class ApiTrailingSlashMiddleware:
         return self.get_response(request)
 
 
+class QueryStringMiddleware:
+    """Control characters (a NUL byte above all) are dropped from query-string keys and values
+    before any view or API route reads them: a search box or filter that passes the value on
+    would otherwise reach PostgreSQL, which refuses NUL in text (a 500), and no one types them.
+    Bodies are not touched: forms and API schemas refuse control characters naming the field."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.http import QueryDict
+
+        from kefu.core.validation import CONTROL_CHARACTERS
+
+        if request.META.get("QUERY_STRING") and any(
+            CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(v) for v in values)
+            for key, values in request.GET.lists()
+        ):
+            clean = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                clean.setlist(
+                    CONTROL_CHARACTERS.sub("", key), [CONTROL_CHARACTERS.sub("", v) for v in values]
+                )
+            clean._mutable = False
+            request.GET = clean  # type: ignore[assignment]
+        return self.get_response(request)
+
+
 # Page routes a customer user may reach outside the portal's own views (which are marked).
 CUSTOMER_OPEN_ROUTES = frozenset({"login", "logout", "set_language", "healthz"})
 CUSTOMER_API_PREFIX = "/api/v1/portal/"

@@ -112,16 +112,20 @@ def model_decimal(value, *, model: type[models.Model], field: str, name: str | N
     return number
 
 
-def parse_id(value, *, max_digits: int = 18) -> int | None:
+MAX_ID = 2**63 - 1  # the largest BigAutoField id (PostgreSQL bigint; SQLite's INTEGER alike)
+
+
+def parse_id(value, *, maximum: int = MAX_ID) -> int | None:
     """A whole number from a query-string or form value (an id, a version, a page), else None.
 
-    Only ASCII digits count: `str.isdigit()` also accepts "²" and "①", which `int()` refuses
-    (a 500 where a page number or a version was expected); more than `max_digits` digits is no
-    id either."""
+    Only ASCII digits from 0 to `maximum` count: `str.isdigit()` also accepts "²" and "①", which
+    `int()` refuses (a 500 where a page number or a version was expected), `int()` of 5,000 digits
+    refuses too, and a number past 64 bits makes the database driver fail: none reach a query."""
     text = str(value if value is not None else "").strip()
-    if not text or len(text) > max_digits or not is_number(text):
+    if not is_number(text) or len(text) > len(str(maximum)):
         return None
-    return int(text)
+    number = int(text)
+    return number if number <= maximum else None
 
 
 def is_number(text) -> bool:

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from kefu.api.pagination import LIMIT, OFFSET, Page, page
-from kefu.api.schemas import InputSchema
+from kefu.api.schemas import InputSchema, choice_query
 from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.scoping import access
 from kefu.customers import services
-from kefu.customers.choices import AccessAction
-from kefu.customers.filtersets import filtered_customers
+from kefu.customers.choices import AccessAction, Channel, Grade, Maturity, Nature, Relation, Tier
+from kefu.customers.filtersets import ORDERING_LABELS, filtered_customers
 from kefu.customers.models import Contact, Customer, ServiceAddress
 from kefu.customers.queries import (
     can_see_personal_data,
@@ -59,7 +59,7 @@ class CustomerOut(Schema):
     masked: bool
 
 
-class ContactOut(Schema):
+class CustomerContactOut(Schema):
     id: int
     name: str
     position: str
@@ -113,7 +113,7 @@ class CustomerDetailOut(CustomerOut):
     last_contact_at: dt.datetime | None
     open_complaints: int
     complaints_90d: int
-    contacts: list[ContactOut]
+    contacts: list[CustomerContactOut]
     addresses: list[AddressOut]
     partners: list[PartnerOut]
 
@@ -269,12 +269,12 @@ def list_customers(
     request,
     q: str = "",
     number: str = "",
-    nature: str = "",
-    channel: str = "",
-    relation: str = "",
-    maturity: str = "",
-    grade: str = "",
-    tier: str = "",
+    nature: str = choice_query(Nature.values),
+    channel: str = choice_query(Channel.values),
+    relation: str = choice_query(Relation.values),
+    maturity: str = choice_query(Maturity.values),
+    grade: str = choice_query(Grade.values),
+    tier: str = choice_query(Tier.values),
     segment: int | None = None,
     region: str = "",
     office: str = "",
@@ -282,7 +282,7 @@ def list_customers(
     key_account: bool | None = None,
     flagged: bool | None = None,
     active: bool | None = None,
-    ordering: str = "",
+    ordering: str = choice_query(ORDERING_LABELS),
     limit: int = LIMIT,
     offset: int = OFFSET,
 ):
@@ -501,14 +501,14 @@ def reveal(request, customer_id: int, payload: RevealIn):
     return _detail(customer.pk, request.user, unmasked=True)
 
 
-@router.get("/{customer_id}/contacts", response=list[ContactOut], summary="Contacts of a customer")
+@router.get("/{customer_id}/contacts", response=list[CustomerContactOut], summary="Contacts of a customer")
 def list_contacts(request, customer_id: int):
     customer = access(Customer, request.user, customer_id)
     unmasked = can_see_personal_data(request.user, customer)
     return [present_contact(c, unmasked=unmasked) for c in customer.contacts.all()]
 
 
-@router.post("/{customer_id}/contacts", response={201: ContactOut}, summary="Add a contact")
+@router.post("/{customer_id}/contacts", response={201: CustomerContactOut}, summary="Add a contact")
 def add_contact(request, customer_id: int, payload: ContactIn):
     customer = access(Customer, request.user, customer_id)
     contact = services.add_contact(customer, actor=request.user, **payload.dict())
@@ -524,7 +524,7 @@ def _sub(model, customer, pk):
     return obj
 
 
-@router.patch("/{customer_id}/contacts/{contact_id}", response=ContactOut, summary="Change a contact")
+@router.patch("/{customer_id}/contacts/{contact_id}", response=CustomerContactOut, summary="Change a contact")
 def update_contact(request, customer_id: int, contact_id: int, payload: ContactPatch):
     customer = access(Customer, request.user, customer_id)
     contact = _sub(Contact, customer, contact_id)

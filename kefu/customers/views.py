@@ -342,7 +342,7 @@ def partner_delete(request: HttpRequest, pk: int, partner_id: int) -> HttpRespon
 
 def _posted_version(request: HttpRequest) -> int | None:
     """The customer's version a remove button was rendered with (None from an older page)."""
-    return parse_id(request.POST.get("version", ""), max_digits=9)
+    return parse_id(request.POST.get("version", ""), maximum=2**31 - 1)
 
 
 def _raise404():

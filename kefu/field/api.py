@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from kefu.api.schemas import InputSchema
+from kefu.api.schemas import Day, InputSchema
 from kefu.core.scoping import require_perm
 from kefu.field import queries, services
 from kefu.field.choices import Slot, StepKind
@@ -28,7 +28,7 @@ class AppointmentOut(Schema):
     version: int
 
 
-class ItemOut(Schema):
+class JobItemOut(Schema):
     position: int
     product_type: str
     material: str
@@ -66,7 +66,7 @@ class JobOut(Schema):
 
 class JobDetailOut(JobOut):
     long_text: str
-    items: list[ItemOut]
+    items: list[JobItemOut]
     steps: list[StepOut]
 
 
@@ -139,7 +139,7 @@ def _job(j: queries.Job) -> dict:
 
 
 @router.get("/today", response=list[JobOut], summary="The technician's jobs of a day, in appointment order")
-def today(request, day: dt.date | None = None):
+def today(request, day: Day | None = None):
     require_perm(request.user, USE_APP)
     return [_job(j) for j in queries.today_jobs(request.user, day or timezone.localdate())]
 
@@ -260,7 +260,7 @@ def _centre(user, code: str):
 
 
 @router.get("/dispatch", response=BoardOut, summary="Dispatch board of a work centre and day, with proposals")
-def get_board(request, work_centre: str, day: dt.date | None = None):
+def get_board(request, work_centre: str, day: Day | None = None):
     require_perm(request.user, "tickets.assign_notification")
     centre = _centre(request.user, work_centre)
     day = day or timezone.localdate()

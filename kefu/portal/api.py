@@ -204,7 +204,7 @@ class RatingIn(InputSchema):
     comment: str = Field("", max_length=1000)
 
 
-class RatingOut(Schema):
+class PortalRatingOut(Schema):
     number: str
     stars: int
     comment: str
@@ -213,7 +213,7 @@ class RatingOut(Schema):
 
 @router.post(
     "/requests/{int:notification_id}/rating",
-    response={201: RatingOut},
+    response={201: PortalRatingOut},
     summary="Rate a closed request once (400 not closed, 404 not yours, 409 already rated or too late)",
 )
 def rate_request(request, notification_id: int, payload: RatingIn):
@@ -303,7 +303,7 @@ def documents(request):
     ]
 
 
-class ArticleOut(Schema):
+class PortalArticleOut(Schema):
     id: int
     number: str
     title: str
@@ -321,7 +321,7 @@ def _article_row(a, *, body: bool = False) -> dict:
     }
 
 
-@router.get("/articles", response=Page[ArticleOut], summary="Public help articles (search with q)")
+@router.get("/articles", response=Page[PortalArticleOut], summary="Public help articles (search with q)")
 def list_articles(request, q: str = "", limit: int = LIMIT, offset: int = OFFSET):
     from kefu.knowledge.queries import search
 
@@ -334,7 +334,9 @@ def list_articles(request, q: str = "", limit: int = LIMIT, offset: int = OFFSET
     )
 
 
-@router.get("/articles/suggest", response=list[ArticleOut], summary="Help articles for a request being typed")
+@router.get(
+    "/articles/suggest", response=list[PortalArticleOut], summary="Help articles for a request being typed"
+)
 def suggest_articles(request, text: str = ""):
     from kefu.knowledge.queries import suggest
 
@@ -343,7 +345,7 @@ def suggest_articles(request, text: str = ""):
 
 
 @router.get(
-    "/articles/{int:article_id}", response=ArticleOut, summary="One public help article (counts a view)"
+    "/articles/{int:article_id}", response=PortalArticleOut, summary="One public help article (counts a view)"
 )
 def get_article(request, article_id: int):
     from kefu.core.errors import NotFound

@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Query, Router, Schema
 
 from kefu.api.pagination import LIMIT, OFFSET, Page, page
-from kefu.api.schemas import InputSchema
+from kefu.api.schemas import Day, InputSchema
 from kefu.core.errors import ValidationFailed
 from kefu.core.scoping import access, require_perm
 from kefu.reports import queries, services
@@ -27,7 +27,7 @@ def _month(value: str) -> date:
 
 
 @router.get("/cockpit", response=dict, summary="The manager's cockpit: figures with their list URLs")
-def cockpit(request, start: date | None = None, end: date | None = None):
+def cockpit(request, start: Day | None = None, end: Day | None = None):
     require_perm(request.user, "reports.view_cockpit")
     default_start, default_end = queries.default_period()
     form = PeriodForm({"start": start or default_start, "end": end or default_end})

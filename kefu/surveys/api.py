@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from kefu.api.pagination import LIMIT, OFFSET, Page, page
-from kefu.api.schemas import InputSchema
+from kefu.api.schemas import Day, InputSchema
 from kefu.core.errors import ValidationFailed
 from kefu.core.scoping import require_perm
 from kefu.surveys import queries, services
@@ -114,7 +114,7 @@ def list_ratings(request, limit: int = LIMIT, offset: int = OFFSET):
 
 
 @router.get("/evaluation-rate", response=EvaluationOut, summary="Evaluation rate per centre or person")
-def evaluation_rate(request, start: date | None = None, end: date | None = None, by: str = "office"):
+def evaluation_rate(request, start: Day | None = None, end: Day | None = None, by: str = "office"):
     require_perm(request.user, "surveys.view_satisfaction_reports")
     if by not in ("office", "staff"):
         raise ValidationFailed(fields={"by": [_("Choose one of the allowed values.")]})
@@ -133,7 +133,7 @@ def evaluation_rate(request, start: date | None = None, end: date | None = None,
 
 
 @router.get("/results", response=ResultsOut, summary="Satisfaction by factor, tier and centre")
-def results(request, start: date | None = None, end: date | None = None):
+def results(request, start: Day | None = None, end: Day | None = None):
     require_perm(request.user, "surveys.view_satisfaction_reports")
     start, end = _period(start, end)
     user = request.user

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from kefu.api.pagination import LIMIT, OFFSET, Page, page
-from kefu.api.schemas import InputSchema
+from kefu.api.schemas import Day, InputSchema
 from kefu.core.errors import ValidationFailed
 from kefu.core.scoping import access, require_perm
 from kefu.visits import queries, services
@@ -60,7 +60,7 @@ class VisitDetailOut(VisitOut):
     follow_ups: list[FollowUpOut]
 
 
-class FollowUpIn(InputSchema):
+class VisitFollowUpIn(InputSchema):
     kind: str
     description: str
     owner: str = ""  # personnel number of the problem's owner
@@ -75,7 +75,7 @@ class RecordIn(InputSchema):
     needs: str = ""
     satisfaction: int | None = None
     card: dict[str, str] = {}
-    follow_ups: list[FollowUpIn] = []
+    follow_ups: list[VisitFollowUpIn] = []
 
 
 class PlanIn(InputSchema):
@@ -179,7 +179,7 @@ class ReceptionIn(InputSchema):
     questions: list[QuestionIn] = []
 
 
-class TransitionIn(InputSchema):
+class VisitTransitionIn(InputSchema):
     to: str
     version: int
     review_note: str = ""
@@ -304,7 +304,7 @@ def _period(start: date | None, end: date | None) -> tuple[date, date]:
 
 
 @router.get("/report", response=ReportOut, summary="Visit work report per person for a period")
-def report(request, start: date | None = None, end: date | None = None):
+def report(request, start: Day | None = None, end: Day | None = None):
     require_perm(request.user, "visits.view_visit_report")
     return queries.work_report(request.user, *_period(start, end))
 
@@ -410,7 +410,7 @@ def get_reception(request, reception_id: int):
     response=ReceptionOut,
     summary="Submit, review or return a reception record",
 )
-def transition_reception(request, reception_id: int, payload: TransitionIn):
+def transition_reception(request, reception_id: int, payload: VisitTransitionIn):
     reception = _reception(request, reception_id)
     services.transition_reception(
         reception,
