@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 
 from kefu.core.testing.scope import client_for
 from kefu.tickets.models import Notification
-from kefu.worktime.testing import frozen_clock  # noqa: F401 (fixture)
 
 SH = ZoneInfo("Asia/Shanghai")
 MONDAY_9 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=SH)
