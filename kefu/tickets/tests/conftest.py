@@ -1,6 +1,7 @@
 import pytest
 
 from kefu.tickets.tests.factories import Desk, make_desk
+from kefu.worktime.testing import frozen_clock  # noqa: F401
 
 
 @pytest.fixture
