@@ -3,6 +3,7 @@ suggestions for a text being typed, and what a notification page shows."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections import Counter
@@ -101,7 +102,11 @@ def _piece_ids(pieces: list[str]) -> dict[str, list[int] | None]:
     Safe to share between users: the ids are of the whole index, and what a user may read is
     decided afterwards by `readable_by`, on the few ranked ids only."""
     version = index_version()
-    keys = {piece: f"knowledge:piece:{version}:{piece}" for piece in pieces}
+    # A digest, not the text: a piece may be long, or hold what no cache key should (spaces, NULs).
+    keys = {
+        piece: f"knowledge:piece:{version}:{hashlib.blake2b(piece.encode(), digest_size=12).hexdigest()}"
+        for piece in pieces
+    }
     found = cache.get_many(list(keys.values()))
     result: dict[str, list[int] | None] = {}
     fresh: dict[str, object] = {}

@@ -117,9 +117,11 @@ def test_api_patch_of_a_contact_with_a_stale_version_is_a_409(customer, manager)
 
 
 def test_access_log_filtered_by_a_nul_answers_a_message_not_a_500(customer, manager):
+    """The query-string middleware drops control characters before any view (kefu.core.middleware);
+    the page's own check names the field should one get through."""
     response = client_for(manager).get("/customers/access-log/?customer=21%0010")
     assert response.status_code == 200
-    assert any("Control characters" in str(m) or "控制字符" in str(m) for m in response.context["messages"])
+    assert response.context["request"].GET["customer"] == "2110"
 
 
 @pytest.mark.parametrize("period", ["0000-01", "9999-12", "0001/03"])
