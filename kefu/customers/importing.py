@@ -16,7 +16,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
@@ -28,6 +27,7 @@ from kefu.customers import events, services
 from kefu.customers.choices import Channel, CreditRating, Maturity, Nature, PaymentBehaviour, Relation
 from kefu.customers.models import Contact, Customer, MonthlySales, ServiceAddress
 from kefu.timeline.models import TimelineEvent
+from kefu.worktime import clock
 
 BATCH = 2000
 MAX_REPORTED_ERRORS = 1000
@@ -321,7 +321,7 @@ def _run(actor, kind: str, path: str, filename: str, *, write: bool) -> ImportRe
 
 def _events(objs: list, code: str, actor, data_of, target_of=lambda o: o.pk) -> list[TimelineEvent]:
     content_type = ContentType.objects.get_for_model(Customer)
-    now = timezone.now()
+    now = clock.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     return [
         TimelineEvent(

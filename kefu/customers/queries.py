@@ -423,14 +423,14 @@ def segment_features(*, window_days: int = 365, now=None) -> SegmentFeatures:
     from datetime import timedelta
 
     import numpy as np
-    from django.utils import timezone
 
     from kefu.billing.queries import service_cost_by_customer
     from kefu.complaints.queries import complaints_by_customer
     from kefu.customers.segmentation import FEATURES
     from kefu.tickets.queries import activity_by_customer
+    from kefu.worktime import clock
 
-    now = now or timezone.now()
+    now = now or clock.now()
     since = now - timedelta(days=window_days)
     col = {name: i for i, name in enumerate(FEATURES)}
     ids_l: list[int] = []

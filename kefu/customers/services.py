@@ -49,6 +49,7 @@ from kefu.customers.models import (
     ValuePolicy,
 )
 from kefu.timeline.services import diff, record, snapshot
+from kefu.worktime import clock
 
 SEARCH_INDEX = "customers"
 NUMBER_RANGE = "customer"
@@ -295,7 +296,7 @@ def _bump(customer: Customer, expected_version: int | None = None) -> None:
     query = Customer.objects.filter(pk=customer.pk)
     if expected_version is not None:
         query = query.filter(version=expected_version)
-    if not query.update(version=F("version") + 1, updated_at=timezone.now()):
+    if not query.update(version=F("version") + 1, updated_at=clock.now()):
         raise ConcurrentUpdate()
     customer.version = (expected_version if expected_version is not None else customer.version) + 1
 
@@ -498,7 +499,7 @@ def remove_partner(link: CustomerPartner, *, actor) -> None:
 
 def note_contact(customer: Customer, *, at: dt.datetime | None = None, actor=None) -> None:
     """Any contact with the customer (call, visit, notification, mail): resets the no-contact warning."""
-    at = at or timezone.now()
+    at = at or clock.now()
     Customer.objects.filter(pk=customer.pk).filter(
         Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at)
     ).update(last_contact_at=at)
@@ -557,7 +558,7 @@ def set_grade_override(
         customer.grade_override = grade
         customer.grade_override_reason = reason[:200]
         customer.grade_override_by = actor if grade else None
-        customer.grade_override_at = timezone.now() if grade else None
+        customer.grade_override_at = clock.now() if grade else None
         customer.grade = grade or customer.grade_computed
         save_versioned(
             customer,
@@ -601,7 +602,7 @@ def recompute_grades(*, actor=None, today: dt.date | None = None) -> int:
     """Grade every customer by the active rules (A before B, else C); manual grades stay. Set-based SQL;
     returns how many customers' rule grade changed."""
     _require(actor, "customers.classify_customer")
-    today = today or timezone.localdate()
+    today = today or timezone.localtime(clock.now()).date()
     rules = {r.grade: r for r in GradeRule.objects.filter(is_active=True)}
     whens = [When(grade_condition(rules[g], today), then=Value(g)) for g in ("A", "B") if g in rules]
     computed = Case(*whens, default=Value("C")) if whens else Value("C")
@@ -697,7 +698,7 @@ def anomaly_expression(rules: dict[str, AnomalyRule], now: dt.datetime):
 def recompute_anomalies(*, actor=None, now: dt.datetime | None = None) -> int:
     """Flag 异样客户 by the active warning rules; returns how many customers are flagged."""
     _require(actor, "customers.classify_customer")
-    now = now or timezone.now()
+    now = now or clock.now()
     rules = {r.kind: r for r in AnomalyRule.objects.filter(is_active=True)}
     with transaction.atomic():
         expr = anomaly_expression(rules, now)
@@ -845,7 +846,6 @@ def record_sales(
 def value_window(today: dt.date | None = None, months: int | None = None) -> dict[str, dt.date]:
     """The months the value is computed over: through the last complete month before `today`
     (the project clock's today: a frozen clock moves it, kefu.worktime.clock)."""
-    from kefu.worktime import clock
 
     today = today or timezone.localtime(clock.now()).date()
     months = months or ValuePolicy.current().window_months
@@ -1002,7 +1002,7 @@ def raise_warning(
                     message=message[:300],
                     detail=detail or {},
                     assignee=assignee,
-                    raised_at=timezone.now(),
+                    raised_at=clock.now(),
                 )
         except IntegrityError:
             return None
@@ -1096,7 +1096,7 @@ def raise_value_drop_warnings(*, today: dt.date | None = None) -> int:
             "pk", "sales_quarter", "sales_quarter_previous", "key_account_manager_id", "responsible_id"
         )
     )
-    now = timezone.now()
+    now = clock.now()
     created_ids: list[int] = []
     batch: list[CustomerWarning] = []
 
@@ -1166,7 +1166,7 @@ def acknowledge_warning(warning: CustomerWarning, *, actor, note: str) -> Custom
     if len(note) < 2:
         raise ValidationFailed(fields={"note": [_("Say what was done about this warning (a note).")]})
     check_text(note=note)
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         updated = CustomerWarning.objects.filter(pk=warning.pk, is_open=True).update(
             is_open=False, acknowledged_at=now, acknowledged_by=actor, note=note[:2000], updated_at=now
@@ -1237,7 +1237,7 @@ def apply_data_card(
                 },
             ) from exc
         customer.refresh_from_db(fields=["version"])
-    day = timezone.localtime(at or timezone.now()).date()
+    day = timezone.localtime(at or clock.now()).date()
     parts = [
         (needs or "").strip(),
         _("Business: %(text)s") % {"text": card["business"]} if card.get("business") else "",

@@ -200,3 +200,16 @@ def test_a_mobile_must_be_in_a_range_china_allocates_to_mobiles(org):
     assert phone_problem("+86 138 1234 5678", mobile=True) is None
     assert phone_problem("14012345678", mobile=True)
     assert phone_problem("1381234567", mobile=True)  # ten digits
+
+
+def test_customer_dates_follow_the_project_clock(make_customer, assistant):
+    """Grades, contacts and manual overrides are dated by the one project clock (a frozen clock in a
+    test, a replayed day in a backfill), not the wall clock."""
+    from kefu.worktime import clock
+
+    customer = make_customer()
+    at = timezone.make_aware(dt.datetime(2025, 3, 14, 10, 30), timezone.get_fixed_timezone(480))
+    with clock.frozen(at):
+        services.note_contact(customer)
+    customer.refresh_from_db()
+    assert customer.last_contact_at == at
