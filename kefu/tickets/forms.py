@@ -75,6 +75,10 @@ class NotificationForm(WriteOnlyPersonalData, ModelForm):
         )
 
         customers = Customer.objects.visible_to(user) if user is not None else Customer.objects.none()
+        # The defaults of a new notification read these from the customer: one query, not five.
+        customers = customers.select_related(
+            "sales_office__sales_organization", "sales_office__business_area", "responsible"
+        )
         self.fields["customer"].queryset = customers
         self.fields["sold_to"].queryset = customers
         self.fields["customer"].widget = CustomerPicker()
