@@ -3,6 +3,8 @@ refused in every text field, and service errors placed next to the fields they n
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
@@ -122,26 +124,33 @@ class LoginForm(AuthenticationForm):
             )
 
 
-def rendered_fields(key: str, forms_by_name: dict[str, forms.BaseForm]) -> dict[str, dict[str, str]]:
+def rendered_fields(
+    key: str, forms_by_name: Mapping[str, forms.BaseForm | Callable[[], forms.BaseForm]]
+) -> dict[str, dict[str, str]]:
     """Every field of `forms_by_name` rendered through `includes/field.html`, by form and field.
 
     An empty (unbound) form renders the same for every page of a user in a language, so it is
     kept in the buffer under `key` (which must name whatever the forms' choices depend on, e.g.
-    the user); a bound form (errors, entered values) is rendered afresh."""
+    the user); a bound form (errors, entered values) is rendered afresh. Give an unbound form as
+    its factory (the class, or a `partial`): it is then only built when the buffer has no copy —
+    building a form's fields and choice querysets costs more than the page's SQL."""
     from django.template.loader import render_to_string
     from django.utils.translation import get_language
 
     from kefu.core import buffer
 
     def render() -> dict[str, dict[str, str]]:
+        built = {
+            name: form if isinstance(form, forms.BaseForm) else form() for name, form in forms_by_name.items()
+        }
         return {
             name: {
                 field: render_to_string("includes/field.html", {"field": form[field]})
                 for field in form.fields
             }
-            for name, form in forms_by_name.items()
+            for name, form in built.items()
         }
 
-    if any(form.is_bound for form in forms_by_name.values()):
+    if any(isinstance(form, forms.BaseForm) and form.is_bound for form in forms_by_name.values()):
         return render()
     return buffer.get(f"forms:{key}:{get_language()}", render)

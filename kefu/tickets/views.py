@@ -4,6 +4,7 @@ Thin: parse, access, call a service or query, render; domain errors go next to t
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -251,14 +252,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail_context(request, n, **forms) -> dict:
     context = queries.detail_context(n, request.user)
+    # Unbound forms as factories: built only when the user's rendered fields are not buffered.
     page_forms = {
-        "text_form": forms.get("text_form") or TextForm(),
-        "item_form": forms.get("item_form") or ItemForm(),
-        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
-        "mail_form": forms.get("mail_form") or MailForm(user=request.user),
+        "text_form": forms.get("text_form") or TextForm,
+        "item_form": forms.get("item_form") or ItemForm,
+        "attachment_form": forms.get("attachment_form") or AttachmentForm,
+        "mail_form": forms.get("mail_form") or partial(MailForm, user=request.user),
     }
     context.update(
-        page_forms,
+        {name: form for name, form in forms.items() if form is not None},  # bound: its errors
         fields=rendered_fields(f"tickets.detail:{request.user.pk}", page_forms),
         datalists=_catalogue_datalists(),
     )
