@@ -29,6 +29,7 @@ MODULES = [
     "tests.bench.bench_customers",
     "tests.bench.bench_complaints",
     "tests.bench.bench_field",
+    "tests.bench.bench_http",
 ]
 LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
@@ -136,6 +137,8 @@ def _cells(row: dict | None) -> list[str]:
         return ["", "", ""]
     if row.get("kind") == "export":
         return [f"{row['rows_per_s']:,} rows/s", f"{row['rows']:,} rows", ""]
+    if row.get("kind") == "throughput":
+        return [f"{row['pages_per_s']:,.0f} pages/s", f"p50 {row['p50_ms']} ms", f"p99 {row['p99_ms']} ms"]
     if row.get("kind") == "page":
         ratio = row.get("ratio")
         return [f"{row['median_ms']:.1f}", f"{row['sql_ms']:.2f}", f"{ratio:.1f}×" if ratio else ""]

@@ -14,38 +14,48 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def default_workers() -> int:
+    """Web worker processes: WEB_WORKERS, else 3 (two cores and a spare while one waits on I/O)."""
+    return int(os.environ.get("WEB_WORKERS", "3"))
+
+
+def gunicorn_command(host: str, port: str | int, workers: int, *, access_log: str = "-") -> list[str]:
+    """The web server as `make run` starts it (the HTTP benchmark starts the same one)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "kefu.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "10",
+        "--access-logfile",
+        access_log,
+        "--error-logfile",
+        "-",
+    ]
+
+
 class Command(BaseCommand):
     help = "Serve Kefu with gunicorn and the Huey consumer."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "3")))
+        parser.add_argument("--workers", type=int, default=default_workers())
 
     def handle(self, *args, host, port, workers, **options):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"}
-        web = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "kefu.wsgi:application",
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            "4",
-            "--worker-class",
-            "gthread",
-            "--timeout",
-            "120",
-            "--graceful-timeout",
-            "10",
-            "--access-logfile",
-            "-",
-            "--error-logfile",
-            "-",
-        ]
+        web = gunicorn_command(host, port, workers)
         consumer = [sys.executable, "-m", "django", "run_huey", "--workers", "2", "--worker-type", "thread"]
         procs = [subprocess.Popen(web, env=env), subprocess.Popen(consumer, env=env)]
         display_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
