@@ -376,6 +376,7 @@ def add_follow_up(
 ) -> ComplaintFollowUp:
     """A continuous follow-up record 连续性跟进记录 of the CS supervisor."""
     _require(actor, "complaints.change_complaint")
+    _check_scope(actor, complaint)  # mail and WeChat intake call this too, not only scoped pages
     if not complaint.is_open:
         raise ComplaintClosed()
     follow_up = ComplaintFollowUp(

@@ -442,6 +442,7 @@ def _append_text(
 def add_text(*, actor, notification: Notification, text: str) -> LongTextEntry:
     """Append to the long text 长文本; earlier text is never rewritten, so no version is needed."""
     _require(actor, "tickets.change_notification")
+    _check_scope(actor, notification)  # mail and WeChat intake append too, not only scoped pages
     if not (text or "").strip():
         raise ValidationFailed(fields={"text": [_("This field is required.")]})
     check_text_length(text, "text")
@@ -685,6 +686,7 @@ def add_attachment(*, actor, notification: Notification, upload) -> Attachment:
         access(Notification, actor, notification.pk)
     else:
         _require(actor, "tickets.change_notification")
+        _check_scope(actor, notification)
     name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ALLOWED_UPLOADS:
@@ -994,6 +996,7 @@ def mail_to_department(
 ):
     """Send the notification to a department's mailbox or to people (SBWP); on the timeline."""
     _require(actor, "tickets.mail_notification")
+    _check_scope(actor, notification)
     from kefu.channels.services import check_recipients, send_mail
     from kefu.tickets.queries import assigned_work_ids, can_see_personal_data
 

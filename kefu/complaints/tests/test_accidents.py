@@ -270,3 +270,14 @@ def test_writes_to_another_centres_complaint_are_refused(make_complaint, people)
         transition_complaint(c, "KSJL", actor=outsider, inputs={}, expected_version=c.version)
     c.refresh_from_db()
     assert c.subject == "活动柜锁坏"
+
+
+def test_a_follow_up_on_another_centres_complaint_is_refused(make_complaint, people):
+    """Mail and WeChat intake add follow-ups through the service: it holds them to the scope."""
+    from kefu.complaints.services import add_follow_up
+    from kefu.core.errors import NotFound
+
+    c = make_complaint()
+    with pytest.raises(NotFound):
+        add_follow_up(c, actor=people["outsider"].user, note="别的中心的跟进")
+    assert c.follow_ups.count() == 0

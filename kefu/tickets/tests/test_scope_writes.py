@@ -261,3 +261,25 @@ def test_every_notification_write_of_the_service_checks_the_actors_scope(desk):
     n.refresh_from_db()
     item.refresh_from_db()
     assert (n.description, n.items.count(), item.quantity) == ("活动柜锁", 1, 1)
+
+
+def test_services_refuse_text_files_and_mail_on_another_centres_notification(desk):
+    """Mail and WeChat intake and other callers go through the services without a scoped page in
+    front: the services themselves refuse another centre's notification (not found, as a read)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kefu.core.errors import NotFound
+    from kefu.tickets import services
+
+    n = desk.z1()
+    before = (n.text_entries.count(), n.attachments.count())
+    outsider = desk.outsider.user
+    with pytest.raises(NotFound):
+        services.add_text(actor=outsider, notification=n, text="别的中心写入")
+    with pytest.raises(NotFound):
+        services.add_attachment(
+            actor=outsider, notification=n, upload=SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n")
+        )
+    with pytest.raises(NotFound):
+        services.mail_to_department(actor=outsider, notification=n, to=["qa@huamei.example.com"])
+    assert (n.text_entries.count(), n.attachments.count()) == before
