@@ -106,8 +106,13 @@ class PlanVisitForm(UserForm):
 
 
 class RuleForm(ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:  # a change names the version it was made on
+            self.initial["version"] = self.instance.version
+            self.fields["version"].required = True
         from kefu.customers.queries import current_segment_run
 
         # The current run's segments, and the one the rule already names (possibly older).

@@ -26,7 +26,7 @@ from kefu.visits.choices import FollowUpKind, Method, OwnerFrom, Purpose, Trigge
 RECEPTION_PROFILE = "JD"
 
 
-class VisitRule(TimeStampedModel):
+class VisitRule(VersionedModel):
     """A return-visit rule: which customers are visited, how often, how, and by whom.
 
     Blank tier/grade/segment mean "any". Project age is counted in whole months from the customer's

@@ -57,8 +57,12 @@ RULE_FIELDS = [
 
 
 # --- rules ----------------------------------------------------------------------------------
-def save_rule(*, actor, rule: VisitRule | None = None, **fields: Any) -> VisitRule:
-    """Create or change a return-visit rule (data the relationship supervisor edits)."""
+def save_rule(
+    *, actor, rule: VisitRule | None = None, expected_version: int | None = None, **fields: Any
+) -> VisitRule:
+    """Create or change a return-visit rule (data the relationship supervisor edits). A change
+    names the version the editor saw: of two supervisors editing one rule, the second is refused
+    (ConcurrentUpdate) instead of silently undoing the first."""
     require_perm(actor, "visits.change_visitrule" if rule else "visits.add_visitrule")
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
@@ -72,7 +76,10 @@ def save_rule(*, actor, rule: VisitRule | None = None, **fields: Any) -> VisitRu
         message = _("The upper bound must be above the lower bound.")
         raise ValidationFailed(message, fields={"max_months": [message]})
     with transaction.atomic():
-        rule.save()
+        if before:
+            save_versioned(rule, expected_version=expected_version, update_fields=list(fields))
+        else:
+            rule.save()
         record(rule, events.RULE_SAVED.code, actor=actor, data={"changes": diff(rule, before, RULE_FIELDS)})
     return rule
 

@@ -178,7 +178,10 @@ def rule_form(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             services.save_rule(
-                actor=request.user, rule=rule, **{k: form.cleaned_data[k] for k in RuleForm.Meta.fields}
+                actor=request.user,
+                rule=rule,
+                expected_version=form.cleaned_data["version"] if rule else None,
+                **{k: form.cleaned_data[k] for k in RuleForm.Meta.fields},
             )
         except KefuError as exc:
             apply_error(form, exc)

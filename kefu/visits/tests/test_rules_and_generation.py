@@ -125,3 +125,42 @@ def test_a_segment_condition_plans_visits_only_for_its_members(frozen_clock, mak
     assert not services.rule_matches(
         rule, tier="", grade="", since=None, month=date(2026, 12, 1), segments=set()
     )
+
+
+def test_two_supervisors_changing_one_rule_do_not_lose_an_update(people):
+    """Each change names the version it was made on: the second of two concurrent edits is refused."""
+    from kefu.core.errors import ConcurrentUpdate
+
+    actor = people["relation"].user
+    rule = services.save_rule(actor=actor, name="关键客户季度回访", every_months=3)
+    seen = rule.version
+    first, second = VisitRule.objects.get(pk=rule.pk), VisitRule.objects.get(pk=rule.pk)
+    services.save_rule(actor=actor, rule=first, expected_version=seen, every_months=1)
+    with pytest.raises(ConcurrentUpdate):
+        services.save_rule(actor=actor, rule=second, expected_version=seen, name="改名")
+    rule.refresh_from_db()
+    assert (rule.name, rule.every_months, rule.version) == ("关键客户季度回访", 1, seen + 1)
+
+
+def test_the_rule_page_posts_the_version_it_showed(people):
+    from kefu.core.testing.scope import client_for
+
+    rule = services.save_rule(actor=people["relation"].user, name="月度回访", every_months=1)
+    client = client_for(people["relation"])
+    page = client.get(f"/visits/rules/{rule.pk}/edit/").content.decode()
+    assert f'name="version" value="{rule.version}"' in page
+    stale = {
+        "name": "旧页面",
+        "trigger": rule.trigger,
+        "every_months": 2,
+        "method": rule.method,
+        "due_workdays": rule.due_workdays,
+        "owner_from": rule.owner_from,
+        "order": rule.order,
+        "is_active": "on",
+        "version": rule.version - 1 if rule.version > 1 else rule.version + 5,
+    }
+    response = client.post(f"/visits/rules/{rule.pk}/edit/", stale)
+    assert response.status_code == 200
+    rule.refresh_from_db()
+    assert rule.name == "月度回访"
