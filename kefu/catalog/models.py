@@ -76,8 +76,15 @@ class ReasonCode(CatalogEntry):
 
 
 class Material(CatalogEntry):
-    """A material 物料 (product model or spare part, e.g. 100056), with a list price for quotations."""
+    """A material 物料 (product model or spare part, e.g. 100056), with a list price for quotations.
 
+    Materials are many (100k+), so the picker cannot hold them in memory like the small code
+    tables: the pinyin initials of the name (活动柜锁 → hdgs) are stored and indexed, and kept
+    in step with the name by `save()` whatever writes it (import, admin, data loads)."""
+
+    name_initials = models.CharField(
+        _("name initials"), max_length=100, blank=True, default="", editable=False, db_index=True
+    )
     unit = models.CharField(_("unit"), max_length=10, default="PC")
     price = models.DecimalField(
         _("list price (CNY)"),
@@ -93,3 +100,17 @@ class Material(CatalogEntry):
     class Meta(CatalogEntry.Meta):
         verbose_name = _("material")
         verbose_name_plural = _("materials")
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_initials = material_initials(self.name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "name_initials"}
+        super().save(*args, **kwargs)
+
+
+def material_initials(name: str | None) -> str:
+    """What `Material.name_initials` holds for `name` (bulk writers set it with this)."""
+    from kefu.core.pinyin import initials
+
+    return initials(name)[:100]

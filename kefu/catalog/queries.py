@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import connections
 from django.db.models import Q
 
 from kefu.catalog.models import ColourCode, Material, ProductType, ReasonCode
-from kefu.core import buffer, pickers
+from kefu.core import buffer, pickers, search
 
 
 def _small_table(model, term: str, limit: int) -> list[dict]:
@@ -29,12 +30,31 @@ def reason_picks(user, term: str, limit: int) -> list[dict]:
 
 
 def material_picks(user, term: str, limit: int) -> list[dict]:
-    """Materials can be many: code prefix or a name fragment in the database (no initials)."""
+    """The material picker 物料 (F4). Materials are many (100k+), so each step reads an index and
+    stops at `limit`: the code's prefix (the exact code sorts first), then the prefix of the
+    name's pinyin initials (hdgs → 活动柜锁, `Material.name_initials`), then a fragment of the
+    name, each step only while the list is not full. Value: the material number."""
     qs = Material.objects.filter(is_active=True)
-    if term:
-        qs = qs.filter(Q(code__startswith=term) | Q(name__contains=term))
-    rows = qs.order_by("code").values_list("code", "name")[:limit]
-    return [pickers.row(code, code, name) for code, name in rows]
+    if not term:
+        rows = qs.order_by("code").values_list("code", "name")[:limit]
+        return [pickers.row(code, code, name) for code, name in rows]
+    vendor = connections[qs.db].vendor
+    codes = Q()
+    for prefix in dict.fromkeys((term, term.upper())):  # material numbers are kept in upper case
+        codes |= search.prefix_q("code", prefix, vendor=vendor)
+    steps: list[tuple[Q, tuple[str, ...]]] = [(codes, ("code",))]
+    wanted = term.casefold()
+    if wanted.isascii() and wanted.isalnum():
+        steps.append((search.prefix_q("name_initials", wanted, vendor=vendor), ("name_initials", "code")))
+    steps.append((Q(name__contains=term), ("code",)))
+    found: dict[str, str] = {}
+    for where, order in steps:
+        # `limit` rows cover the ones still wanted plus those an earlier step already found
+        for code, name in qs.filter(where).order_by(*order).values_list("code", "name")[:limit]:
+            found.setdefault(code, name)
+        if len(found) >= limit:
+            break
+    return [pickers.row(code, code, name) for code, name in list(found.items())[:limit]]
 
 
 # --- read by the management reports (labels of the cockpit's top codes) --------------------------

@@ -17,6 +17,8 @@ from kefu.complaints.choices import (
 )
 from kefu.complaints.models import Accident, Carrier, Complaint
 from kefu.core.filtering import day_filter, yes_no_filter
+from kefu.core.pickers import PickerInput
+from kefu.customers.widgets import CustomerPicker
 from kefu.worktime import clock
 
 OPEN_CHOICES = [("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))]
@@ -30,6 +32,12 @@ class _Base(django_filters.FilterSet):
     status = django_filters.CharFilter(field_name="status__code", label=_("Status"))
     office = django_filters.CharFilter(field_name="sales_office__code", label=_("Responsibility centre"))
     overdue = yes_no_filter(method="by_overdue", label=_("Overdue only"))
+    status_source = ""  # the picker of the list's statuses (kefu.core.pickers)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.status_source:  # F4 on the status: code, name or pinyin initials
+            self.filters["status"].extra["widget"] = PickerInput(source=self.status_source)
 
     def by_open(self, qs, name, value):
         if value == "closed":
@@ -59,12 +67,17 @@ class _Base(django_filters.FilterSet):
 
 
 class ComplaintFilterSet(_Base):
+    status_source = "complaint_status"
     content_class = django_filters.ChoiceFilter(choices=ContentClass.choices, label=_("Complaint content"))
     cause_class = django_filters.ChoiceFilter(choices=CauseClass.choices, label=_("Complaint cause"))
     severity = django_filters.ChoiceFilter(choices=ComplaintSeverity.choices, label=_("Severity"))
     key_account = yes_no_filter(field_name="is_key_account", label=_("Key accounts only"))
-    material = django_filters.CharFilter(field_name="material_code", label=_("Material number"))
-    customer = django_filters.CharFilter(field_name="customer__number", label=_("Customer number"))
+    material = django_filters.CharFilter(
+        field_name="material_code", label=_("Material number"), widget=PickerInput(source="material")
+    )
+    customer = django_filters.CharFilter(
+        field_name="customer__number", label=_("Customer number"), widget=CustomerPicker()
+    )
     received_from = day_filter(field_name="received_at", label=_("Received from"))
     received_to = day_filter(field_name="received_at", until=True, label=_("Received to"))
 
@@ -80,6 +93,7 @@ class ComplaintFilterSet(_Base):
 
 
 class AccidentFilterSet(_Base):
+    status_source = "accident_status"
     kind = django_filters.ChoiceFilter(choices=AccidentKind.choices, label=_("Kind"))
     severity = django_filters.ChoiceFilter(choices=AccidentSeverity.choices, label=_("Severity"))
     responsibility = django_filters.ChoiceFilter(choices=Responsibility.choices, label=_("Responsibility"))

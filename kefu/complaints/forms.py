@@ -17,6 +17,7 @@ from kefu.complaints.models import (
     ComplaintFollowUp,
 )
 from kefu.core.forms import Form, ModelForm, bootstrap
+from kefu.core.pickers import PickerInput, attach
 from kefu.core.privacy import WriteOnlyPersonalData
 from kefu.core.scoping import ScopedQuerySet
 from kefu.customers.widgets import CustomerPicker
@@ -44,8 +45,12 @@ class CustomerNumberField(forms.CharField):
         from kefu.customers.models import Customer
 
         customer = Customer.objects.visible_to(self.user).filter(number=value.strip()).first()
-        if customer is None:
-            raise forms.ValidationError(_("No customer with this number in your scope."))
+        if customer is None:  # unknown or another centre's: the same answer, naming the field
+            raise forms.ValidationError(
+                _("%(field)s: no customer with number %(number)s in your scope."),
+                code="out_of_scope",
+                params={"field": self.label, "number": value.strip()},
+            )
         return customer
 
 
@@ -67,6 +72,9 @@ class ScopedForm(WriteOnlyPersonalData, ModelForm):
             self.fields["sales_office"].queryset = offices_for(user)
         if "owner" in self.fields:
             self.fields["owner"].queryset = Staff.objects.visible_to(user).filter(is_active=True)
+            attach(self.fields["owner"], "staff")  # F4: personnel number, name or pinyin initials
+        if "reported_to" in self.fields:
+            attach(self.fields["reported_to"], "staff")
         if "handling_department" in self.fields:
             from kefu.org.scope import usable_departments
 
@@ -78,7 +86,8 @@ class ScopedForm(WriteOnlyPersonalData, ModelForm):
         if "material" in self.fields:
             # typed by material number (e.g. 100056): the catalogue is too long for a drop-down
             self.fields["material"].to_field_name = "code"
-            self.fields["material"].widget = forms.TextInput()
+            self.fields["material"].widget = PickerInput(source="material")
+            attach(self.fields["material"], "material")  # the refusal names the field
         if "notification" in self.fields:
             qs = self.fields["notification"].queryset
             if isinstance(qs, ScopedQuerySet):

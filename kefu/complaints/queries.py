@@ -473,3 +473,30 @@ def accident_period_counts(lo: datetime, hi: datetime) -> dict:
             accidents.values("kind").annotate(n=Count("pk"), loss_sum=Sum("estimated_loss")).order_by("-n")
         ),
     }
+
+
+# --- pickers (kefu.core.pickers) -----------------------------------------------------------------
+def _status_picks(profile_code: str, term: str, limit: int) -> list[dict]:
+    from kefu.core import buffer, pickers
+    from kefu.workflow.models import Status
+
+    def load() -> list[tuple]:
+        rows = Status.objects.filter(profile__code=profile_code).order_by("order", "code")
+        return [(c, c, name, pickers.keys(c, name)) for c, name in rows.values_list("code", "name")]
+
+    return pickers.filter_rows(buffer.get(f"complaints.status_picks:{profile_code}", load), term, limit)
+
+
+def complaint_status_picks(user, term: str, limit: int) -> list[dict]:
+    """The status picker 状态 (F4) of the complaint list: the complaint profile's statuses by code,
+    name or pinyin initials (kscl → KSCL). Value: the code."""
+    from kefu.complaints.models import COMPLAINT_PROFILE
+
+    return _status_picks(COMPLAINT_PROFILE, term, limit)
+
+
+def accident_status_picks(user, term: str, limit: int) -> list[dict]:
+    """The status picker 状态 (F4) of the accident list (SGBG, SGCL …). Value: the code."""
+    from kefu.complaints.models import ACCIDENT_PROFILE
+
+    return _status_picks(ACCIDENT_PROFILE, term, limit)

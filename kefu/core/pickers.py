@@ -40,6 +40,8 @@ SOURCES: dict[str, Source] = {
     "staff": Source("kefu.org.queries:staff_picks", None),
     "work_centre": Source("kefu.org.queries:work_centre_picks", None),
     "status": Source("kefu.tickets.queries:status_picks", "tickets.view_notification"),
+    "complaint_status": Source("kefu.complaints.queries:complaint_status_picks", "complaints.view_complaint"),
+    "accident_status": Source("kefu.complaints.queries:accident_status_picks", "complaints.view_accident"),
     "product_type": Source("kefu.catalog.queries:product_type_picks", None),
     "colour": Source("kefu.catalog.queries:colour_picks", None),
     "material": Source("kefu.catalog.queries:material_picks", None),
@@ -90,11 +92,37 @@ def pick_url(name: str) -> str:
     return reverse("pick") + f"?source={name}"
 
 
-def attach(field: forms.Field, name: str) -> forms.Field:
-    """Give an existing field (a select or a text input) the picker of source `name`."""
+def attach(field: forms.Field, name: str, *, value: str = "") -> forms.Field:
+    """Give an existing field (a select or a text input) the picker of source `name`.
+
+    `value="code"` when the field takes the row's code (a personnel number) rather than its value
+    (the primary key). The field's queryset stays what decides: a picked value outside it (another
+    centre's person, an inactive one, a forged id) is refused next to the field, naming it."""
     field.widget.attrs["data-picker"] = pick_url(name)
     field.widget.attrs.setdefault("title", "F4")
+    if value:
+        field.widget.attrs["data-picker-value"] = value
+    if isinstance(field, forms.ModelChoiceField):
+        field.error_messages = {**field.error_messages, "invalid_choice": not_yours(field)}
     return field
+
+
+def not_yours(field: forms.Field):
+    """The message of a choice the user may not make in `field`, naming the field; built when
+    shown, in the reader's language, with the field's label as it is then."""
+    from django.utils.functional import lazy
+    from django.utils.translation import gettext
+
+    def message() -> str:
+        if not field.label:
+            return gettext("This is not one you may choose here (outside your scope, inactive or unknown).")
+        # Django formats the message with the posted value (`% {"value": …}`): keep a label's % literal.
+        return gettext(
+            "{field}: not one you may choose here (outside your scope, inactive or unknown). "
+            "Press F4 to pick one."
+        ).format(field=str(field.label).replace("%", "%%"))
+
+    return lazy(message, str)()
 
 
 class PickerInput(forms.TextInput):

@@ -40,7 +40,7 @@ ORDERING_LABELS = {
 class CustomerFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     number = django_filters.CharFilter(
-        label=_("Customer number"), field_name="number", lookup_expr="startswith"
+        label=_("Customer number"), field_name="number", method="filter_number"
     )
     nature = django_filters.ChoiceFilter(label=_("Nature"), choices=Nature.choices)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
@@ -83,6 +83,14 @@ class CustomerFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(**{f"{name}__gte": value, f"{name}__lt": value + "\U0010ffff"})
+
+    def filter_number(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The number's prefix from the unique index (SQLite's LIKE would walk all of it).
+        from django.db import connections
+
+        from kefu.core.search import prefix_q
+
+        return queryset.filter(prefix_q(name, value, vendor=connections[queryset.db].vendor))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search_customers(queryset, value.strip(), user=getattr(self, "user", None))

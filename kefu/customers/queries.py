@@ -96,12 +96,14 @@ def search_customers(qs: QuerySet[Customer], term: str, *, user=None) -> QuerySe
 
 
 def _search_visible_digits(qs: QuerySet[Customer], digits: str, user) -> QuerySet[Customer]:
+    from django.db import connections
     from django.db.models import Q
 
     from kefu.customers.choices import AccessAction
     from kefu.customers.services import log_access
 
-    q = Q(number__startswith=digits)
+    # The number prefix as a range on the unique index, never a LIKE (kefu.core.search.prefix_q).
+    q = search.prefix_q("number", digits, vendor=connections[qs.db].vendor)
     if len(digits) <= 4:
         q |= Q(mobile__endswith=digits)
     log_access(user, action=AccessAction.SEARCH, detail={"digits": len(digits)})

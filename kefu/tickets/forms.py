@@ -231,6 +231,7 @@ class DisputeRulingForm(Form):
         self.fields["responsible"].queryset = (  # type: ignore[attr-defined]
             assignable_staff(user) if user is not None else Staff.objects.none()
         )
+        attach(self.fields["responsible"], "staff", value="code")  # the field takes the personnel number
         bootstrap(self)
 
     def inputs(self) -> dict:

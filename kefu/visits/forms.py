@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.complaints.forms import CustomerNumberField
 from kefu.core.forms import Form, ModelForm
+from kefu.core.pickers import attach
 from kefu.visits.choices import FollowUpKind, Method, Purpose
 from kefu.visits.models import VisitRule
 
@@ -64,8 +65,11 @@ class RecordVisitForm(UserForm):
             self.fields[f"fu{i}_description"] = forms.CharField(
                 label=_("Problem %(n)s") % {"n": i}, max_length=200, required=False
             )
-            self.fields[f"fu{i}_owner"] = forms.ModelChoiceField(
-                label=_("Owner of problem %(n)s") % {"n": i}, queryset=owners, required=False
+            self.fields[f"fu{i}_owner"] = attach(
+                forms.ModelChoiceField(
+                    label=_("Owner of problem %(n)s") % {"n": i}, queryset=owners, required=False
+                ),
+                "staff",
             )
         from kefu.core.forms import bootstrap, guard_text
 
@@ -103,6 +107,7 @@ class PlanVisitForm(UserForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _owners(self.user)
+        attach(self.fields["owner"], "staff")  # F4: personnel number, name or pinyin initials
 
 
 class RuleForm(ModelForm):

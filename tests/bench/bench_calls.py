@@ -70,14 +70,21 @@ def main() -> None:
         "customer picker by pinyin initials", lambda: agent.get("/customers/autocomplete/?q=bjs"), **extra
     )
     # The one picker (/pick/), one request per keystroke as the agent types 申齐保健's initials,
-    # a Chinese fragment and a number prefix; then the small-table pickers.
-    for term in ("s", "sq", "sqb", "sqbj", "申齐", "保健食品", "2110", "21100500"):
+    # a Chinese fragment, a number prefix and a mobile's last four digits (what a masked reader
+    # sees); then the small-table pickers and the materials (stored initials, kefu.catalog).
+    for term in ("s", "sq", "sqb", "sqbj", "申齐", "保健食品", "2110", "21100500", "5678"):
         measure(
             f"picker keystroke customer '{term}'",
             lambda term=term: agent.get("/pick/", {"source": "customer", "q": term}),
             **extra,
         )
-    for source, term in (("staff", "wm"), ("work_centre", "s4"), ("status", "zgpz"), ("reason", "1")):
+    for source, term in (
+        ("staff", "wm"),
+        ("work_centre", "s4"),
+        ("status", "zgpz"),
+        ("reason", "1"),
+        ("material", "hdgs"),
+    ):
         measure(
             f"picker keystroke {source} '{term}'",
             lambda source=source, term=term: agent.get("/pick/", {"source": source, "q": term}),

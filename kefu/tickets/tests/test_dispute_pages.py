@@ -214,3 +214,26 @@ def test_the_desk_withdraws_with_a_reason(desk):
     dispute.refresh_from_db()
     assert dispute.status.code == "YCH"
     assert client.get(reverse("tickets:dispute_step", args=[dispute.pk, "XXXX"])).status_code == 404
+
+
+def test_the_ruling_form_picks_the_person_by_personnel_number(desk, office):
+    import re
+
+    from kefu.core.pinyin import initials
+
+    dispute = _submit(desk)
+    client = client_for(office)
+    url = reverse("tickets:dispute_step", args=[dispute.pk, "YCJ"])
+    tag = re.search(r'<select[^>]*name="responsible"[^>]*>', client.get(url).content.decode()).group(0)
+    assert 'data-picker="/pick/?source=staff"' in tag and 'data-picker-value="code"' in tag
+    rows = client.get("/pick/", {"source": "staff", "q": initials(desk.supervisor.name)}).json()["results"]
+    code = next(r["code"] for r in rows if r["value"] == str(desk.supervisor.pk))
+    assert code == desk.supervisor.personnel_number  # what the select's options hold
+    refused = client.post(url, {**_ruling(desk, dispute.version), "responsible": "no-such"}).content.decode()
+    label = re.search(r'<label class="form-label" for="id_responsible">([^<]*)', refused).group(1).strip()
+    assert label in re.search(r'data-field="responsible">([^<]*)<', refused).group(1)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        ok = client.post(url, {**_ruling(desk, dispute.version), "responsible": code})
+    assert ok.status_code == 302
+    dispute.refresh_from_db()
+    assert dispute.responsible == desk.supervisor
