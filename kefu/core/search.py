@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 SEPARATOR = "ǂǂǂ"  # a letter (Lo) nobody types: keeps a phrase from spanning two fields
@@ -259,3 +259,26 @@ def prefix_q(field: str, prefix: str, *, vendor: str) -> Q:
     if last > 0x10FFFF:
         return Q(**{f"{field}__startswith": prefix})
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix[:-1] + chr(last)})
+
+
+class Tail(Func):
+    """The last `length` characters of a text column, for an expression index and its lookups.
+
+    An expression index is used only for the identical expression, and SQLite takes a bound
+    parameter for a different one: Django's ``Right("mobile", 4)`` sends the 4 as a parameter, so
+    ``SUBSTR(mobile, (? * -1), ?)`` never matches the index built from literals and the lookup
+    reads every row. Here the length is written into the SQL text, the same in the index and in
+    the query; only the compared value is a parameter."""
+
+    arity = 1
+    output_field = CharField()
+
+    def __init__(self, expression, length: int) -> None:
+        self.length = int(length)
+        super().__init__(expression, length=self.length)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"RIGHT({sql}, {self.length})", params
+        return f"SUBSTR({sql}, -{self.length})", params

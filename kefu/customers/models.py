@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import Digits, TimeStampedModel, VersionedModel
 from kefu.core.scoping import ScopedQuerySet, ScopePaths
+from kefu.core.search import Tail
 from kefu.customers.choices import (
     AccessAction,
     AnomalyKind,
@@ -40,6 +41,7 @@ from kefu.customers.choices import (
 number_validator = RegexValidator(r"^\d{10}$", _("A customer number has exactly 10 digits."))
 postal_code_validator = RegexValidator(r"^\d{6}$", _("A postal code has 6 digits."))
 MONEY: Digits = {"max_digits": 16, "decimal_places": 2}
+MOBILE_TAIL = 4  # digits of a mobile a masked reader sees (138****5678) and may search by
 _PHONE_CHARS = re.compile(r"^\+?[0-9][0-9\- ()]*$")
 
 
@@ -237,6 +239,8 @@ class Customer(VersionedModel):
         indexes = [
             # Incoming mail finds its sender's customer by address (kefu.channels mail intake).
             models.Index(Lower("email"), name="customers_customer_email_ci"),
+            # A masked reader finds a customer by the mobile's last four digits, the ones shown.
+            models.Index(Tail("mobile", MOBILE_TAIL), name="cust_mobile_tail"),
             models.Index(fields=["sales_office", "number"], name="cust_office_number"),
             models.Index(fields=["responsible", "number"], name="cust_resp_number"),
             models.Index(fields=["grade", "number"], name="cust_grade_number"),
