@@ -277,7 +277,7 @@ class Tail(Func):
         self.length = int(length)
         super().__init__(expression, length=self.length)
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
             return f"RIGHT({sql}, {self.length})", params
