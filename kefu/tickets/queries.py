@@ -699,11 +699,18 @@ def dispute_for(user, pk: int):
 
 def dispute_history(dispute, *, masked: bool = True) -> list[dict]:
     """The dispute's timeline: its own status changes, and the events it caused on its
-    notification (submitted, the ruling enforced), newest first."""
-    from kefu.timeline.queries import events_for, events_query, present
+    notification (submitted, the ruling enforced), newest first.
+
+    The caused events are picked from the notification's history as its own page reads it
+    (`events_for`, SQL prepared once), not by a query on the JSON payload of its own."""
+    from kefu.timeline.queries import events_for, present
 
     own = events_for(dispute)
-    caused = list(events_query(dispute.notification).filter(data__dispute=dispute.pk)[:200])
+    caused = [
+        e
+        for e in events_for(dispute.notification)
+        if isinstance(e.data, dict) and e.data.get("dispute") == dispute.pk
+    ]
     merged = sorted(own + caused, key=lambda e: (e.occurred_at, e.pk), reverse=True)
     return present(merged, masked=masked)
 
