@@ -331,14 +331,17 @@ class Complaint(StepClockMixin, VersionedModel):
         verbose_name_plural = _("complaints")
         ordering = ["-received_at", "-id"]
         indexes = [
-            # worklist: open first by key account, then by the step deadline
-            models.Index(fields=["is_open", "-is_key_account", "step_deadline", "id"], name="cmp_worklist"),
+            # worklist: open first, key accounts first, then by the step deadline. Descending on
+            # is_open, so the list of all (open and closed) is read in its order too, not sorted;
+            # the open list and its overdue part read the is_open = true range of it. ("Overdue
+            # only" had an index of its own, cmp_due: SQLite read every overdue row from it and
+            # sorted them for page one.)
+            models.Index(fields=["-is_open", "-is_key_account", "step_deadline", "id"], name="cmp_worklist"),
             models.Index(
                 fields=["sales_office", "is_open", "-is_key_account", "step_deadline"],
                 name="cmp_office_worklist",
             ),
             models.Index(fields=["owner", "is_open", "step_deadline"], name="cmp_owner_worklist"),
-            models.Index(fields=["is_open", "step_deadline"], name="cmp_due"),
             # the escalation sweep: open, not yet escalated to this level, due
             models.Index(fields=["is_open", "escalation_level", "step_deadline"], name="cmp_escalate_1"),
             models.Index(fields=["is_open", "escalation_level", "step_manager_at"], name="cmp_escalate_2"),

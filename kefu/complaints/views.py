@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,8 +37,9 @@ from kefu.core.htmx import render_page
 from kefu.core.jinja import render_rows
 from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.scoping import access
+from kefu.core.steps import step_page
 from kefu.timeline.queries import events_for, present
-from kefu.workflow.engine import available_transitions, resolve_status
+from kefu.workflow.engine import available_transitions
 from kefu.workflow.events import status_label
 from kefu.worktime import clock
 
@@ -165,46 +166,19 @@ def complaint_url(complaint) -> str:
 
 
 def _step_view(request, obj, to: str, *, do, back_url: str):
-    profile = obj.workflow_profile()
-    try:
-        target = resolve_status(profile, to)
-    except KefuError:
-        raise Http404 from None
-    choice = next((t for t in available_transitions(obj, request.user) if t.to_status_id == target.pk), None)
-    required = list(choice.required_fields) if choice else []
-    form_class = transition_form_class(type(obj), target.code, required)
-    form = form_class(
-        request.POST or None,
-        instance=type(obj).objects.get(pk=obj.pk),
-        user=request.user,
-        initial={"version": obj.version},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            do(
-                obj,
-                target.code,
-                actor=request.user,
-                inputs=form.inputs(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except KefuError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("Status changed to %(status)s.") % {"status": target.display_name})
-            return HttpResponseRedirect(back_url)
-    action = choice.display_name if choice else target.display_name
-    return render(
-        request,
-        "complaints/form.html",
-        {
-            "form": form,
-            "title": f"{obj.number} · {action}",
-            "back_url": back_url,
-            "submit": action,
-            "step_not_available": choice is None,
-        },
-    )
+    """A complaint's or an accident's step: the form of the step's required fields (kefu.core.steps)."""
+
+    def form_for(target, choice, data):
+        required = list(choice.required_fields) if choice else []
+        form_class = transition_form_class(type(obj), target.code, required)
+        return form_class(
+            data,
+            instance=type(obj).objects.get(pk=obj.pk),
+            user=request.user,
+            initial={"version": obj.version},
+        )
+
+    return step_page(request, obj, to, form_for=form_for, do=do, back_url=back_url, heading=obj.number)
 
 
 @login_required

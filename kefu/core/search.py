@@ -27,6 +27,7 @@ Public API (keep it small):
     append_documents(index, docs, using=...)  # bulk loads: documents of new rows only
     remove_documents(index, pks, using=...)
     substring_filter(queryset, term, *, index)  # queryset narrowed to documents containing term
+    substring_filter_in_order(queryset, term, *, index, common)  # the same, for a worklist's page
     matching_ids(index, term, *, limit)          # the first `limit` pks containing term (no join)
     prefix_q(field, prefix, *, vendor)           # "starts with", answered from the field's own index
 
@@ -223,6 +224,31 @@ def substring_filter(queryset: QuerySet, term: str, *, index: str) -> QuerySet:
             return queryset.none()
         return queryset
     return queryset.filter(pk__in=RawSQL(*sql))
+
+
+def substring_filter_in_order(queryset: QuerySet, term: str, *, index: str, common: int) -> QuerySet:
+    """`substring_filter` for a list read in the order of one of its indexes (a worklist): the
+    same rows, and a first page that does not wait for every match of a common term.
+
+    A term in more than `common` documents (公司 is in most customer names) would have all its
+    matches joined and sorted for page one. On SQLite such a term walks the list's order index
+    instead and tests each row against the matches (`+` keeps SQLite from driving the query by
+    the match list); a rarer term is driven by its matches, as `substring_filter` does. The
+    count is the whole index's: a term common overall but rare inside a narrow list (a centre's
+    worklist) walks more of the order index than its matches would have cost.
+    PostgreSQL's planner weighs the two itself from its statistics."""
+    connection = connections[queryset.db]
+    sql = match_sql(index, term, vendor=connection.vendor)
+    if sql is not None and connection.vendor == "sqlite":
+        query, params = sql
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({query} LIMIT {int(common) + 1})", params)
+            many = cursor.fetchone()[0] > common
+        if many:
+            meta = queryset.model._meta
+            column = f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(meta.pk.column)}"
+            return queryset.extra(where=[f"+{column} IN ({query})"], params=params)
+    return substring_filter(queryset, term, index=index)
 
 
 def matching_ids(index: str, term: str, *, limit: int, using: str = "default") -> list[int]:

@@ -23,37 +23,6 @@ if TYPE_CHECKING:  # numpy is for segmentation only: not loaded by every request
     import numpy as np
 
 SEARCH_INDEX = "customers"
-LIST_FIELDS = (
-    "id",
-    "number",
-    "name",
-    "nature",
-    "phone",
-    "mobile",
-    "email",
-    "address",
-    "region",
-    "channel",
-    "relation",
-    "maturity",
-    "grade",
-    "tier",
-    "value_amount",
-    "value_previous",
-    "anomaly_mask",
-    "is_key_account",
-    "is_active",
-    "version",
-    "last_contact_at",
-    "complaints_90d",
-    "sales_office__code",
-    "sales_office__name",
-    "responsible__name",
-    "responsible__personnel_number",
-    "responsible_id",
-    "key_account_manager_id",
-    "key_account_manager__name",
-)
 
 
 def can_see_personal_data(user, customer: Customer | None = None) -> bool:

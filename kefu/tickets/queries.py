@@ -75,25 +75,12 @@ def keyword_filter(queryset: QuerySet, value: str, *, user=None) -> QuerySet:
         return _masked_digit_search(queryset, value, user)
     if value.isdigit() and len(value) >= 6:
         return _identifier_filter(queryset, value)
-    from django.db import connections
+    from kefu.core.search import substring_filter_in_order
 
-    from kefu.core.search import match_sql, substring_filter
-
-    connection = connections[queryset.db]
-    sql = match_sql(SEARCH_INDEX, value, vendor=connection.vendor)
-    if sql is not None and connection.vendor == "sqlite":
-        # A common term matches tens of thousands of rows: sorting them all for page one is slow,
-        # so walk the worklist order index and test membership instead (`+` keeps SQLite from
-        # driving the query by the match list). A rare term is driven by its few matches.
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({sql[0]} LIMIT {COMMON_MATCHES + 1})", sql[1])
-            common = cursor.fetchone()[0] > COMMON_MATCHES
-        if common:
-            table = Notification._meta.db_table
-            return queryset.extra(where=[f'+"{table}"."id" IN ({sql[0]})'], params=sql[1])
-    return substring_filter(queryset, value, index=SEARCH_INDEX)
+    return substring_filter_in_order(queryset, value, index=SEARCH_INDEX, common=COMMON_MATCHES)
 
 
+# A term in more documents than this walks the worklist's order index (kefu.core.search).
 COMMON_MATCHES = 3000
 # A masked reader's text search may hold at most this many digits in a row (the mask's last four).
 MASKED_DIGITS = 4
@@ -699,11 +686,18 @@ def dispute_for(user, pk: int):
 
 def dispute_history(dispute, *, masked: bool = True) -> list[dict]:
     """The dispute's timeline: its own status changes, and the events it caused on its
-    notification (submitted, the ruling enforced), newest first."""
-    from kefu.timeline.queries import events_for, events_query, present
+    notification (submitted, the ruling enforced), newest first.
+
+    The caused events are picked from the notification's history as its own page reads it
+    (`events_for`, SQL prepared once), not by a query on the JSON payload of its own."""
+    from kefu.timeline.queries import events_for, present
 
     own = events_for(dispute)
-    caused = list(events_query(dispute.notification).filter(data__dispute=dispute.pk)[:200])
+    caused = [
+        e
+        for e in events_for(dispute.notification)
+        if isinstance(e.data, dict) and e.data.get("dispute") == dispute.pk
+    ]
     merged = sorted(own + caused, key=lambda e: (e.occurred_at, e.pk), reverse=True)
     return present(merged, masked=masked)
 

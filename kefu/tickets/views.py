@@ -23,6 +23,7 @@ from kefu.core.forms import apply_error, bootstrap, rendered_fields
 from kefu.core.htmx import render_page, safe_next
 from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.paging import page_number as page_number_of
+from kefu.core.steps import step_page
 from kefu.core.validation import CONTROL_CHARACTERS, check_text, is_number, posted_ids, posted_version
 from kefu.tickets import queries, services
 from kefu.tickets.cells import worklist_lines
@@ -570,7 +571,12 @@ def dispute_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tickets/dispute_form.html",
-        {"form": form, "title": _("Submit a disagreement to the office"), "back": "tickets:dispute_list"},
+        {
+            "form": form,
+            "title": _("Submit a disagreement to the office"),
+            "submit": _("Submit"),
+            "back": "tickets:dispute_list",
+        },
     )
 
 
@@ -601,46 +607,25 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("tickets.view_dispute", raise_exception=True)
 def dispute_step(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     """The office's ruling (YCJ), or a withdrawal (YCH): the step's form, then the one service."""
-    from kefu.workflow.engine import available_transitions, resolve_status
-
     dispute = _dispute(request, pk)
-    try:
-        target = resolve_status(dispute.workflow_profile(), to)
-    except KefuError:
-        raise Http404 from None
-    choice = next(
-        (t for t in available_transitions(dispute, request.user) if t.to_status_id == target.pk), None
+
+    def form_for(target, choice, data) -> DisputeRulingForm | DisputeWithdrawForm:
+        initial = {"version": dispute.version}
+        if target.stage == Stage.CANCELLED:
+            return DisputeWithdrawForm(data, initial=initial)
+        return DisputeRulingForm(data, initial=initial, user=request.user)
+
+    def rule(d, to: str, **step) -> None:
+        services.rule_dispute(dispute=d, to=to, **step)
+
+    return step_page(
+        request,
+        dispute,
+        to,
+        form_for=form_for,
+        do=rule,
+        back_url=reverse("tickets:dispute_detail", args=[dispute.pk]),
+        heading=dispute.notification.number,
+        template="tickets/dispute_form.html",
+        context={"d": dispute},
     )
-    data = request.POST or None
-    initial = {"version": dispute.version}
-    form: DisputeRulingForm | DisputeWithdrawForm
-    if target.stage == Stage.CANCELLED:
-        form = DisputeWithdrawForm(data, initial=initial)
-    else:
-        form = DisputeRulingForm(data, initial=initial, user=request.user)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rule_dispute(
-                actor=request.user,
-                dispute=dispute,
-                to=target.code,
-                inputs=form.inputs(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except KefuError as exc:
-            apply_error(form, exc)
-            status = 200 if isinstance(exc, ValidationFailed) else exc.status
-        else:
-            messages.success(request, _("Status changed to %(status)s.") % {"status": target.display_name})
-            return redirect("tickets:dispute_detail", dispute.pk)
-    action = choice.display_name if choice else target.display_name
-    context = {
-        "form": form,
-        "d": dispute,
-        "title": f"{dispute.notification.number} · {action}",
-        "submit": action,
-        "back_url": reverse("tickets:dispute_detail", args=[dispute.pk]),
-        "step_not_available": choice is None,
-    }
-    return render(request, "tickets/dispute_form.html", context, status=status)

@@ -12,19 +12,6 @@ from kefu.timeline import registry
 from kefu.timeline.models import TimelineEvent
 
 
-def events_query(target: models.Model) -> QuerySet[TimelineEvent]:
-    """A record's whole history as a queryset, newest first, to narrow further (a page shows
-    `events_for`)."""
-    return (
-        TimelineEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(target, for_concrete_model=True),
-            object_id=target.pk,
-        )
-        .select_related("actor", "actor__staff")
-        .order_by("-occurred_at", "-id")
-    )
-
-
 def events_for(target: models.Model, *, limit: int | None = 200) -> list[TimelineEvent]:
     """A record's history, newest first: every detail page shows one, so its SQL is prepared once
     per record type (kefu.core.prepared) instead of compiled on every page."""

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from kefu.core.forms import apply_error
 from kefu.core.htmx import render_page
 from kefu.core.paging import BoundedPage, query_without_page
 from kefu.core.scoping import access
+from kefu.core.steps import run_step
 from kefu.timeline.queries import events_for, present
 from kefu.visits import queries, services, story
 from kefu.visits.choices import VisitStatus
@@ -299,20 +301,19 @@ def reception_step(request, pk: int, to: str):
     reception = _access(queries.receptions_for(request.user), request, pk)
     form = StepForm(request.POST)
     if form.is_valid():
-        inputs = {"review_note": form.cleaned_data.get("review_note") or ""}
-        try:
-            services.transition_reception(
-                reception,
-                to,
-                actor=request.user,
-                inputs=inputs,
-                expected_version=form.cleaned_data["version"],
-            )
-        except KefuError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("Status changed."))
-            return redirect("visits:reception_detail", reception.pk)
+        done, _status = run_step(
+            request,
+            reception,
+            to,
+            form,
+            do=services.transition_reception,
+            inputs={"review_note": form.cleaned_data.get("review_note") or ""},
+            back_url=reverse("visits:reception_detail", args=[reception.pk]),
+            done=_("Status changed."),
+        )
+        if done is not None:
+            return done
+    # The step is asked from the reception's page: the page again, the refusal on its form.
     reception.refresh_from_db()
     return _reception_page(request, reception, form, status=400)
 

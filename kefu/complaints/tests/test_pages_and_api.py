@@ -73,6 +73,8 @@ def test_step_page_validates_and_moves(make_complaint, people):
     stale = client.post(
         reverse("complaints:complaint_transition", args=[c.pk, "KSCL"]), {"version": c.version - 1}
     )
+    # The form again with the message, answered 409 as the dispute step does (kefu.core.steps).
+    assert stale.status_code == 409
     assert (
         "Someone else" in stale.content.decode()
         or "其他人" in stale.content.decode()

@@ -79,3 +79,28 @@ def create_z(desk: Desk, code: str, **kw) -> Notification:
     fields.update(kw)
     actor = fields.pop("actor", desk.assistant.user)
     return create_notification(actor=actor, **fields)
+
+
+def submit_dispute(desk: Desk, notification: Notification | None = None):
+    """A 跨部门协作 dispute of 区物流 (LG011) against 品管部 (QA) on a new Z1, through the service."""
+    from kefu.org.models import Department
+    from kefu.tickets.services import submit_dispute as submit
+
+    return submit(
+        actor=desk.assistant.user,
+        notification=notification or desk.z1(),
+        requesting_department=Department.objects.get(code="LG011"),
+        other_departments=[Department.objects.get(code="QA")],
+        issue="抽屉锁损坏责任归属不清：物流认为是质量问题，品管认为是运输损坏。",
+        positions="区物流：出厂即有缺陷。品管部：包装完好，运输中受损。",
+        supervising_department=Department.objects.get(code="HQ"),
+    )
+
+
+def ruling_inputs(desk: Desk) -> dict:
+    """The office's ruling on `submit_dispute`'s dispute: 区物流 answers, through the supervisor."""
+    return {
+        "ruling": "由区物流负责更换，品管部配合检验。",
+        "responsible_department": "LG011",
+        "responsible": desk.supervisor.personnel_number,
+    }

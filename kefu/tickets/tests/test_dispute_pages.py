@@ -9,34 +9,14 @@ from kefu.core.testing.scope import client_for
 from kefu.org.models import Department
 from kefu.tickets import services
 from kefu.tickets.models import Dispute, Notification
+from kefu.tickets.queries import dispute_history
+from kefu.tickets.tests.factories import ruling_inputs, submit_dispute
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def office(org, staff_factory):
-    return staff_factory(roles=["office"], name="周敏")
-
-
-def _submit(desk, notification=None):
-    return services.submit_dispute(
-        actor=desk.assistant.user,
-        notification=notification or desk.z1(),
-        requesting_department=Department.objects.get(code="LG011"),
-        other_departments=[Department.objects.get(code="QA")],
-        issue="抽屉锁损坏责任归属不清",
-        positions="区物流：出厂即有缺陷。品管部：包装完好，运输中受损。",
-        supervising_department=Department.objects.get(code="HQ"),
-    )
-
-
 def _ruling(desk, version):
-    return {
-        "ruling": "由区物流负责更换，品管部配合检验。",
-        "responsible_department": "LG011",
-        "responsible": desk.supervisor.personnel_number,
-        "version": version,
-    }
+    return {**ruling_inputs(desk), "version": version}
 
 
 def test_submit_from_the_notification_page_prefilled_and_bad_input_named(desk):
@@ -120,7 +100,7 @@ def test_a_notification_outside_the_scope_cannot_be_disputed(desk):
 
 
 def test_list_filters_by_status_and_department_and_respects_scope(desk, office):
-    first = _submit(desk)
+    first = submit_dispute(desk)
     second = services.submit_dispute(
         actor=desk.assistant.user,
         notification=desk.z1(),
@@ -130,12 +110,7 @@ def test_list_filters_by_status_and_department_and_respects_scope(desk, office):
         positions="x",
     )
     with TestCase.captureOnCommitCallbacks(execute=True):
-        services.rule_dispute(
-            actor=office.user,
-            dispute=second,
-            to="YCJ",
-            inputs={k: v for k, v in _ruling(desk, None).items() if k != "version"},
-        )
+        services.rule_dispute(actor=office.user, dispute=second, to="YCJ", inputs=ruling_inputs(desk))
     client = client_for(office)
     url = reverse("tickets:dispute_list")
 
@@ -159,7 +134,7 @@ def test_list_filters_by_status_and_department_and_respects_scope(desk, office):
 
 
 def test_only_the_office_rules_the_ruling_is_enforced_and_shown(desk, office):
-    dispute = _submit(desk)
+    dispute = submit_dispute(desk)
     url = reverse("tickets:dispute_step", args=[dispute.pk, "YCJ"])
     # The desk sees the dispute but has no ruling button, and cannot rule by posting.
     desk_client = client_for(desk.assistant)
@@ -192,7 +167,7 @@ def test_only_the_office_rules_the_ruling_is_enforced_and_shown(desk, office):
 
 
 def test_a_stale_ruling_is_a_409_and_changes_nothing(desk, office):
-    dispute = _submit(desk)
+    dispute = submit_dispute(desk)
     stale = dispute.version
     services.rule_dispute(
         actor=desk.assistant.user, dispute=dispute, to="YCH", inputs={"reason": "双方已协商一致"}
@@ -205,7 +180,7 @@ def test_a_stale_ruling_is_a_409_and_changes_nothing(desk, office):
 
 
 def test_the_desk_withdraws_with_a_reason(desk):
-    dispute = _submit(desk)
+    dispute = submit_dispute(desk)
     client = client_for(desk.assistant)
     url = reverse("tickets:dispute_step", args=[dispute.pk, "YCH"])
     bad = client.post(url, {"reason": "", "version": dispute.version})
@@ -221,7 +196,7 @@ def test_the_ruling_form_picks_the_person_by_personnel_number(desk, office):
 
     from kefu.core.pinyin import initials
 
-    dispute = _submit(desk)
+    dispute = submit_dispute(desk)
     client = client_for(office)
     url = reverse("tickets:dispute_step", args=[dispute.pk, "YCJ"])
     tag = re.search(r'<select[^>]*name="responsible"[^>]*>', client.get(url).content.decode()).group(0)
@@ -237,3 +212,16 @@ def test_the_ruling_form_picks_the_person_by_personnel_number(desk, office):
     assert ok.status_code == 302
     dispute.refresh_from_db()
     assert dispute.responsible == desk.supervisor
+
+
+def test_each_dispute_shows_only_the_events_it_caused_on_its_notification(desk):
+    """Two disputes on one notification: each page's history has its own submission (picked
+    from the notification's history by the payload's dispute id), not the other's."""
+    n = desk.z1()
+    first, second = submit_dispute(desk, n), submit_dispute(desk, n)
+    client = client_for(desk.assistant)
+    for dispute in (first, second):
+        page = client.get(reverse("tickets:dispute_detail", args=[dispute.pk])).content.decode()
+        assert page.count('data-event="ticket.dispute_submitted"') == 1
+    assert [e["data"]["dispute"] for e in dispute_history(first) if "dispute" in e["data"]] == [first.pk]
+    assert [e["data"]["dispute"] for e in dispute_history(second) if "dispute" in e["data"]] == [second.pk]

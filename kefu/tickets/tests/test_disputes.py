@@ -10,44 +10,19 @@ from kefu.core.testing.scope import client_for
 from kefu.org.models import Department
 from kefu.tickets import services
 from kefu.tickets.models import Dispute, Notification
+from kefu.tickets.tests.factories import ruling_inputs, submit_dispute
 from kefu.workflow.errors import TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def office(org, staff_factory):
-    return staff_factory(roles=["office"], name="周敏")
-
-
-def _submit(desk):
-    return services.submit_dispute(
-        actor=desk.assistant.user,
-        notification=desk.z1(),
-        requesting_department=Department.objects.get(code="LG011"),
-        other_departments=[Department.objects.get(code="QA")],
-        issue="抽屉锁损坏责任归属不清：物流认为是质量问题，品管认为是运输损坏。",
-        positions="区物流：出厂即有缺陷。品管部：包装完好，运输中受损。",
-        supervising_department=Department.objects.get(code="HQ"),
-    )
-
-
 def test_the_office_rules_and_the_ruling_is_enforced(desk, office):
-    dispute = _submit(desk)
+    dispute = submit_dispute(desk)
     assert dispute.status.code == "TJBG"
     n = dispute.notification
     assert n.responsible == desk.technician
     with TestCase.captureOnCommitCallbacks(execute=True):
-        services.rule_dispute(
-            actor=office.user,
-            dispute=dispute,
-            to="YCJ",
-            inputs={
-                "ruling": "由区物流负责更换，品管部配合检验。",
-                "responsible_department": "LG011",
-                "responsible": desk.supervisor.personnel_number,
-            },
-        )
+        services.rule_dispute(actor=office.user, dispute=dispute, to="YCJ", inputs=ruling_inputs(desk))
     dispute.refresh_from_db()
     assert dispute.status.code == "YCJ" and dispute.ruling.startswith("由区物流负责")
     assert dispute.responsible_department.code == "LG011" and dispute.responsible == desk.supervisor
@@ -61,7 +36,7 @@ def test_the_office_rules_and_the_ruling_is_enforced(desk, office):
 
 
 def test_only_the_office_rules_and_a_ruling_names_real_people(desk, office):
-    dispute = _submit(desk)
+    dispute = submit_dispute(desk)
     ruling = {
         "ruling": "由品管负责",
         "responsible_department": "QA",
