@@ -458,3 +458,72 @@ def test_the_nightly_task_recounts_yesterday_and_today(mixed, frozen_clock):
     assert {k: v for k, v in ratings.items() if k[0] != date(2026, 12, 1)} == {
         k: v for k, v in incremental[0].items() if k[0] != date(2026, 12, 1)
     }
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the in-memory SQLite test database locks whole tables; CI runs this on PostgreSQL",
+)
+def test_concurrent_submits_lose_no_count_and_a_link_counts_once(org, people, make_customer):
+    """Real threads, each with its own connection: eight ratings of one person submitted at once
+    all land in the same new tally rows (the upsert's insert-or-add), and two submissions of one
+    link at once count once."""
+    import threading
+    import uuid
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+
+    from kefu.worktime import clock
+
+    now = clock.now()
+    ratings = []
+    for i in range(8):
+        customer = make_customer()  # a rating's service: any record (the timeline notes the rating)
+        ratings.append(
+            Rating.objects.create(
+                content_type=ContentType.objects.get_for_model(customer),
+                object_id=customer.pk,
+                kind="notification",
+                number=f"T{i}",
+                customer=customer,
+                sales_office=org.office_a,
+                work_centre=org.wc_a,
+                staff=people["technician"],
+                nonce=uuid.uuid4().hex,
+                issued_at=now - timedelta(days=1),
+                expires_at=now + timedelta(days=30),
+            )
+        )
+    services.rebuild_tallies()  # created past the service: counted as issued by a rebuild
+    tokens = [services.rating_token(r) for r in ratings] + [services.rating_token(ratings[0])]
+    start = threading.Barrier(len(tokens))
+    outcomes: list[object] = []
+    lock = threading.Lock()
+
+    def submit(token: str, stars: int) -> None:
+        try:
+            start.wait()
+            services.submit_rating(token, stars=stars)
+            result: object = "ok"
+        except RatingLinkUsed:
+            result = "used"
+        except Exception as exc:  # a lost race must be a clear refusal, nothing else
+            result = repr(exc)
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=submit, args=(token, 1 + i % 5)) for i, token in enumerate(tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok"] * 8 + ["used"], outcomes
+    incremental = _tallies()
+    assert sum(v[1] for v in incremental[0].values()) == 8  # rated
+    assert sum(sum(v[4:]) for v in incremental[0].values()) == 8  # the stars buckets
+    services.rebuild_tallies()
+    assert _tallies() == incremental
