@@ -72,6 +72,8 @@ def load(ctx: dict) -> None:
                 },
                 collected="phone",
             )
+    # The issue times above were set past the services: recount the results page's tallies.
+    services.rebuild_tallies()
     ctx["stdout"].write(
         f"    {len(services_done)} ratings issued, {rated} rated, {answered} five-factor surveys"
     )

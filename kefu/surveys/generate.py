@@ -20,6 +20,7 @@ def run(options: dict, ctx: dict) -> int:
     from django.contrib.contenttypes.models import ContentType
 
     from kefu.customers.models import Customer
+    from kefu.surveys import services
     from kefu.surveys.models import Rating, SurveyAnswer, SurveyResponse, SurveyTemplate
     from kefu.tickets.models import Notification
     from kefu.worktime import clock
@@ -89,4 +90,11 @@ def run(options: dict, ctx: dict) -> int:
         made += len(rows)
         if ctx.get("stdout") and made % (batch_size * 10) == 0:
             ctx["stdout"].write(f"    ratings: {made}/{total} ({time.perf_counter() - started:.0f}s)")
+    # The rows went in past the services: the results page's tallies are recounted from them.
+    counted = services.rebuild_tallies()
+    if ctx.get("stdout"):
+        ctx["stdout"].write(
+            f"    tallies: {counted['ratings']} rating rows, {counted['answers']} answer rows "
+            f"({time.perf_counter() - started:.0f}s)"
+        )
     return made

@@ -85,6 +85,57 @@ class Rating(TimeStampedModel):
         return f"{self.number} {self.stars or '—'}"
 
 
+class RatingTallyQuerySet(ScopedQuerySet):
+    # The rating's own scope paths: a tally row is visible exactly when its ratings are.
+    scope_paths = RatingQuerySet.scope_paths
+
+
+class RatingTally(models.Model):
+    """Ratings counted per Asia/Shanghai day, centre, work centre and rated person: what the
+    results page reads instead of millions of ratings. One row holds two days' counts of the same
+    key: `issued`, `rated`, `low` and `stars_sum` count the ratings ISSUED that day (the evaluation
+    rate asks how many of a period's links were answered, and how well), `stars_1`…`stars_5` the
+    ratings SUBMITTED that day (the distribution of a period's answers). Kept exact by
+    kefu.surveys.services in each write's transaction; recounted by `rebuild_tallies`."""
+
+    day = models.DateField()
+    sales_office = models.ForeignKey("org.SalesOffice", on_delete=models.CASCADE, related_name="+")
+    work_centre = models.ForeignKey(
+        "org.WorkCentre", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    staff = models.ForeignKey("org.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The unique key spells "none" as 0: a unique index holds NULLs distinct on both databases (the
+    # upsert would never find the row of ratings without a work centre), and when a staff member
+    # is deleted their rows turn NULL, like their ratings, without colliding with the NULL row.
+    work_centre_key = models.PositiveBigIntegerField(db_default=0)
+    staff_key = models.PositiveBigIntegerField(db_default=0)
+    issued = models.PositiveIntegerField(db_default=0)
+    rated = models.PositiveIntegerField(db_default=0)
+    low = models.PositiveIntegerField(db_default=0)
+    stars_sum = models.PositiveIntegerField(db_default=0)
+    stars_1 = models.PositiveIntegerField(db_default=0)
+    stars_2 = models.PositiveIntegerField(db_default=0)
+    stars_3 = models.PositiveIntegerField(db_default=0)
+    stars_4 = models.PositiveIntegerField(db_default=0)
+    stars_5 = models.PositiveIntegerField(db_default=0)
+
+    objects = RatingTallyQuerySet.as_manager()
+
+    KEY = ("day", "sales_office_id", "work_centre_key", "staff_key")
+
+    class Meta:
+        verbose_name = _("rating tally")
+        verbose_name_plural = _("rating tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "sales_office", "work_centre_key", "staff_key"], name="surveys_ratingtally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.sales_office_id} {self.issued}"
+
+
 class SurveyTemplate(TimeStampedModel):
     """A survey as data: its questions, factors and scales."""
 
@@ -189,6 +240,49 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.value or self.gap or self.text[:20]}"
+
+
+class AnswerTallyQuerySet(ScopedQuerySet):
+    # The survey response's own scope paths: a tally row is visible exactly when its answers are.
+    scope_paths = ResponseQuerySet.scope_paths
+
+
+class AnswerTally(models.Model):
+    """Satisfaction answers (those with perceived − expected) summed per Asia/Shanghai day of the
+    response, survey, centre, collector, customer tier and factor: what the results by factor,
+    tier and centre read instead of millions of answers. Kept exact by kefu.surveys.services in
+    each response's transaction; recounted by `rebuild_tallies`."""
+
+    day = models.DateField()
+    template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE, related_name="+")
+    sales_office = models.ForeignKey("org.SalesOffice", on_delete=models.CASCADE, related_name="+")
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    collected_by_key = models.PositiveBigIntegerField(db_default=0)  # 0: none, see RatingTally
+    customer_tier = models.CharField(max_length=10, blank=True)
+    factor = models.CharField(max_length=20, blank=True)
+    n = models.PositiveIntegerField(db_default=0)
+    expected_sum = models.PositiveIntegerField(db_default=0)
+    perceived_sum = models.PositiveIntegerField(db_default=0)
+    gap_sum = models.IntegerField(db_default=0)
+
+    objects = AnswerTallyQuerySet.as_manager()
+
+    KEY = ("day", "template_id", "sales_office_id", "collected_by_key", "customer_tier", "factor")
+
+    class Meta:
+        verbose_name = _("survey answer tally")
+        verbose_name_plural = _("survey answer tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "template", "sales_office", "collected_by_key", "customer_tier", "factor"],
+                name="surveys_answertally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.factor} {self.n}"
 
 
 class SurveyCampaign(TimeStampedModel):

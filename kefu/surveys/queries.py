@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import QuerySet, Sum
 
 from kefu.customers.choices import Tier
-from kefu.surveys.choices import LOW_STARS, Factor
-from kefu.surveys.models import Rating, SurveyAnswer, SurveyResponse
+from kefu.surveys.choices import Factor
+from kefu.surveys.models import AnswerTally, Rating, RatingTally, SurveyResponse
 
 SH = ZoneInfo("Asia/Shanghai")
 TARGET_RATE = 80  # seed 004: at least 80 % of services rated 客户评价率应达到80%以上
@@ -25,27 +25,28 @@ def ratings_for(user) -> QuerySet[Rating]:
     return Rating.objects.visible_to(user)
 
 
+# The results read the daily tallies (kefu.surveys.tallies), never the millions of ratings and
+# answers: a period of Asia/Shanghai days is a range of tally days, a mean is a sum ÷ a count.
+
+
 def evaluation_rate(user, start: date, end: date, *, by: str = "office") -> list[dict]:
-    """评价率 per responsibility centre (`office`) or rated person (`staff`): rated ÷ issued, in %."""
-    lo, hi = _bounds(start, end)
+    """评价率 per responsibility centre (`office`) or rated person (`staff`) of the ratings issued
+    in the period: rated ÷ issued, in %, with the low ratings and the mean stars among them."""
     key, label = ("sales_office_id", "sales_office__name") if by == "office" else ("staff_id", "staff__name")
     rows = list(
-        ratings_for(user)
-        .filter(issued_at__gte=lo, issued_at__lt=hi)
+        RatingTally.objects.visible_to(user)
+        .filter(day__gte=start, day__lte=end)
         .values(key, label)
-        .annotate(
-            issued=Count("pk"),
-            rated=Count("pk", filter=Q(rated_at__isnull=False)),
-            low=Count("pk", filter=Q(stars__lte=LOW_STARS)),
-            stars=Avg("stars"),
-        )
+        .annotate(issued=Sum("issued"), rated=Sum("rated"), low=Sum("low"), stars_sum=Sum("stars_sum"))
+        .filter(issued__gt=0)  # a key with only ratings submitted in the period, issued before
         .order_by(label)
     )
     for row in rows:
+        stars_sum = row.pop("stars_sum")
         row["name"] = row.get(label) or "—"
         row["rate"] = rate(row["rated"], row["issued"])
         row["meets_target"] = row["rate"] is not None and row["rate"] >= TARGET_RATE
-        row["stars"] = round(row["stars"], 2) if row["stars"] is not None else None
+        row["stars"] = round(stars_sum / row["rated"], 2) if row["rated"] else None
     return rows
 
 
@@ -54,23 +55,25 @@ def rate(rated: int, issued: int) -> float | None:
 
 
 def stars_distribution(user, start: date, end: date) -> list[int]:
-    lo, hi = _bounds(start, end)
-    counts = dict(
-        ratings_for(user)
-        .filter(rated_at__gte=lo, rated_at__lt=hi)
-        .values_list("stars")
-        .annotate(n=Count("pk"))
-        .values_list("stars", "n")
+    """How many ratings submitted in the period gave 1, 2, 3, 4 and 5 stars."""
+    sums = (
+        RatingTally.objects.visible_to(user)
+        .filter(day__gte=start, day__lte=end)
+        .aggregate(**{f"s{i}": Sum(f"stars_{i}") for i in range(1, 6)})
     )
-    return [counts.get(i, 0) for i in range(1, 6)]
+    return [sums[f"s{i}"] or 0 for i in range(1, 6)]
 
 
-def _answers(user, start: date, end: date, template_code: str | None = None) -> QuerySet[SurveyAnswer]:
-    lo, hi = _bounds(start, end)
-    responses = SurveyResponse.objects.visible_to(user).filter(answered_at__gte=lo, answered_at__lt=hi)
+def _answers(user, start: date, end: date, template_code: str | None = None) -> QuerySet[AnswerTally]:
+    """The answer tallies (answers with a satisfaction) of responses in scope and period."""
+    tallies = AnswerTally.objects.visible_to(user).filter(day__gte=start, day__lte=end)
     if template_code:
-        responses = responses.filter(template__code=template_code)
-    return SurveyAnswer.objects.filter(response__in=responses.values("pk"), gap__isnull=False)
+        tallies = tallies.filter(template__code=template_code)
+    return tallies
+
+
+def _mean(total, n: int) -> float | None:
+    return round(total / n, 2) if n else None
 
 
 def factor_results(user, start: date, end: date) -> list[dict]:
@@ -79,19 +82,23 @@ def factor_results(user, start: date, end: date) -> list[dict]:
         row["factor"]: row
         for row in _answers(user, start, end)
         .values("factor")
-        .annotate(n=Count("pk"), expected=Avg("expected"), perceived=Avg("perceived"), gap=Avg("gap"))
+        .annotate(
+            n=Sum("n"), expected=Sum("expected_sum"), perceived=Sum("perceived_sum"), gap=Sum("gap_sum")
+        )
+        .order_by()
     }
     out = []
     for code, label in Factor.choices:
         row: dict = dict(data.get(code) or {})
+        n = row.get("n") or 0
         out.append(
             {
                 "factor": code,
                 "label": str(label),
-                "n": row.get("n", 0),
-                "expected": _r(row.get("expected")),
-                "perceived": _r(row.get("perceived")),
-                "gap": _r(row.get("gap")),
+                "n": n,
+                "expected": _mean(row.get("expected"), n),
+                "perceived": _mean(row.get("perceived"), n),
+                "gap": _mean(row.get("gap"), n),
             }
         )
     return out
@@ -99,23 +106,19 @@ def factor_results(user, start: date, end: date) -> list[dict]:
 
 def gap_by(user, start: date, end: date, *, group: str) -> list[dict]:
     """Mean satisfaction (perceived − expected) per customer tier (`tier`) or centre (`office`)."""
-    field = "response__customer_tier" if group == "tier" else "response__sales_office__name"
+    field = "customer_tier" if group == "tier" else "sales_office__name"
     rows = list(
-        _answers(user, start, end).values(field).annotate(n=Count("pk"), gap=Avg("gap")).order_by(field)
+        _answers(user, start, end).values(field).annotate(n=Sum("n"), gap=Sum("gap_sum")).order_by(field)
     )
     labels = dict(Tier.choices)
     return [
         {
             "name": str(labels.get(r[field], r[field] or "—")) if group == "tier" else (r[field] or "—"),
             "n": r["n"],
-            "gap": _r(r["gap"]),
+            "gap": _mean(r["gap"], r["n"]),
         }
         for r in rows
     ]
-
-
-def _r(value) -> float | None:
-    return round(float(value), 2) if value is not None else None
 
 
 def campaigns():

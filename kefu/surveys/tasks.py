@@ -1,5 +1,6 @@
 """Periodic work: ratings feed the customers' satisfaction score (read by the grade rules); the
-December new-needs campaign (seed 004) is started on 1 December and sent in batches."""
+results' tallies are recounted for the last two days; the December new-needs campaign (seed 004)
+is started on 1 December and sent in batches."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -11,6 +12,20 @@ def feed_satisfaction() -> int:
     from kefu.surveys.services import feed_satisfaction as feed
 
     return feed()
+
+
+@db_periodic_task(crontab(hour="1", minute="40"))
+def recount_tallies() -> dict[str, int]:
+    """Nightly safety net: recount yesterday's and today's rating and answer tallies from the rows
+    (the services keep them exact; this repairs a recent write that went past them)."""
+    from datetime import timedelta
+
+    from kefu.surveys.services import rebuild_tallies
+    from kefu.surveys.tallies import local_day
+    from kefu.worktime import clock
+
+    today = local_day(clock.now())
+    return rebuild_tallies(today - timedelta(days=1), today)
 
 
 @db_task()
