@@ -529,8 +529,16 @@ def _route_to_queue(call: Call, payload: dict[str, Any]) -> None:
     if contact.sales_office_id is None and queue.sales_office_id:  # an unknown caller: the queue's centre
         contact.sales_office = queue.sales_office
         contact.save(update_fields=["sales_office", "updated_at"])
-    for user in available_agents(queue):
-        _pop(call, user)
+    # One insert for every connected member (a hotline queue may have fifty): the webhook answers
+    # sooner and its transaction holds the write lock for less time.
+    ScreenPop.objects.bulk_create(
+        [
+            ScreenPop(user=user, call=call)
+            for user in available_agents(queue)
+            if user.has_perm("contacts.answer_call")
+        ],
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic
