@@ -15,7 +15,9 @@ def save_versioned(obj: VersionedModel, *, expected_version: int | None, update_
     user's think time. `expected_version=None` means the caller holds a row lock already.
     """
     model = type(obj)
+    # A foreign key by name or by column (`customer` or `customer_id`), as Model.save() allows.
     columns = {f.name: f for f in model._meta.concrete_fields}
+    columns |= {f.attname: f for f in model._meta.concrete_fields}
     fields = sorted(set(update_fields) | {"updated_at"})
     values = {name: getattr(obj, columns[name].attname) for name in fields}
     for name in fields:

@@ -47,9 +47,10 @@ class SavedViewAdmin(admin.ModelAdmin):
 
 @admin.register(ServiceTarget)
 class ServiceTargetAdmin(admin.ModelAdmin):
-    """Response and resolution targets 服务时效 (working minutes); the most specific row wins.
-    A change applies to notifications created or re-targeted afterwards; `manage.py
-    recompute_service_clocks` applies it to the open ones too."""
+    """Response and resolution targets 服务时效 (working minutes on the target's work calendar,
+    blank: the default one); the most specific row wins. A change, of the calendar too, applies to
+    notifications created or re-targeted afterwards (running clocks keep the calendar they started
+    on); `manage.py recompute_service_clocks` applies it to the open ones too."""
 
     list_display = [
         "__str__",
@@ -60,9 +61,11 @@ class ServiceTargetAdmin(admin.ModelAdmin):
         "resolution_minutes",
         "warn_percent",
         "manager_after_minutes",
+        "calendar",
     ]
     list_editable = ["response_minutes", "resolution_minutes", "warn_percent", "manager_after_minutes"]
-    list_filter = ["type", "priority", "customer_tier"]
+    list_filter = ["type", "priority", "customer_tier", "calendar"]
+    list_select_related = ["type", "calendar"]
 
 
 @admin.register(ClockEscalation)

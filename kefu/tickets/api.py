@@ -145,6 +145,10 @@ class RowOut(Schema):
         None, description="Working minutes left on the running clock (negative: overdue)."
     )
     time_left: str = Field("", description="The time left as the page shows it, in the request's language.")
+    clock_calendar: int | None = Field(
+        None,
+        description="The work calendar (id) the clocks count on, fixed at their start; empty: the default.",
+    )
 
     @staticmethod
     def _clock(obj):
@@ -186,6 +190,9 @@ class TargetOut(Schema):
     resolution_minutes: int
     warn_percent: int
     manager_after_minutes: int
+    calendar: int | None = Field(
+        None, description="The work calendar (id) the minutes count on; empty: the default."
+    )
 
 
 class TextOut(Schema):
@@ -422,6 +429,7 @@ def list_service_targets(request):
             "resolution_minutes": t.resolution_minutes,
             "warn_percent": t.warn_percent,
             "manager_after_minutes": t.manager_after_minutes,
+            "calendar": t.calendar_id,
         }
         for t in targets()
     ]

@@ -9,11 +9,16 @@ was met, and what a list shows about it.
 - **Resolution** 解决 is reaching the completed stage (通知结案). A cancelled notification stops its
   clocks without meeting them.
 
-Both clocks start when the notification is created and count working time on the one work
-calendar (kefu.worktime: working hours, public holidays, 调休 make-up days). The due instants are
-stored (`response_due`, `resolution_due`) and recomputed from the creation time when the type,
-the priority or the customer changes; `clock_due` is the running clock's due, indexed, so "late"
-and "time left" are index ranges at any size. Postponing does not stop the clock.
+Both clocks start when the notification is created and count working time on a work calendar
+(kefu.worktime: working hours, public holidays, 调休 make-up days): the matching target's, else
+the default one. The calendar is stored with the clocks (`clock_calendar`, empty: the default), so
+every later computation (the amber and manager instants after a reaction or a status change, the
+time left on lists and pages) counts on the calendar the clock started on, even after the target
+is moved to another calendar. The due instants are stored (`response_due`, `resolution_due`) and
+recomputed from the creation time, with the target's current calendar, when the type, the
+priority or the customer changes, or when `recompute_service_clocks` applies changed targets;
+`clock_due` is the running clock's due, indexed, so "late" and "time left" are index ranges at
+any size. Postponing does not stop the clock.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ CLOCK_FIELDS = [
     "clock_due",
     "clock_warn_at",
     "clock_manager_at",
+    "clock_calendar_id",
     "clock_level",
 ]
 # A change of one of these recomputes the due instants.
@@ -68,8 +74,21 @@ def target_for(type_id: int | None, priority: str, tier: str, rows: list | None 
     return best
 
 
-def _add(start: dt.datetime, minutes: float) -> dt.datetime:
-    return clock.add_duration(start, minutes, mode=ClockMode.BUSINESS)
+def _add(start: dt.datetime, minutes: float, calendar) -> dt.datetime:
+    return clock.add_duration(start, minutes, mode=ClockMode.BUSINESS, calendar=calendar)
+
+
+def calendar_of(n, specs: dict | None = None) -> clock.CalendarSpec:
+    """The loaded calendar `n`'s clocks count on (the stored one; none stored: the default).
+    `specs` (id → spec): what a pass over many rows loaded already, so each calendar is read
+    once per pass, not once per row."""
+    key = getattr(n, "clock_calendar_id", None)  # absent on the historical model of migration 0007
+    if specs is None:
+        return clock.load_calendar(key)
+    spec = specs.get(key)
+    if spec is None:
+        spec = specs[key] = clock.load_calendar(key)
+    return spec
 
 
 def running_kind(n) -> str:
@@ -81,22 +100,24 @@ def running_kind(n) -> str:
     return ClockKind.RESOLUTION if n.resolution_due is not None else ""
 
 
-def _run(n, target=None) -> None:
-    """Set the running clock's due, amber and manager instants from the stored dues."""
+def _run(n, target=None, specs: dict | None = None) -> None:
+    """Set the running clock's due, amber and manager instants from the stored dues, on the
+    stored calendar (not the target's current one)."""
     kind = running_kind(n)
     if not kind:
         n.clock_due = n.clock_warn_at = n.clock_manager_at = None
         return
     if target is None:
         target = target_for(n.type_id, n.priority, _tier(n))
+    calendar = calendar_of(n, specs)
     due = n.response_due if kind == ClockKind.RESPONSE else n.resolution_due
     start = n.created_at or clock.now()
     if target is None:
-        n.clock_warn_at, n.clock_manager_at = due, _add(due, 240)
+        n.clock_warn_at, n.clock_manager_at = due, _add(due, 240, calendar)
     else:
         minutes = target.response_minutes if kind == ClockKind.RESPONSE else target.resolution_minutes
-        n.clock_warn_at = _add(start, minutes * (100 - min(target.warn_percent, 100)) / 100)
-        n.clock_manager_at = _add(due, target.manager_after_minutes)
+        n.clock_warn_at = _add(start, minutes * (100 - min(target.warn_percent, 100)) / 100, calendar)
+        n.clock_manager_at = _add(due, target.manager_after_minutes, calendar)
     n.clock_due = due
 
 
@@ -107,18 +128,28 @@ def _tier(n) -> str:
     return getattr(customer, "tier", "") or ""
 
 
-def start(n, *, at: dt.datetime | None = None, rows: list | None = None, run: bool = True) -> list[str]:
-    """Compute both dues from the creation time (or `at`) and the matching target; the fields
-    changed. Called on create and when the type, priority or customer changes."""
+def start(
+    n,
+    *,
+    at: dt.datetime | None = None,
+    rows: list | None = None,
+    run: bool = True,
+    specs: dict | None = None,
+) -> list[str]:
+    """Compute both dues from the creation time (or `at`) and the matching target, on the
+    target's calendar, which is stored with them; the fields changed. Called on create and when
+    the type, priority or customer changes."""
     target = target_for(n.type_id, n.priority, _tier(n), rows)
     begin = at or n.created_at or clock.now()
+    n.clock_calendar_id = getattr(target, "calendar_id", None)  # historical targets have none
     if target is None:
         n.response_due = n.resolution_due = None
     else:
-        n.response_due = _add(begin, target.response_minutes)
-        n.resolution_due = _add(begin, target.resolution_minutes)
+        calendar = calendar_of(n, specs)
+        n.response_due = _add(begin, target.response_minutes, calendar)
+        n.resolution_due = _add(begin, target.resolution_minutes, calendar)
     if run:
-        _run(n, target)
+        _run(n, target, specs)
     return list(CLOCK_FIELDS)
 
 
@@ -163,13 +194,18 @@ def backfill(
     targets changed), in id batches; only rows whose values change are written. Response: the
     first status change on the timeline (`first_moves(ids)` → {id: instant}), else the creation
     for a notification already past its initial status. Resolution: its completion. Clocks
-    already late count as escalated (`settle`).
+    already late count as escalated (`settle`). Like a change of type or priority, this restarts
+    the clocks on the targets' current terms, their calendars included; each calendar is loaded
+    once for the whole pass.
     `tiers(customer_ids)` → {id: tier}. Shared by the migration (historical models) and
     `manage.py recompute_service_clocks`."""
     fields = ["id", "type_id", "priority", "customer_id", "stage", "status_id", "created_at", "completed_at"]
+    # The migration that made the clocks runs this on a historical model without a stored calendar.
+    names = [name for name in CLOCK_FIELDS if _has_field(notifications.model, name)]
     done, last, now = 0, 0, clock.now()
+    specs: dict[int | None, clock.CalendarSpec] = {}  # each calendar loaded once for the pass
     while True:
-        chunk = list(notifications.filter(pk__gt=last).order_by("pk").only(*fields, *CLOCK_FIELDS)[:batch])
+        chunk = list(notifications.filter(pk__gt=last).order_by("pk").only(*fields, *names)[:batch])
         if not chunk:
             return done
         last = chunk[-1].pk
@@ -177,37 +213,42 @@ def backfill(
         moved = first_moves([n.pk for n in chunk])
         changed = []
         for n in chunk:
-            before = [getattr(n, name) for name in CLOCK_FIELDS]
+            before = [getattr(n, name) for name in names]
             n._tier = tier_of.get(n.customer_id, "") or ""
-            start(n, at=n.created_at, rows=targets, run=False)
+            start(n, at=n.created_at, rows=targets, run=False, specs=specs)
             if n.responded_at is None and (n.pk in moved or n.status_id not in initial_ids):
                 n.responded_at = moved.get(n.pk) or n.created_at
             if n.stage == Stage.COMPLETED and n.resolved_at is None:
                 n.resolved_at = n.completed_at or n.created_at
             target = target_for(n.type_id, n.priority, n._tier, targets)
-            _run(n, target)
+            _run(n, target, specs)
             settle(n, now)
-            if [getattr(n, name) for name in CLOCK_FIELDS] != before:
+            if [getattr(n, name) for name in names] != before:
                 changed.append(n)
         if changed:
-            _write(notifications.db, type(chunk[0])._meta.db_table, changed)
+            _write(notifications.db, type(chunk[0])._meta.db_table, changed, names)
             done += len(changed)
 
 
-def _write(alias: str, table: str, rows: list) -> None:
+def _has_field(model, attname: str) -> bool:
+    return any(f.attname == attname for f in model._meta.concrete_fields)
+
+
+def _write(alias: str, table: str, rows: list, names: list[str]) -> None:
     """One UPDATE per row by primary key, sent as one batch (a CASE per column, as bulk_update
     builds, costs far more at tens of thousands of rows)."""
     from django.db import connections
 
     connection = connections[alias]
     quote, adapt = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
-    sets = ", ".join(f"{quote(name)} = %s" for name in CLOCK_FIELDS)
+
+    def value(n, name: str):
+        v = getattr(n, name)
+        return adapt(v) if isinstance(v, dt.datetime) else v
+
+    sets = ", ".join(f"{quote(name)} = %s" for name in names)
     sql = f"UPDATE {quote(table)} SET {sets} WHERE {quote('id')} = %s"
-    params = [
-        [n.clock_level if name == "clock_level" else adapt(getattr(n, name)) for name in CLOCK_FIELDS]
-        + [n.pk]
-        for n in rows
-    ]
+    params = [[value(n, name) for name in names] + [n.pk] for n in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -225,6 +266,7 @@ class Clock:
     # The words, translated once per list (`texts()`), not once per row.
     words: dict | None = field(default=None, compare=False, repr=False)
     tz: dt.tzinfo | None = field(default=None, compare=False, repr=False)  # the zone, for display
+    calendar: int | None = None  # the stored work calendar it counts on (None: the default)
 
     @property
     def late(self) -> bool:
@@ -297,10 +339,11 @@ def clock_of(
     resolved_at,
     now: dt.datetime,
     calendar=None,
+    calendar_id: int | None = None,
     words: dict | None = None,
 ) -> Clock:
-    """The clock shown for stored values; `calendar`: the loaded work calendar, so a list of
-    rows reads it once."""
+    """The clock shown for stored values; `calendar`: the loaded work calendar the clock counts
+    on (stored as `calendar_id`, None: the default), so a list of rows reads each one once."""
     tz = getattr(calendar, "tz", None)
     if clock_due is not None:
         kind = (
@@ -313,14 +356,16 @@ def clock_of(
             warn = clock.business_between(clock_warn_at, clock_due, calendar=calendar)
         if left <= dt.timedelta(0) and state != "late":
             left = dt.timedelta(seconds=1)  # due later today but after working hours: not late yet
-        return Clock(kind, clock_due, int(left.total_seconds()), int(warn.total_seconds()), state, words, tz)
+        left_seconds, warn_seconds = int(left.total_seconds()), int(warn.total_seconds())
+        return Clock(kind, clock_due, left_seconds, warn_seconds, state, words, tz, calendar_id)
     if resolution_due is not None and resolved_at is not None:
-        met = resolved_at <= resolution_due
-        return Clock(ClockKind.RESOLUTION, resolution_due, None, 0, "met" if met else "breached", words, tz)
-    return Clock("", None, None, 0, "", words, tz)
+        state = "met" if resolved_at <= resolution_due else "breached"
+        return Clock(ClockKind.RESOLUTION, resolution_due, None, 0, state, words, tz, calendar_id)
+    return Clock("", None, None, 0, "", words, tz, calendar_id)
 
 
-def clock_for(n, now: dt.datetime | None = None) -> Clock:
+def clock_for(n, now: dt.datetime | None = None, *, calendars: dict | None = None) -> Clock:
+    """The clock of one notification, on its stored calendar (`calendars`: see `calendar_of`)."""
     return clock_of(
         clock_due=n.clock_due,
         clock_warn_at=n.clock_warn_at,
@@ -329,7 +374,8 @@ def clock_for(n, now: dt.datetime | None = None) -> Clock:
         resolution_due=n.resolution_due,
         resolved_at=n.resolved_at,
         now=now or clock.now(),
-        calendar=clock.load_calendar(),
+        calendar=calendar_of(n, calendars),
+        calendar_id=n.clock_calendar_id,
         words=texts(),
     )
 
@@ -342,8 +388,9 @@ def met(due: dt.datetime | None, at: dt.datetime | None) -> bool | None:
 
 
 def clock_html(c: Clock, tz=None) -> str:
-    """The clock as markup: a `<time>` the page script (kefu.js) ticks every 30 s in working time,
-    red when late and amber when near due; "met"/"breached" once stopped."""
+    """The clock as markup: a `<time>` the page script (kefu.js) ticks every 30 s in working time
+    (of its `data-calendar`, else the default calendar), red when late and amber when near due;
+    "met"/"breached" once stopped."""
     from html import escape
 
     if not c.state:
@@ -353,9 +400,11 @@ def clock_html(c: Clock, tz=None) -> str:
         return f'<span class="small {c.css}" title="{label}">{escape(c.text)}</span>'
     due = c.due
     assert due is not None
-    local = due.astimezone(tz or c.tz or clock.load_calendar().tz)
+    local = due.astimezone(tz or c.tz or clock.load_calendar(c.calendar).tz)
+    calendar = f' data-calendar="{int(c.calendar)}"' if c.calendar is not None else ""
     return (
         f'<span class="small text-body-secondary">{label}</span> '
         f'<time datetime="{local.isoformat(timespec="seconds")}" data-clock="{c.left_seconds}" '
-        f'data-warn="{c.warn_seconds}" class="{c.css}" title="{local:%Y-%m-%d %H:%M}">{escape(c.text)}</time>'
+        f'data-warn="{c.warn_seconds}"{calendar} class="{c.css}" title="{local:%Y-%m-%d %H:%M}">'
+        f"{escape(c.text)}</time>"
     )

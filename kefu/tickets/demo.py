@@ -161,6 +161,7 @@ def _clocks(rng) -> None:
     now = timezone.now()
     rows = list(Notification.objects.select_related("customer").order_by("pk"))
     fresh = [n for n in rows if n.stage in ("outstanding", "in_process")][-12:]
+    specs: dict = {}  # each work calendar loaded once for the pass
     for index, n in enumerate(fresh):  # made minutes to hours ago: near due, due today, just late
         n.created_at = now - dt.timedelta(minutes=20 + 45 * index)
     for n in rows:
@@ -168,7 +169,7 @@ def _clocks(rng) -> None:
             n.responded_at = min(now, n.created_at + dt.timedelta(minutes=rng.randint(20, 480)))
         if n.resolved_at is not None:
             n.resolved_at = n.completed_at = min(now, n.created_at + dt.timedelta(days=rng.randint(1, 9)))
-        clocks.start(n, at=n.created_at)
+        clocks.start(n, at=n.created_at, specs=specs)
         if n not in fresh:  # old late work counts as escalated; the fresh ones show the sweep
             clocks.settle(n, now)
     Notification.objects.bulk_update(

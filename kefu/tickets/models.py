@@ -178,6 +178,18 @@ class Notification(VersionedModel):
     clock_warn_at = models.DateTimeField(_("near due from"), null=True, blank=True)
     clock_manager_at = models.DateTimeField(_("escalate to the manager at"), null=True, blank=True)
     clock_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # The work calendar the clocks count on, taken from the target when they start and kept when
+    # the target's calendar changes later (blank: the default calendar). Indexed only where set.
+    clock_calendar = models.ForeignKey(
+        "worktime.WorkCalendar",
+        verbose_name=_("clock calendar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        help_text=_("The work calendar the service clocks count on; blank: the default calendar."),
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -249,6 +261,11 @@ class Notification(VersionedModel):
                 condition=models.Q(clock_manager_at__isnull=False),
                 name="tk_clock_esc2",
             ),
+            models.Index(
+                fields=["clock_calendar"],
+                condition=models.Q(clock_calendar__isnull=False),
+                name="tk_clock_calendar",
+            ),
             models.Index(fields=["notification_date", "type", "stage"], name="tk_notif_date"),
             # PostgreSQL only (others skip covering indexes): a keyword's thousands of matches are
             # scoped and sorted from this index alone; only the page's rows are then read.
@@ -290,8 +307,9 @@ class Notification(VersionedModel):
 
 class ServiceTarget(models.Model):
     """Response and resolution targets 服务时效 per notification type × priority × customer tier,
-    in working minutes on the work calendar. Blank means "any"; the most specific row wins (a type
-    match beats a priority match beats a tier match). Edited in the admin."""
+    in working minutes on the target's work calendar (blank: the default one, e.g. a 7×24 calendar
+    for a key customers' hotline). Blank means "any"; the most specific row wins (a type match
+    beats a priority match beats a tier match). Edited in the admin."""
 
     type = models.ForeignKey(
         NotificationType,
@@ -325,6 +343,15 @@ class ServiceTarget(models.Model):
         _("escalate to the manager after (working minutes)"),
         default=240,
         help_text=_("Counted from the due time; the supervisor is told at the due time."),
+    )
+    calendar = models.ForeignKey(
+        "worktime.WorkCalendar",
+        verbose_name=_("work calendar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_targets",
+        help_text=_("Blank: the default calendar."),
     )
 
     class Meta:

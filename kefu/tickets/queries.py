@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kefu.core.filtering import filter_error
 from kefu.core.masking import mask_address, mask_phone
+from kefu.tickets import clocks
 from kefu.tickets.choices import PaymentStatus, Priority
 from kefu.tickets.clocks import Clock, clock_for, clock_of
 from kefu.tickets.clocks import texts as clock_texts
@@ -152,7 +153,8 @@ def present_for_work(rows, user, *, where: str) -> list[Row]:
             reason="assigned work",
         )
     today = timezone.localdate()
-    return [present_row(n, unmasked=unmasked or n.pk in own, today=today) for n in rows]
+    calendars: dict = {}  # each work calendar loaded once for the list
+    return [present_row(n, unmasked=unmasked or n.pk in own, today=today, calendars=calendars) for n in rows]
 
 
 def worklist(user, params=None) -> QuerySet[Notification]:
@@ -198,14 +200,19 @@ class Row:
     priority_label: str
     version: int
     clock: Clock | None = None  # the running service clock (kefu.tickets.clocks)
+    clock_calendar: int | None = None  # the work calendar it counts on (None: the default)
+    clock_calendar_name: str = ""  # its code and name ("" for the default)
     response_due: dt.datetime | None = None
     responded_at: dt.datetime | None = None
     resolution_due: dt.datetime | None = None
     resolved_at: dt.datetime | None = None
 
 
-def present_row(n: Notification, *, unmasked: bool, today: dt.date | None = None) -> Row:
-    """The one read model of a notification row; phone and address masked unless `unmasked`."""
+def present_row(
+    n: Notification, *, unmasked: bool, today: dt.date | None = None, calendars: dict | None = None
+) -> Row:
+    """The one read model of a notification row; phone and address masked unless `unmasked`.
+    `calendars`: the work calendars a list loaded already (id → spec), filled as rows need them."""
     today = today or timezone.localdate()
     return Row(
         id=n.pk,
@@ -235,7 +242,9 @@ def present_row(n: Notification, *, unmasked: bool, today: dt.date | None = None
         payment_status_label=n.get_payment_status_display(),
         priority_label=n.get_priority_display(),
         version=n.version,
-        clock=clock_for(n),
+        clock=clock_for(n, calendars=calendars),
+        clock_calendar=n.clock_calendar_id,
+        clock_calendar_name=clocks.calendar_of(n, calendars).name if n.clock_calendar_id else "",
         response_due=n.response_due,
         responded_at=n.responded_at,
         resolution_due=n.resolution_due,
@@ -246,7 +255,8 @@ def present_row(n: Notification, *, unmasked: bool, today: dt.date | None = None
 def present_rows(rows, user) -> list[Row]:
     unmasked = can_see_personal_data(user)
     today = timezone.localdate()
-    return [present_row(n, unmasked=unmasked, today=today) for n in rows]
+    calendars: dict = {}  # each work calendar loaded once for the list, not once per row
+    return [present_row(n, unmasked=unmasked, today=today, calendars=calendars) for n in rows]
 
 
 CLOCK_ROW_FIELDS = (
@@ -256,6 +266,7 @@ CLOCK_ROW_FIELDS = (
     "responded_at",
     "resolution_due",
     "resolved_at",
+    "clock_calendar_id",
 )
 # What a list row reads of the notification table itself; related names come from the buffer
 # (types, statuses, centres: customizing data) or one IN query (customers, people).
@@ -283,6 +294,7 @@ ROW_FIELDS = (
     "version",
     *CLOCK_ROW_FIELDS,
 )
+_CALENDAR_AT = ROW_FIELDS.index("clock_calendar_id")
 
 
 def _codes() -> dict[str, dict]:
@@ -358,7 +370,11 @@ def present_values(values: list[tuple], user) -> list[Row]:
     english = (get_language() or "").startswith("en")
     unmasked = can_see_personal_data(user)
     today = timezone.localdate()
-    now, calendar, words = clock.now(), clock.load_calendar(), clock_texts()
+    now, words = clock.now(), clock_texts()
+    # Each work calendar the page's clocks count on, loaded once (most rows: the default, None).
+    calendars = {None: clock.load_calendar()}
+    for calendar_id in {v[_CALENDAR_AT] for v in values} - {None}:
+        calendars[calendar_id] = clock.load_calendar(calendar_id)
     open_stages = set(Stage.open_values())
     stage_labels = {value: str(label) for value, label in Stage.choices}
     priority_labels = {value: str(label) for value, label in Priority.choices}
@@ -368,7 +384,7 @@ def present_values(values: list[tuple], user) -> list[Row]:
         pk, number, type_id, status_id, stage, description, customer_id, address, contact_name, phone,
         work_centre_id, responsible_id, sales_office_id, priority, urgent, required_start, required_end,
         created_at, reference_document, payment_status, version,
-        clock_due, clock_warn_at, response_due, responded_at, resolution_due, resolved_at,
+        clock_due, clock_warn_at, response_due, responded_at, resolution_due, resolved_at, calendar_id,
     ) in values:  # fmt: skip
         status_code, status_name, status_name_en = codes["status"].get(status_id, ("", "", ""))
         customer_number, customer_name = customers.get(customer_id, ("", ""))
@@ -409,9 +425,12 @@ def present_values(values: list[tuple], user) -> list[Row]:
                     resolution_due=resolution_due,
                     resolved_at=resolved_at,
                     now=now,
-                    calendar=calendar,
+                    calendar=calendars[calendar_id],
+                    calendar_id=calendar_id,
                     words=words,
                 ),
+                clock_calendar=calendar_id,
+                clock_calendar_name=calendars[calendar_id].name if calendar_id else "",
                 response_due=response_due,
                 responded_at=responded_at,
                 resolution_due=resolution_due,

@@ -916,7 +916,7 @@ def _escalate_clock(pk: int, level: int, now: dt.datetime) -> bool:
             "number": n.number,
             "description": n.description,
             "clock": ClockKind(n._kind).label,
-            "due": timezone.localtime(n.clock_due).strftime("%Y-%m-%d %H:%M"),
+            "due": n.clock_due.astimezone(clocks.calendar_of(n).tz).strftime("%Y-%m-%d %H:%M"),
         }
         url = reverse("tickets:detail", args=[n.pk])
         transaction.on_commit(

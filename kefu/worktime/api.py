@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from kefu.core.errors import ValidationFailed
+from kefu.core.validation import MAX_ID
 from kefu.worktime import clock
 from kefu.worktime.choices import ClockMode
 from kefu.worktime.models import CalendarDay
@@ -65,15 +66,24 @@ class PeriodsOut(Schema):
 @router.get(
     "/periods",
     response=PeriodsOut,
-    summary="Working periods from now on (default calendar): what a page's clocks tick in, with their texts",
+    summary="Working periods from now on: what a page's clocks tick in, with their texts",
 )
-def periods(request, days: int = Query(7, ge=1, le=31)):
+def periods(
+    request,
+    days: int = Query(7, ge=1, le=31),
+    calendar: int | None = Query(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="A work calendar's id (a clock's data-calendar); empty: the default.",
+    ),
+):
     if not 1 <= days <= 31:
         raise ValidationFailed(fields={"days": [_("Enter a number of days between 1 and 31.")]})
     now = clock.now()
     return {
         "now": now,
-        "periods": clock.working_periods(now, days),
+        "periods": clock.working_periods(now, days, calendar=calendar),
         "texts": {
             "left": _("%(time)s left"),
             "overdue": _("%(time)s overdue"),

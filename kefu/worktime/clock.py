@@ -80,6 +80,7 @@ class CalendarSpec:
     overrides: dict[date, str] = field(default_factory=dict)
     makeup_weekday: int = 0
     pk: int | None = None
+    name: str = ""  # "code name", for pages that say which calendar a clock counts on
     # Working seconds per day summed from `_CUM_SPAN` days before today: filled on first use, so a
     # span of many days is two look-ups (a worklist's 50 clocks, some overdue for months).
     cumulative: dict = field(default_factory=dict, compare=False, repr=False)
@@ -141,15 +142,23 @@ def _load_calendar(key) -> CalendarSpec:
             overrides=dict(obj.days.values_list("date", "kind")),
             makeup_weekday=obj.makeup_weekday,
             pk=obj.pk,
+            name=str(obj),
         )
     return spec
 
 
+MIDNIGHT = dtime(0)
+
+
+def _period(day: date, start: dtime, end: dtime, tz=None) -> tuple[datetime, datetime]:
+    """One working period of `day` as instants; an end of 00:00 is the midnight that ends the day
+    (00:00–00:00 every weekday: a 7×24 calendar)."""
+    finish = datetime.combine(day + timedelta(days=1) if end == MIDNIGHT else day, end, tzinfo=tz)
+    return datetime.combine(day, start, tzinfo=tz), finish
+
+
 def _periods_on(spec: CalendarSpec, day: date) -> list[tuple[datetime, datetime]]:
-    return [
-        (datetime.combine(day, start, tzinfo=spec.tz), datetime.combine(day, end, tzinfo=spec.tz))
-        for start, end in spec.periods(day)
-    ]
+    return [_period(day, start, end, spec.tz) for start, end in spec.periods(day)]
 
 
 def add_duration(start: datetime, minutes: float, *, mode: str = ClockMode.REAL, calendar=None) -> datetime:
@@ -196,8 +205,8 @@ def _cumulative(spec: CalendarSpec) -> tuple[date, list[float]]:
         for index in range(2 * _CUM_SPAN):
             day = first + timedelta(days=index)
             total += sum(
-                (datetime.combine(day, e) - datetime.combine(day, s)).total_seconds()
-                for s, e in spec.periods(day)
+                (finish - begin).total_seconds()
+                for begin, finish in (_period(day, s, e) for s, e in spec.periods(day))
             )
             sums.append(total)
         table = spec.cumulative["days"] = (first, sums)

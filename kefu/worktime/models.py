@@ -6,6 +6,8 @@ computed over one of these calendars by `kefu.worktime.clock`.
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -49,14 +51,18 @@ class WorkCalendar(TimeStampedModel):
 
 
 class WorkingHours(models.Model):
-    """One working period of a weekday (e.g. Monday 08:30–12:00); a lunch break is two periods."""
+    """One working period of a weekday (e.g. Monday 08:30–12:00); a lunch break is two periods.
+    An end of 00:00 is the midnight that ends the day, so 00:00–00:00 is a whole day (7×24)."""
 
     calendar = models.ForeignKey(
         WorkCalendar, verbose_name=_("calendar"), on_delete=models.CASCADE, related_name="hours"
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
     start = models.TimeField(pgettext_lazy("worktime", "from"))
-    end = models.TimeField(pgettext_lazy("worktime", "to"))
+    end = models.TimeField(
+        pgettext_lazy("worktime", "to"),
+        help_text=_("00:00 is midnight at the end of the day (00:00–00:00: all day)."),
+    )
 
     class Meta:
         verbose_name = _("working hours")
@@ -67,7 +73,8 @@ class WorkingHours(models.Model):
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
     def clean(self) -> None:
-        if self.start and self.end and self.end <= self.start:
+        midnight = self.end == time(0)  # the end of the day, after any start
+        if self.start is not None and self.end is not None and self.end <= self.start and not midnight:
             raise ValidationError({"end": _("The end must be after the start.")})
 
 

@@ -187,10 +187,11 @@ document.addEventListener("click", function (event) {
   });
 })();
 // Service clocks 服务时钟 (kefu.tickets.clocks): each <time data-clock="working seconds left" data-warn="…">
-// ticks every 30 s in working time (the work calendar's periods, fetched once), red when late, amber near due.
+// ticks every 30 s in working time (its work calendar's periods, fetched once per calendar: data-calendar,
+// else the default calendar), red when late, amber near due.
 (function () {
-  var info = null, asked = false;
-  function working(from, to) {
+  var infos = {}, asked = {};
+  function working(info, from, to) {
     var total = 0;
     info.periods.forEach(function (p) {
       var lo = Math.max(p[0], from), hi = Math.min(p[1], to);
@@ -198,7 +199,7 @@ document.addEventListener("click", function (event) {
     });
     return total / 1000;
   }
-  function human(seconds) {
+  function human(info, seconds) {
     var minutes = Math.ceil(Math.abs(seconds) / 60), days = Math.floor(minutes / 1440);
     var hours = Math.floor((minutes % 1440) / 60), mins = minutes % 60, parts = [];
     if (days) { parts.push(info.texts.d.replace("%(n)d", days)); }
@@ -206,26 +207,28 @@ document.addEventListener("click", function (event) {
     if (mins || !parts.length) { parts.push(info.texts.min.replace("%(n)d", mins)); }
     return parts.join(" ");
   }
-  function load() {
-    asked = true;
-    fetch("/api/v1/worktime/periods?days=8", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+  function load(key) {
+    asked[key] = true;
+    var url = "/api/v1/worktime/periods?days=8" + (key ? "&calendar=" + encodeURIComponent(key) : "");
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
         if (!data) { return; }
-        info = { texts: data.texts, periods: data.periods.map(function (p) { return [Date.parse(p[0]), Date.parse(p[1])]; }) };
+        infos[key] = { texts: data.texts, periods: data.periods.map(function (p) { return [Date.parse(p[0]), Date.parse(p[1])]; }) };
         tick();
       });
   }
   function tick() {
     var els = document.querySelectorAll("time[data-clock]"), now = Date.now();
     if (!els.length) { return; }
-    els.forEach(function (el) { if (!el.hasAttribute("data-seen")) { el.setAttribute("data-seen", String(now)); } });
-    if (!info) { if (!asked) { load(); } return; }
     els.forEach(function (el) {
-      var left = parseInt(el.getAttribute("data-clock"), 10) - working(parseInt(el.getAttribute("data-seen"), 10), now);
+      if (!el.hasAttribute("data-seen")) { el.setAttribute("data-seen", String(now)); }
+      var key = el.getAttribute("data-calendar") || "", info = infos[key];
+      if (!info) { if (!asked[key]) { load(key); } return; }
+      var left = parseInt(el.getAttribute("data-clock"), 10) - working(info, parseInt(el.getAttribute("data-seen"), 10), now);
       var late = now >= Date.parse(el.getAttribute("datetime"));
       var near = !late && left <= parseInt(el.getAttribute("data-warn") || "0", 10);
       el.className = late ? "text-danger fw-semibold" : near ? "text-warning-emphasis fw-semibold" : "";
-      el.textContent = (late ? info.texts.overdue : info.texts.left).replace("%(time)s", human(left));
+      el.textContent = (late ? info.texts.overdue : info.texts.left).replace("%(time)s", human(info, left));
     });
   }
   document.addEventListener("DOMContentLoaded", tick);

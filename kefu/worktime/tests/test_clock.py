@@ -125,3 +125,35 @@ def test_clock_state_text_in_chinese():
     late = clock.clock_state(sh(2026, 11, 23, 10, 0), at=sh(2026, 11, 24, 11, 5))
     with translation.override("zh-hans"):
         assert late.text == "已超时 1天 1小时 5分钟"
+
+
+def _all_day(code="7X24"):
+    """A 7×24 calendar: 00:00–00:00 (midnight ends the day) on every weekday, no holidays."""
+    cal = WorkCalendar.objects.create(code=code, name="7×24 热线")
+    for weekday in range(7):
+        WorkingHours.objects.create(calendar=cal, weekday=weekday, start=time(0), end=time(0))
+    return cal
+
+
+def test_a_period_ending_at_midnight_makes_a_7x24_calendar_count_real_time():
+    cal = _all_day()
+    start = sh(2025, 9, 26, 22, 15)  # a Friday night before 国庆: weekend, 调休 and holidays ahead
+    for minutes in (30, 120, 1440, 3 * 1440 + 7, 20_000):
+        assert biz(start, minutes, calendar=cal.pk) == start + timedelta(minutes=minutes)
+        due = start + timedelta(minutes=minutes)
+        assert clock.business_between(start, due, calendar=cal.pk) == timedelta(minutes=minutes)
+    # The default calendar waits for Sunday 9-28, a 调休 workday (the weekend and the night are off).
+    assert biz(start, 30) == sh(2025, 9, 28, 9, 0)
+    periods = clock.working_periods(sh(2026, 11, 28, 3, 0), 2, calendar=cal.pk)
+    assert periods[0] == (sh(2026, 11, 28, 0, 0), sh(2026, 11, 29, 0, 0))
+
+
+def test_an_end_at_midnight_is_valid_and_other_ends_before_the_start_are_not():
+    from django.core.exceptions import ValidationError
+
+    cal = WorkCalendar.objects.create(code="NIGHT", name="夜班")
+    WorkingHours(calendar=cal, weekday=0, start=time(18), end=time(0)).full_clean()
+    with pytest.raises(ValidationError):
+        WorkingHours(calendar=cal, weekday=0, start=time(18), end=time(6)).full_clean()
+    WorkingHours.objects.create(calendar=cal, weekday=0, start=time(18), end=time(0))
+    assert biz(sh(2026, 11, 23, 23, 0), 90, calendar="NIGHT") == sh(2026, 11, 30, 18, 30)  # next Monday
