@@ -1,5 +1,8 @@
 import pytest
 
+# Shared fixtures of picker tests (customers in and out of a centre's scope).
+pytest_plugins = ["kefu.core.testing.pickers"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_buffer():

@@ -2,7 +2,6 @@
 head, the material and the list's status carry it; what the picker offers posts and saves; a
 value outside the user's scope is refused next to the field, naming it."""
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -10,52 +9,17 @@ from django.urls import reverse
 
 from kefu.complaints.models import Accident, Complaint
 from kefu.core.pinyin import initials
+from kefu.core.testing.pickers import (
+    error_of,
+    label_of,
+    pick,
+    picker_of,
+)
 from kefu.core.testing.scope import client_for
 
 from .conftest import RECORD_INPUTS, sh
 
 pytestmark = pytest.mark.django_db
-
-
-def pick(client, source: str, q: str) -> list[dict]:
-    response = client.get("/pick/", {"source": source, "q": q})
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
-
-def picker_of(html: str, name: str) -> str:
-    """The picker source of the field `name` on a rendered form ('' when it has none)."""
-    tag = re.search(rf'<(?:input|select)[^>]*name="{name}"[^>]*>', html)
-    assert tag, name
-    found = re.search(r'data-picker="/pick/\?source=(\w+)"', tag.group(0))
-    return found.group(1) if found else ""
-
-
-def error_of(html: str, name: str) -> str:
-    found = re.search(rf'data-field="{name}">([^<]*)<', html)
-    return found.group(1) if found else ""
-
-
-def label_of(html: str, name: str) -> str:
-    found = re.search(rf'<label class="form-label" for="id_{name}">([^<]*)', html)
-    assert found, name
-    return found.group(1).strip()
-
-
-@pytest.fixture
-def theirs(org):
-    """A customer of the other centre (4003): not the complaint desk's of centre A."""
-    from kefu.customers.models import Customer
-
-    return Customer.objects.create(number="2110060001", name="北方物流有限公司", sales_office=org.office_b)
-
-
-@pytest.fixture
-def indexed(customer):
-    from kefu.customers.services import reindex
-
-    reindex([customer])
-    return customer
 
 
 def test_receipt_takes_the_picked_customer_and_refuses_another_centres(frozen_clock, people, indexed, theirs):

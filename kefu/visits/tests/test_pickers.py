@@ -1,57 +1,24 @@
 """The one picker (F4) on the visit forms: customer and owners carry it, what it offers posts and
 saves, and a value outside the user's scope is refused next to the field, naming it."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from kefu.core.pinyin import initials
+from kefu.core.testing.pickers import (
+    error_of,
+    label_of,
+    picker_of,
+)
+from kefu.core.testing.pickers import (
+    pick_values as pick,
+)
 from kefu.core.testing.scope import client_for
 from kefu.visits import services
 from kefu.visits.models import Reception, Visit
 from kefu.visits.testing import sh
 
 pytestmark = pytest.mark.django_db
-
-
-def pick(client, source: str, q: str) -> list[str]:
-    response = client.get("/pick/", {"source": source, "q": q})
-    assert response.status_code == 200, response.content
-    return [r["value"] for r in response.json()["results"]]
-
-
-def picker_of(html: str, name: str) -> str:
-    tag = re.search(rf'<(?:input|select)[^>]*name="{name}"[^>]*>', html)
-    assert tag, name
-    found = re.search(r'data-picker="/pick/\?source=(\w+)"', tag.group(0))
-    return found.group(1) if found else ""
-
-
-def error_of(html: str, name: str) -> str:
-    found = re.search(rf'data-field="{name}">([^<]*)<', html)
-    return found.group(1) if found else ""
-
-
-def label_of(html: str, name: str) -> str:
-    found = re.search(rf'<label class="form-label" for="id_{name}">([^<]*)', html)
-    assert found, name
-    return found.group(1).strip()
-
-
-@pytest.fixture
-def theirs(org):
-    from kefu.customers.models import Customer
-
-    return Customer.objects.create(number="2110060001", name="北方物流有限公司", sales_office=org.office_b)
-
-
-@pytest.fixture
-def indexed(customer):
-    from kefu.customers.services import reindex
-
-    reindex([customer])
-    return customer
 
 
 def test_plan_takes_the_picked_customer_and_owner_within_the_scope(frozen_clock, people, indexed, theirs):
