@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+
+import django_filters
+from django.http import QueryDict
+from django_filters.filters import FilterMethod, QuerySetRequestMixin
+
 from kefu.core.errors import ValidationFailed
 
 
@@ -52,3 +58,38 @@ def day_filter(*, field_name: str, until: bool = False, **kwargs):
         return queryset.filter(**{f"{field_name}__gte": midnight})
 
     return django_filters.DateFilter(method=bound, **kwargs)
+
+
+class FilterSet(django_filters.FilterSet):
+    """django-filters' FilterSet at a list page's price: the filters are copied shallowly (per
+    request a filter only gets its `parent` and `model`) instead of deep-copied, and the form class
+    is built once per FilterSet class (its fields are deep-copied by each form, as Django does).
+    A filter whose field depends on the request (a queryset callable) keeps the per-request form;
+    a FilterSet that changes its filters' fields per instance (choices, widgets) must not use it."""
+
+    _form_classes: dict[type, type] = {}
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: copy.copy(filter_) for name, filter_ in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+            filter_.extra = dict(filter_.extra)  # a change on one page never reaches the next
+            if isinstance(filter_.filter, FilterMethod):
+                filter_.filter = FilterMethod(filter_)  # the copy's own, resolving on this parent
+
+    def get_form_class(self):
+        cls = type(self)
+        form_class = FilterSet._form_classes.get(cls)
+        if form_class is None:
+            form_class = super().get_form_class()
+            if not any(isinstance(f, QuerySetRequestMixin) for f in self.filters.values()):
+                FilterSet._form_classes[cls] = form_class
+        return form_class

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.filtering import day_filter, yes_no_filter
+from kefu.core.filtering import FilterSet, day_filter, yes_no_filter
 from kefu.tickets.choices import ClockFilter, Priority
 from kefu.tickets.models import Notification, NotificationType
 from kefu.workflow.choices import Stage
@@ -19,7 +19,7 @@ def _ids(queryset) -> list[int]:
     return list(queryset.values_list("pk", flat=True)[:50]) or [0]
 
 
-class NotificationFilter(filters.FilterSet):
+class NotificationFilter(FilterSet):
     q = filters.CharFilter(label=_("Keyword"), method="filter_keyword")
     stage = filters.MultipleChoiceFilter(label=_("System status"), choices=Stage.choices, distinct=False)
     status = filters.CharFilter(label=_("User status"), method="filter_status")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kefu.core import jinja
 from kefu.core.errors import KefuError, NotFound, ValidationFailed
 from kefu.core.forms import apply_error, bootstrap, rendered_fields
 from kefu.core.htmx import render_page, safe_next
@@ -121,7 +122,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
             for message in msgs
         ],
     }
-    return render_page(request, "tickets/worklist.html", "tickets/partials/worklist_table.html", context)
+    return jinja.render_page(
+        request, "tickets/worklist.html", "tickets/partials/worklist_table.html", context
+    )
 
 
 def _technicians(user) -> list[tuple[int, str]]:

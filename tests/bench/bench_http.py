@@ -72,13 +72,13 @@ def _wrk(url: str, cookie: str, seconds: int = SECONDS) -> dict:
     ).stdout
     if "Non-2xx" in out:
         raise SystemExit(f"{url}: responses other than 200:\n{out}")
-    latency = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", out, re.M))
-    return {
-        "pages_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50_ms": round(_seconds(latency["50"]), 1),
-        "p90_ms": round(_seconds(latency["90"]), 1),
-        "p99_ms": round(_seconds(latency["99"]), 1),
-    }
+    latency = dict(re.findall(r"^\s+(50|90|99)(?:\.0+)?%\s+(\S+)\s*$", out, re.M))
+    figures = {"pages_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    for percentile in ("50", "90", "99"):
+        # wrk leaves out a line it has no sample for: say so, rather than stop the bench.
+        value = latency.get(percentile)
+        figures[f"p{percentile}_ms"] = round(_seconds(value), 1) if value else None
+    return figures
 
 
 def main() -> None:
@@ -87,7 +87,7 @@ def main() -> None:
     setup_django()
     from django.core.management import call_command
 
-    from kefu.core.management.commands.serve import default_workers, gunicorn_command
+    from kefu.core.management.commands.serve import default_threads, default_workers, gunicorn_command
     from kefu.tickets.models import Notification
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -104,7 +104,12 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        meta = {"db": database_label(), "rows": Notification.objects.count(), "workers": workers}
+        meta = {
+            "db": database_label(),
+            "rows": Notification.objects.count(),
+            "workers": workers,
+            "threads": default_threads(),
+        }
         for case, path in (
             ("worklist over HTTP (wrk, 8 connections)", "/notifications/"),
             ("notification page over HTTP (wrk, 8 connections)", f"/notifications/{latest}/"),

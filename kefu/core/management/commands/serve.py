@@ -19,6 +19,12 @@ def default_workers() -> int:
     return int(os.environ.get("WEB_WORKERS", "3"))
 
 
+def default_threads() -> int:
+    """Threads per web worker: WEB_THREADS, else 4 (a worker keeps serving while one request
+    waits on the database or a slow client)."""
+    return int(os.environ.get("WEB_THREADS", "4"))
+
+
 def gunicorn_command(host: str, port: str | int, workers: int, *, access_log: str = "-") -> list[str]:
     """The web server as `make run` starts it (the HTTP benchmark starts the same one)."""
     return [
@@ -31,7 +37,7 @@ def gunicorn_command(host: str, port: str | int, workers: int, *, access_log: st
         "--workers",
         str(workers),
         "--threads",
-        "4",
+        str(default_threads()),
         "--worker-class",
         "gthread",
         "--timeout",
