@@ -119,6 +119,7 @@ def test_an_agent_outside_the_customers_centre_never_gets_the_card(org, source, 
     outsider.force_login(desk["b"].user)
     response = outsider.get("/contacts/calls/pops/?after=0&open=").content.decode()
     assert "申齐保健食品有限公司" not in response and "pop-customer" not in response
+    assert poll(desk["b"]).get(call.pk, "") == ""  # not even the call: it is centre A's
 
 
 @pytest.mark.django_db
