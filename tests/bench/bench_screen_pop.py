@@ -8,6 +8,7 @@ must show on every connected member; the time is to the first and to the last of
 
     export KEFU_VAR_DIR=/tmp/kefu-pop
     .venv/bin/python manage.py migrate && .venv/bin/python manage.py demo
+    .venv/bin/python manage.py collectstatic --noinput     # the pages need their static files
     .venv/bin/python -m tests.bench.bench_screen_pop            # BENCH_AGENTS=50 BENCH_RINGS=100
 
 Prints JSON lines (p50 / p95 / max in ms); never asserts on time. The latencies depend on how
@@ -276,7 +277,8 @@ def main() -> None:
             figures("queue ring → card visible, first of 5 watched members", first, **extra)
             figures("queue ring → card visible, last of 5 watched members", last, **extra)
             # The server's CPU for one queue ring: the webhook and every member's poll with the card,
-            # above what the same seconds of empty polls cost.
+            # above what the same seconds of empty polls cost. Approximate: on a machine so loaded
+            # that the pages poll less often than while idle, it comes out too low (even negative).
             figures("server CPU ms per queue ring, above idle (webhook + 50 card polls)", queue_cpu, **extra)
             browser.close()
     finally:
