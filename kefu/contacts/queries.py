@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import threading
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db import models
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kefu.contacts.models import Call, CallList, CallTask, Contact, ScreenPop
 from kefu.core.masking import mask_phone
+from kefu.core.scoping import Owners, owners_of, scope_signature
 
 POP_WINDOW = timedelta(minutes=10)  # a browser that reconnects later still gets these pops
 
@@ -73,15 +75,18 @@ def pops_after(user, after: int) -> list[dict]:
     ]
 
 
-def withdrawn_pops(user) -> list[int]:
+def withdrawn_pops(user, shown: list[int] | None = None) -> list[int]:
     """Queue calls popped on this agent's screen that a colleague took meanwhile: the browser
-    removes those cards (the first to take a queue call owns it)."""
+    removes those cards (the first to take a queue call owns it). A browser that says which
+    takeable cards it `shown` is asked about those only (none shown: no query at all)."""
+    if shown is not None and not shown:
+        return []
     since = timezone.now() - POP_WINDOW
+    qs = ScreenPop.objects.filter(user=user, created_at__gte=since, call__queue__isnull=False)
+    if shown is not None:
+        qs = qs.filter(call_id__in=shown[:20])
     return list(
-        ScreenPop.objects.filter(user=user, created_at__gte=since, call__queue__isnull=False)
-        .exclude(call__agent__isnull=True)
-        .exclude(call__agent=user)
-        .values_list("call_id", flat=True)[:20]
+        qs.exclude(call__agent__isnull=True).exclude(call__agent=user).values_list("call_id", flat=True)[:20]
     )
 
 
@@ -209,6 +214,88 @@ def caller_card(call: Call, user) -> dict:
         warnings.append(_("%(n)d open complaint(s)") % {"n": len(card["complaints"])})
     card["warnings"] = warnings
     return card
+
+
+# --- the card, built once per call and per what its viewer may see ---------------------------
+CARD_SECONDS = 20  # a queue ring pops on every member's next poll, all within a second
+_CARD_TEMPLATE = "contacts/partials/call_card.html"
+_CSRF_SLOT = "kefu-card-csrf-slot"  # the viewer's own CSRF token goes here, never a shared one
+_card_locks = [threading.Lock() for _ in range(16)]  # one builder per card and process
+
+
+def card_owners(call: Call) -> Owners:
+    """Who sees more on this call's card through ownership than their centres give them: the
+    responsible of the customer (and of each candidate) and the owners of its listed records."""
+    from kefu.complaints.models import Complaint
+    from kefu.customers.models import Customer
+    from kefu.tickets.models import Notification
+    from kefu.workflow.choices import Stage
+
+    customer_ids = [c["customer"] for c in call.candidates]
+    customer_id = call.contact.customer_id
+    if customer_id is not None:
+        customer_ids.append(customer_id)
+    sources: list[QuerySet] = [Customer.objects.filter(pk__in=customer_ids)]
+    if customer_id is not None:
+        sources += [
+            Notification.objects.filter(customer_id=customer_id).exclude(stage=Stage.COMPLETED),
+            Complaint.objects.filter(customer_id=customer_id, is_open=True),
+            Contact.objects.filter(customer_id=customer_id),
+        ]
+    return owners_of(*sources)
+
+
+def card_key(call: Call, user) -> str:
+    """The cache key of `call`'s card as `user` sees it: the call, its contact and customer as
+    saved now, what the user may see (scope), whether personal data is masked for them (the one
+    rule: for this customer, and for a caller they cannot see), the buttons their permissions
+    show, their language and time zone. Two viewers share a card only if all of these agree."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    contact = call.contact
+    customer = contact.customer
+    saved = [call.pk, call.updated_at, contact.pk, contact.version, contact.updated_at]
+    if customer is not None:
+        saved += [customer.pk, customer.version, customer.updated_at]
+    version = ".".join(str(v.timestamp() if isinstance(v, datetime) else v) for v in saved)
+    owners_key = f"contacts.card-owners:{version}"
+    owners = cache.get(owners_key)
+    if owners is None:
+        owners = card_owners(call)
+        cache.set(owners_key, owners, CARD_SECONDS)
+    viewer = (
+        scope_signature(user, owners),
+        int(unmasked_for(user, customer)),
+        int(unmasked_for(user, None)),
+        int(user.has_perm("tickets.add_notification")),
+        int(user.has_perm("complaints.add_complaint")),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+    return "contacts.card:v1:" + version + ":" + ":".join(str(part) for part in viewer)
+
+
+def caller_card_html(call: Call, request) -> str:
+    """The caller's card for the screen pop, rendered once per `card_key` (fifty members of a
+    hotline queue polling in the same second share a few renders, not fifty) and given the
+    viewer's own CSRF token."""
+    from django.contrib.auth.context_processors import PermWrapper
+    from django.core.cache import cache
+    from django.middleware.csrf import get_token
+    from django.template.loader import render_to_string
+
+    user = request.user
+    key = card_key(call, user)
+    html = cache.get(key)
+    if html is None:
+        with _card_locks[hash(key) % len(_card_locks)]:  # the others wait for the first render
+            html = cache.get(key)
+            if html is None:
+                context = {**caller_card(call, user), "perms": PermWrapper(user), "csrf_token": _CSRF_SLOT}
+                html = render_to_string(_CARD_TEMPLATE, context)
+                cache.set(key, html, CARD_SECONDS)
+    return html.replace(_CSRF_SLOT, get_token(request))
 
 
 SIMILAR_DAYS = 30

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -225,9 +224,12 @@ def pops(request: HttpRequest) -> JsonResponse:
         calls = {c.pk: c for c in queries.calls_for(request.user).filter(pk__in=[r["call"] for r in rows])}
     for row in rows:  # the card itself comes with its pop: no second round trip before the agent sees it
         if row["call"] in calls:
-            context = queries.caller_card(calls[row["call"]], request.user)
-            row["html"] = render_to_string("contacts/partials/call_card.html", context, request=request)
-    return JsonResponse({"cursor": cursor, "pops": rows, "withdrawn": queries.withdrawn_pops(request.user)})
+            row["html"] = queries.caller_card_html(calls[row["call"]], request)
+    shown = None  # the takeable queue cards the browser shows (`open`); absent: an older page asks about all
+    if "open" in request.GET:
+        shown = [pk for pk in (_int(v) for v in request.GET["open"].split(",")[:20]) if pk]
+    withdrawn = queries.withdrawn_pops(request.user, shown)
+    return JsonResponse({"cursor": cursor, "pops": rows, "withdrawn": withdrawn})
 
 
 @login_required

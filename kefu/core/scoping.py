@@ -13,6 +13,7 @@ its `customer` path leads to that customer — a model without that path shows t
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
@@ -90,6 +91,50 @@ def scope_q(paths: ScopePaths, scope: UserScope) -> Q:
     if paths.owner_staff and scope.staff_id:
         q |= Q(**{paths.owner_staff: scope.staff_id})
     return q
+
+
+Owners = tuple[frozenset[int], frozenset[int]]  # (staff ids, user ids)
+
+
+def owners_of(*querysets: models.QuerySet) -> Owners:
+    """The staff and users who own a row of `querysets` through their models' owner paths: the
+    only people for whom `visible_to` keeps more of these rows than their centres give them."""
+    staff: set[int] = set()
+    users: set[int] = set()
+    for qs in querysets:
+        paths = cast(ScopedQuerySet, qs).scope_paths
+        for path, ids in ((paths.owner_staff, staff), (paths.owner_user, users)):
+            if path:
+                ids.update(v for v in qs.order_by().values_list(path, flat=True).distinct() if v)
+    return frozenset(staff), frozenset(users)
+
+
+def scope_signature(user, owners: Owners = (frozenset(), frozenset())) -> str:
+    """Equal for two users when `visible_to` keeps the same rows of some querysets for both, given
+    who owns a row of them (`owners_of`): a key part for something built once and shown to many.
+
+    Company-wide readers share one signature; centre readers share theirs with the same centres,
+    unless one of them owns a row (then their own id is part of it); customer users one per customer."""
+    from kefu.org.scope import scope_for
+
+    scope = scope_for(user)
+    parts: tuple
+    if scope.is_anonymous:
+        parts = ("none",)
+    elif scope.is_customer:
+        parts = ("customer", scope.customer_id)
+    elif scope.company_wide:
+        parts = ("all",)
+    else:
+        staff_ids, user_ids = owners
+        parts = (
+            "centres",
+            sorted(scope.office_ids),
+            sorted(scope.work_centre_ids),
+            scope.staff_id if scope.staff_id in staff_ids else None,
+            scope.user_id if scope.user_id in user_ids else None,
+        )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 
 
 M = TypeVar("M", bound=models.Model)

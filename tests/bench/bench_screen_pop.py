@@ -8,9 +8,12 @@ must show on every connected member; the time is to the first and to the last of
 
     export KEFU_VAR_DIR=/tmp/kefu-pop
     .venv/bin/python manage.py migrate && .venv/bin/python manage.py demo
+    .venv/bin/python manage.py collectstatic --noinput     # the pages need their static files
     .venv/bin/python -m tests.bench.bench_screen_pop            # BENCH_AGENTS=50 BENCH_RINGS=100
 
-Prints JSON lines (p50 / p95 / max in ms); never asserts on time.
+Prints JSON lines (p50 / p95 / max in ms); never asserts on time. The latencies depend on how
+loaded the machine is (one Chromium runs all 50 pages on the same cores); the server's CPU time
+per empty poll and per queue ring (read from /proc for the gunicorn processes) much less so.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ AGENTS = int(os.environ.get("BENCH_AGENTS", "50"))
 RINGS = int(os.environ.get("BENCH_RINGS", "100"))
 QUEUE_RINGS = int(os.environ.get("BENCH_QUEUE_RINGS", "20"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+IDLE_SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "10"))
+POLL_SECONDS = float(os.environ.get("BENCH_POLL_SECONDS", "0.7"))  # how often a page polls (kefu.js)
 
 
 def free_port() -> int:
@@ -98,6 +103,27 @@ def post_ring(base: str, source, *, call_id: str, number: str, agent: str) -> di
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
+
+
+def server_cpu_ms(server: subprocess.Popen) -> float:
+    """CPU time (user + system) the web server's processes have used so far, in ms: what a poll
+    costs the server, which the machine's load barely changes (the latencies above it does)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [server.pid]
+    try:
+        with open(f"/proc/{server.pid}/task/{server.pid}/children") as children:
+            pids += [int(p) for p in children.read().split()]
+    except OSError:
+        return 0.0
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total * 1000 / tick
 
 
 def figures(case: str, values: list[float], **extra) -> None:
@@ -190,7 +216,27 @@ def main() -> None:
                 "agents": len(pages),
                 "web_workers": int(workers),
                 "db": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+                "load_avg_1m": os.getloadavg()[0],
             }
+            cpu, start = server_cpu_ms(server), time.perf_counter()
+            time.sleep(IDLE_SECONDS)  # nothing rings: every agent's empty poll
+            seconds = time.perf_counter() - start
+            used = server_cpu_ms(server) - cpu
+            polls = len(pages) * seconds / POLL_SECONDS
+            idle_rate = used / seconds
+            print(
+                json.dumps(
+                    {
+                        "case": "idle polling (nothing new)",
+                        "seconds": round(seconds, 1),
+                        "server_cpu_ms_per_s": round(used / seconds, 1),
+                        "server_cpu_ms_per_poll": round(used / polls, 2),
+                        **extra,
+                    },
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
             stamp = time.time_ns()
             times = []
             for r in range(RINGS):
@@ -204,9 +250,11 @@ def main() -> None:
                 times.append((time.perf_counter() - start) * 1000)
                 card.evaluate("el => el.remove()")
             figures("ring → card visible (named agent)", times, **extra)
-            first, last = [], []
+            first, last, queue_cpu = [], [], []
             watched = pages[:5]
             for r in range(QUEUE_RINGS):
+                time.sleep(POLL_SECONDS)  # the previous ring's polls are over
+                cpu_before, window = server_cpu_ms(server), time.perf_counter()
                 start = time.perf_counter()
                 answer = post_ring(
                     base, source, call_id=f"q{stamp}-{r}", number=customer.phone, agent="4009990000"
@@ -217,6 +265,9 @@ def main() -> None:
                     seen.append((time.perf_counter() - start) * 1000)
                 first.append(min(seen))
                 last.append(max(seen))
+                time.sleep(POLL_SECONDS * 2)  # every member has polled the card
+                window = time.perf_counter() - window  # less what the idle polls of these seconds cost
+                queue_cpu.append(server_cpu_ms(server) - cpu_before - idle_rate * window)
                 for page in pages:
                     page.evaluate(
                         "id => document.querySelectorAll(`[data-call-card='${id}']`)"
@@ -225,6 +276,10 @@ def main() -> None:
                     )
             figures("queue ring → card visible, first of 5 watched members", first, **extra)
             figures("queue ring → card visible, last of 5 watched members", last, **extra)
+            # The server's CPU for one queue ring: the webhook and every member's poll with the card,
+            # above what the same seconds of empty polls cost. Approximate: on a machine so loaded
+            # that the pages poll less often than while idle, it comes out too low (even negative).
+            figures("server CPU ms per queue ring, above idle (webhook + 50 card polls)", queue_cpu, **extra)
             browser.close()
     finally:
         server.terminate()

@@ -76,6 +76,10 @@ def test_ring_without_agent_goes_to_the_default_queue_and_the_first_taker_owns_i
     # the loser's screen is told to drop the card; the winner's is not
     assert second.get("/contacts/calls/pops/?after=0").json()["withdrawn"] == [call.pk]
     assert first.get("/contacts/calls/pops/?after=0").json()["withdrawn"] == []
+    # a page that says which takeable cards it shows is told about those only
+    assert second.get(f"/contacts/calls/pops/?after=0&open={call.pk}").json()["withdrawn"] == [call.pk]
+    assert second.get(f"/contacts/calls/pops/?after=0&open={call.pk + 1},x").json()["withdrawn"] == []
+    assert second.get("/contacts/calls/pops/?after=0&open=").json()["withdrawn"] == []
     # the API answers the same way
     api = Client()
     api.force_login(agent)

@@ -168,7 +168,11 @@ document.addEventListener("click", function (event) {
     if (!el || busy) { return; }
     busy = true;
     var after = sessionStorage.getItem("kefu.pop.cursor") || "0";
-    fetch(el.getAttribute("data-screen-pop") + "?after=" + encodeURIComponent(after), {
+    // The queue cards on screen that can still be taken: the server says which a colleague took.
+    var open = Array.prototype.map.call(document.querySelectorAll("[data-call-card] #pop-take"), function (b) {
+      return b.closest("[data-call-card]").getAttribute("data-call-card");
+    });
+    fetch(el.getAttribute("data-screen-pop") + "?after=" + encodeURIComponent(after) + "&open=" + open.join(","), {
       credentials: "same-origin", headers: { "Accept": "application/json" }
     }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
       if (!data) { return; }
