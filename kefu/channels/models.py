@@ -60,6 +60,9 @@ class OutboundMail(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
     in_reply_to = models.CharField(max_length=255, blank=True)
     auto_submitted = models.BooleanField(default=False)  # an automatic reply (RFC 3834)
+    # The body holds a one-time secret (a login code): it is blanked once the mail is sent, so
+    # the outbox never keeps a code that still works.
+    redact_after_send = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("outbound mail")

@@ -116,6 +116,16 @@ def uninstall(schema_editor, index: str) -> None:
 # --- Maintaining ------------------------------------------------------------------------------
 
 
+def analyze_index(index: str, *, using: str = "default") -> None:
+    """Fresh planner statistics for an index table after a bulk load (PostgreSQL: without them
+    the planner misjudges the scope filters next to the grams and scans the whole table; SQLite's
+    FTS table keeps no statistics)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_table(index)}")
+
+
 def index_documents(index: str, docs: Iterable[tuple[int, Sequence[str]]], *, using: str = "default") -> int:
     """Insert or replace documents `(pk, [field values])`; returns how many were written."""
     table = _table(index)

@@ -34,3 +34,9 @@ ACTIVATED = register(
     describe=lambda d: d.get("contact", ""),
     icon="person-check",
 )
+PASSWORD_CHANGED = register(
+    "portal.password_changed",
+    gettext_lazy("Portal password changed"),
+    describe=lambda d: d.get("contact", ""),
+    icon="key",
+)

@@ -52,6 +52,43 @@ class SetPasswordForm(Form):
         return data
 
 
+class CodeRequestForm(Form):
+    """Step one of the login by mailed code: the address the code goes to."""
+
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True}))
+
+
+class CodeLoginForm(Form):
+    """Step two: the six digits from the mail."""
+
+    email = forms.EmailField(label=_("E-mail"))
+    code = forms.CharField(
+        label=_("Login code"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9]{6}",
+            }
+        ),
+    )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    """A new portal password; the current one is asked unless the session began with a code."""
+
+    current_password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput)
+    field_order = ["current_password", "password", "password2"]
+
+    def __init__(self, *args, ask_current: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not ask_current:
+            del self.fields["current_password"]
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

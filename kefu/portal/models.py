@@ -81,6 +81,29 @@ class Invitation(models.Model):
         return f"{self.account} {self.created_at:%Y-%m-%d}"
 
 
+class LoginCode(models.Model):
+    """A one-time login code 邮件验证码 mailed to a portal account's address (the way in for a
+    contact who has no password or forgot it). Only a keyed hash of the code is stored; it works
+    once, until `expires_at`, and is void after `MAX_FAILURES` wrong tries or when a newer code
+    is sent (kefu.portal.services.request_login_code / login_with_code)."""
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="login_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+
+    class Meta:
+        verbose_name = _("login code")
+        verbose_name_plural = _("login codes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at"], name="portal_code_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class MessageQuerySet(ScopedQuerySet):
     scope_paths = ScopePaths(
         office="notification__sales_office",

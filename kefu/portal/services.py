@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,13 +26,17 @@ from kefu.core.scoping import access, customer_of, require_perm
 from kefu.core.validation import check_text
 from kefu.portal import events
 from kefu.portal.choices import REQUEST_TYPE_CODES, MessageKind, RequestKind
-from kefu.portal.models import Invitation, Message, PortalAccount
+from kefu.portal.models import Invitation, LoginCode, Message, PortalAccount
 from kefu.timeline.services import record
+from kefu.worktime import clock
 
 INVITATION_DAYS = 7
 MAX_MESSAGE = 2000
 MAX_PHOTOS = 6
 USERNAME_PREFIX = "kh."  # 客户: a customer user's username, never one a staff member is given
+LOGIN_CODE_MINUTES = 10  # a mailed login code works this long, once
+LOGIN_CODE_MAX_FAILURES = 5  # wrong tries after which the code is void
+LOGIN_CODE_INTERVAL = dt.timedelta(minutes=1)  # at most one code a minute per account
 
 
 def _hash(token: str) -> str:
@@ -152,6 +157,133 @@ def accept_invitation(*, token: str, password: str) -> PortalAccount:
             account.save(update_fields=["activated_at", "updated_at"])
         record(account.customer, events.ACTIVATED.code, actor=user, data={"contact": account.contact.name})
     return account
+
+
+def _code_hash(account: PortalAccount, code: str) -> str:
+    # Keyed by the site's secret and the account: six digits alone would be guessed from a
+    # plain hash in a moment.
+    return salted_hmac("kefu.portal.login_code", f"{account.pk}:{code}", algorithm="sha256").hexdigest()
+
+
+def _code_account(email: str) -> PortalAccount | None:
+    """The open portal account of a customer contact with this address; None for anything else
+    (unknown addresses, closed accounts, staff)."""
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    account = (
+        PortalAccount.objects.select_related("user", "customer", "contact")
+        .filter(email=email, is_active=True, user__is_active=True, user__is_staff=False)
+        .first()
+    )
+    if account is None or customer_of(account.user) is None:
+        return None
+    return account
+
+
+def request_login_code(*, email: str) -> None:
+    """Mail a six-digit login code 邮件验证码 to a portal account's address.
+
+    Whether the address has an account is never told: an unknown address, a staff member's, a
+    closed account, or a second request within a minute all end quietly like a sent code. A new
+    code voids the earlier ones; the mail goes out after commit (kefu.channels.services)."""
+    from kefu.channels.services import send_mail
+
+    account = _code_account(email)
+    if account is None:
+        return
+    now = clock.now()
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    with transaction.atomic():
+        PortalAccount.objects.select_for_update().filter(pk=account.pk).first()  # one request at a time
+        latest = LoginCode.objects.filter(account=account).order_by("-created_at", "-id").first()
+        if latest is not None and latest.created_at > now - LOGIN_CODE_INTERVAL:
+            return
+        LoginCode.objects.filter(account=account, used_at__isnull=True, expires_at__gt=now).update(
+            expires_at=now
+        )
+        LoginCode.objects.create(
+            account=account,
+            code_hash=_code_hash(account, code),
+            created_at=now,
+            expires_at=now + dt.timedelta(minutes=LOGIN_CODE_MINUTES),
+        )
+        send_mail(
+            actor=None,
+            target=account.customer,
+            to=[account.email],
+            subject=_("Your login code for the customer service portal: %(code)s") % {"code": code},
+            body=_(
+                "Dear %(name)s,\n\nYour login code is: %(code)s\n\nEnter it on the login page of the "
+                "customer service portal within %(minutes)d minutes; it works once. If you did not ask "
+                "for it, you can ignore this mail.\n\nBest regards,\nCustomer Service"
+            )
+            % {"name": account.contact.name, "code": code, "minutes": LOGIN_CODE_MINUTES},
+            redact_after_send=True,
+        )
+
+
+def login_with_code(*, email: str, code: str) -> PortalAccount:
+    """The account whose newest valid code this is; the code is used up. A wrong code counts a
+    failure (the fifth voids it); every refusal reads the same, whatever the reason."""
+    message = _("The code is not correct or no longer valid. Ask for a new code.")
+    invalid = ValidationFailed(message, code="login_code_invalid", fields={"code": [message]})
+    account = _code_account(email)
+    code = (code or "").strip()
+    if account is None or not (len(code) == 6 and code.isdigit()):
+        raise invalid
+    now = clock.now()
+    with transaction.atomic():
+        current = (
+            LoginCode.objects.select_for_update()
+            .filter(
+                account=account,
+                used_at__isnull=True,
+                expires_at__gt=now,
+                failures__lt=LOGIN_CODE_MAX_FAILURES,
+            )
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if current is None:
+            raise invalid
+        matches = constant_time_compare(current.code_hash, _code_hash(account, code))
+        if matches:
+            current.used_at = now
+            current.save(update_fields=["used_at"])
+            if account.activated_at is None:
+                account.activated_at = now
+                account.save(update_fields=["activated_at", "updated_at"])
+        else:
+            # The failure is kept (this transaction commits); the refusal is raised after it.
+            current.failures += 1
+            if current.failures >= LOGIN_CODE_MAX_FAILURES:
+                current.expires_at = now
+            current.save(update_fields=["failures", "expires_at"])
+    if not matches:
+        raise invalid
+    return account
+
+
+def change_password(*, actor, password: str, current_password: str | None = None):
+    """A customer user sets a new password 修改密码 (after a code login, without the old one:
+    the mailed code has just proven who they are). `current_password`, when given, must match."""
+    account = account_for(actor)
+    user = account.user
+    if current_password is not None and not user.check_password(current_password):
+        message = _("The current password is not correct.")
+        raise ValidationFailed(message, fields={"current_password": [message]})
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(exc.messages[0], fields={"password": list(exc.messages)}) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record(
+            account.customer, events.PASSWORD_CHANGED.code, actor=user, data={"contact": account.contact.name}
+        )
+    return user
 
 
 def close_account(*, actor, account: PortalAccount) -> PortalAccount:

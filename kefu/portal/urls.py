@@ -9,7 +9,10 @@ urlpatterns = [
     # The customer's side (customer users only).
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
+    path("login/code/", views.login_code, name="login_code"),
+    path("login/code/enter/", views.login_code_enter, name="login_code_enter"),
     path("logout/", views.logout_view, name="logout"),
+    path("password/", views.change_password, name="password"),
     path("invitation/<str:token>/", views.accept, name="accept"),
     path("requests/new/", views.submit, name="submit"),
     path("requests/<int:pk>/", views.request_detail, name="request"),

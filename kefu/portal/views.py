@@ -6,12 +6,13 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,16 @@ from kefu.core.paging import BoundedPage
 from kefu.core.scoping import access, customer_of
 from kefu.core.validation import parse_id
 from kefu.portal import queries, services
-from kefu.portal.forms import InviteForm, MessageForm, PortalLoginForm, RequestForm, SetPasswordForm
+from kefu.portal.forms import (
+    ChangePasswordForm,
+    CodeLoginForm,
+    CodeRequestForm,
+    InviteForm,
+    MessageForm,
+    PortalLoginForm,
+    RequestForm,
+    SetPasswordForm,
+)
 
 
 def portal_view(view):
@@ -69,6 +79,92 @@ login_view = customer_facing(PortalLoginView.as_view())
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("portal:login")
+
+
+CODE_EMAIL = "portal.code_email"  # the address a code was asked for (step two fills it in)
+CODE_LOGIN = "portal.code_login"  # this session began with a mailed code
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("portal:home")
+
+
+@customer_facing
+def login_code(request: HttpRequest) -> HttpResponse:
+    """用邮件验证码登录, step one: the address. The answer is the same whether it has an account."""
+    form = CodeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        services.request_login_code(email=email)
+        request.session[CODE_EMAIL] = email
+        messages.info(
+            request,
+            _(
+                "If %(email)s belongs to a portal account, a login code is on its way there. "
+                "It is valid for %(minutes)d minutes."
+            )
+            % {"email": email, "minutes": services.LOGIN_CODE_MINUTES},
+        )
+        target = reverse("portal:login_code_enter")
+        nxt = request.POST.get("next", "")
+        return redirect(f"{target}?{urlencode({'next': nxt})}" if nxt else target)
+    return render(request, "portal/login_code.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@customer_facing
+def login_code_enter(request: HttpRequest) -> HttpResponse:
+    """Step two: the six digits from the mail; a right code logs the contact in."""
+    form = CodeLoginForm(request.POST or None, initial={"email": request.session.get(CODE_EMAIL, "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.login_with_code(
+                email=form.cleaned_data["email"], code=form.cleaned_data["code"]
+            )
+        except KefuError as exc:
+            apply_error(form, exc)
+        else:
+            target = _next_url(request)
+            if request.user.is_authenticated:
+                logout(request)
+            login(request, account.user, backend="kefu.org.backends.BufferedModelBackend")
+            request.session[CODE_LOGIN] = True
+            if account.user.has_usable_password():
+                messages.success(request, _("You are logged in."))
+            else:
+                messages.success(
+                    request, _("You are logged in. You can set a password under “Change password”.")
+                )
+            return redirect(target)
+    return render(
+        request, "portal/login_code_enter.html", {"form": form, "next": request.GET.get("next", "")}
+    )
+
+
+@portal_view
+def change_password(request: HttpRequest) -> HttpResponse:
+    """The contact's new password 修改密码; after a code login the old one is not asked for."""
+    ask_current = request.user.has_usable_password() and not request.session.get(CODE_LOGIN)
+    form = ChangePasswordForm(request.POST or None, ask_current=ask_current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.change_password(
+                actor=request.user,
+                password=form.cleaned_data["password"],
+                current_password=form.cleaned_data["current_password"] if ask_current else None,
+            )
+        except KefuError as exc:
+            apply_error(form, exc)
+        else:
+            update_session_auth_hash(request, user)
+            request.session.pop(CODE_LOGIN, None)
+            messages.success(request, _("Your new password has been saved."))
+            return redirect("portal:home")
+    return render(request, "portal/password.html", {"form": form})
 
 
 @customer_facing

@@ -356,6 +356,7 @@ class _Plan:
     def finish(self) -> None:
         from kefu.core.bulkload import analyze, reset_sequences
         from kefu.core.models import NumberRange
+        from kefu.core.search import analyze_index
 
         reset_sequences(*self.models)
         for kind in self.kinds:  # the number ranges move past what was generated
@@ -370,3 +371,4 @@ class _Plan:
             "tickets_partner",
             "timeline_timelineevent",
         )
+        analyze_index(self.search_index)

@@ -126,3 +126,48 @@ def test_a_customer_submits_a_request_on_a_phone_and_follows_its_status(phone, i
     # Staff pages stay closed to the customer, even for their own notification.
     response = page.goto(f"{page.base_url}/notifications/{n.pk}/")
     assert response.status == 404
+
+
+def test_a_contact_without_a_password_logs_in_with_a_mailed_code_and_sets_one(phone, invited, smtp_server):
+    """用邮件验证码登录: the invitation link was lost; the contact asks for a code on the login page,
+    reads it in the mail (the real SMTP sink), logs in, and sets a password for next time."""
+    import re
+
+    page = phone
+    page.goto(f"{page.base_url}/portal/login/")
+    page.click("#login-by-code")
+    page.fill("#id_email", "zhang@shenqi.example.cn")
+    page.click("#code-send")
+    page.wait_for_url(f"{page.base_url}/portal/login/code/enter/")
+    assert "验证码已发送到该邮箱" in page.content()
+    assert page.input_value("#id_email") == "zhang@shenqi.example.cn"
+    mails = [m for m in smtp_server if "验证码" in m["Subject"]]
+    assert len(mails) == 1
+    code = re.search(r"\b(\d{6})\b", mails[0].get_content()).group(1)
+
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    page.fill("#id_code", wrong)
+    page.click("#code-login")
+    page.locator("[data-field='code']", has_text="验证码不正确或已失效").wait_for()
+    page.fill("#id_code", code)
+    page.click("#code-login")
+    page.wait_for_url(f"{page.base_url}/portal/")
+    assert "修改密码" in page.content()
+
+    # Staff pages stay closed after a code login too.
+    assert page.goto(f"{page.base_url}/notifications/").status == 404
+    page.goto(f"{page.base_url}/portal/password/")
+    assert page.locator("#id_current_password").count() == 0
+    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("#password-save")
+    page.wait_for_url(f"{page.base_url}/portal/")
+    assert "新密码已保存" in page.content()
+
+    # The next time, the password works.
+    page.context.clear_cookies()
+    page.goto(f"{page.base_url}/portal/login/")
+    page.fill("#id_username", "zhang@shenqi.example.cn")
+    page.fill("#id_password", PASSWORD)
+    page.click("#portal-login")
+    page.wait_for_url(f"{page.base_url}/portal/")

@@ -70,11 +70,13 @@ def send_mail(
     department=None,
     in_reply_to: str = "",
     auto_submitted: bool = False,
+    redact_after_send: bool = False,
 ) -> OutboundMail:
     """Store a mail about `target` and send it after commit (SBWP).
 
     The mail is on the target's timeline at once ("mail.queued"); the send happens in a task
     so a slow or unreachable SMTP server never blocks or undoes the user's change.
+    `redact_after_send`: the body holds a one-time secret and is replaced once the mail is sent.
     """
     recipients = [address.strip() for address in to if address and address.strip()]
     if not recipients and department is not None and department.mailbox:
@@ -109,6 +111,7 @@ def send_mail(
             message_id=new_message_id(),
             in_reply_to=in_reply_to[:255],
             auto_submitted=auto_submitted,
+            redact_after_send=redact_after_send,
         )
         record(target, MAIL_QUEUED.code, actor=actor, data=_event_data(mail))
         transaction.on_commit(lambda: _enqueue(mail.pk))
@@ -195,8 +198,12 @@ def deliver_mail(mail_id: int, *, force: bool = False, now=None) -> OutboundMail
     mail.status = MailStatus.SENT
     mail.sent_at = timezone.now()
     mail.next_attempt_at = None
+    fields = ["status", "sent_at", "next_attempt_at"]
+    if mail.redact_after_send:
+        mail.body = _("(The text of this mail held a one-time code and was removed after sending.)")
+        fields.append("body")
     with transaction.atomic():
-        mail.save(update_fields=["status", "sent_at", "next_attempt_at"])
+        mail.save(update_fields=fields)
         target = mail.target
         if target is not None:
             record(target, MAIL_SENT.code, data=_event_data(mail))

@@ -353,6 +353,10 @@ PAGES: dict[str, Route] = {
     # --- h-portal2 (issue 13: portal rating, WeChat binding code, mail re-run)
     "portal:rate": Route(record=N, portal=True, get=False, post=True),
     "portal:wechat": Route(portal=True, post=True),
+    # --- h-portal3 (issue 13: portal login by a mailed code, change password)
+    "portal:login_code": Route(public=True, post=True),
+    "portal:login_code_enter": Route(public=True, post=True),
+    "portal:password": Route(portal=True, post=True),
     "channels:inbound_rerun": Route(
         record="inbound",
         perm=("channels.view_inboundmail", "channels.change_inboundmail"),
