@@ -123,6 +123,7 @@ def run(options: dict, ctx: dict) -> int:
         for pk, code in offices
     ]
     clock = Laps()
+    names_json: dict[str, str] = {}
     made = 0
     started = time.perf_counter()
     with (
@@ -171,8 +172,11 @@ def run(options: dict, ctx: dict) -> int:
                     )
                 )
                 # what services.create_customer records and indexes (no contacts yet)
+                quoted = names_json.get(name)  # json.dumps({"number": …, "name": …}), names repeat
+                if quoted is None:
+                    quoted = names_json[name] = json.dumps(name)
                 history_rows.append(
-                    (content_type, pk, created_event, now, json.dumps({"number": number, "name": name}))
+                    (content_type, pk, created_event, now, f'{{"number": "{number}", "name": {quoted}}}')
                 )
                 docs.append((pk, [f for f in (number, name, phone, mobile, initials(name)) if f]))
                 if periods:
