@@ -38,6 +38,7 @@ can be rebuilt at any time from them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -46,6 +47,7 @@ from django.db.models import CharField, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 SEPARATOR = "ǂǂǂ"  # a letter (Lo) nobody types: keeps a phrase from spanning two fields
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _NAME_OK = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
@@ -62,7 +64,7 @@ def normalize(text: str | None) -> str:
     folded = str(text).casefold()
     if folded.isalnum():  # names, numbers, digits-only phones: nothing to drop (bulk loads)
         return folded
-    return "".join(ch for ch in folded if ch.isalnum())
+    return _NOT_ALNUM.sub("", folded)  # \w is str.isalnum() plus "_" (re's documentation)
 
 
 def grams(field: str) -> list[str]:
@@ -84,6 +86,73 @@ def _pg_row(fields: Iterable[str]) -> tuple[list[str], str]:
         found.update([text[i : i + 3] for i in range(size - 2)])
         found.update([text[i : i + 2] for i in range(size - 1)])
     return sorted(found), "|".join(t for t in normalised if t)
+
+
+class _Memo:
+    """The per-field work of a bulk load (`append_documents`), remembered for texts that come
+    again: names, fixed phrases, the words of a long text after its leading date and time. A
+    field is split at the end of its leading digits: the grams starting in the digits (a number,
+    a timestamp: new each time) are cut afresh, the grams of the rest are looked up. The split
+    can be anywhere without changing the result, since every gram starts at one position."""
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self.pg: dict[str, frozenset[str]] = {}
+        self.sqlite: dict[str, str] = {}
+
+    @staticmethod
+    def split(text: str) -> int:
+        return _LEADING_DIGITS.match(text).end()  # type: ignore[union-attr]
+
+    def pg_grams(self, text: str) -> frozenset[str] | list[str]:
+        """`text` normalised: its trigrams and bigrams, as `_pg_row` collects them."""
+        size = len(text)
+        k = self.split(text)
+        head = [text[i : i + 3] for i in range(min(k, size - 2))]
+        head += [text[i : i + 2] for i in range(min(k, size - 1))]
+        if k == size:
+            return head
+        rest = text[k:]
+        found = self.pg.get(rest)
+        if found is None:
+            if len(self.pg) > self.LIMIT:
+                self.pg.clear()
+            n = len(rest)
+            found = self.pg[rest] = frozenset(
+                [rest[i : i + 3] for i in range(n - 2)] + [rest[i : i + 2] for i in range(n - 1)]
+            )
+        return found.union(head) if head else found
+
+    def sqlite_grams(self, text: str) -> str:
+        """`text` normalised: its grams space-separated, as `_sqlite_body` writes them."""
+        k = self.split(text)
+        head = " ".join([text[i : i + 3] for i in range(k)])
+        if k == len(text):
+            return head
+        rest = text[k:]
+        found = self.sqlite.get(rest)
+        if found is None:
+            if len(self.sqlite) > self.LIMIT:
+                self.sqlite.clear()
+            found = self.sqlite[rest] = " ".join([rest[i : i + 3] for i in range(len(rest))])
+        return f"{head} {found}" if head else found
+
+    def sqlite_body(self, fields: Iterable[str]) -> str:
+        grams = self.sqlite_grams
+        return f" {SEPARATOR} ".join([grams(t) for t in map(normalize, fields) if t])
+
+    def pg_row(self, fields: Iterable[str]) -> tuple[str, str]:
+        """`_pg_row` with the grams as an array literal (COPY reads it as text[]; grams are
+        letters and digits only, so nothing needs quoting)."""
+        normalised = [t for t in map(normalize, fields) if t]
+        found: set[str] = set()
+        for text in normalised:
+            found.update(self.pg_grams(text))
+        return "{" + ",".join(sorted(found)) + "}", "|".join(normalised)
+
+
+_LEADING_DIGITS = re.compile(r"[0-9]*")
 
 
 # --- Installing (migrations) ------------------------------------------------------------------
@@ -156,15 +225,21 @@ def append_documents(index: str, docs: Iterable[tuple[int, Sequence[str]]], *, u
 
     connection = connections[using]
     table = _table(index)
+    memo = _MEMO
     if connection.vendor == "sqlite":
-        return write_raw(table, ["rowid", "body"], ((pk, _sqlite_body(f)) for pk, f in docs), using=using)
+        body = memo.sqlite_body
+        return write_raw(table, ["rowid", "body"], ((pk, body(f)) for pk, f in docs), using=using)
     if connection.vendor == "postgresql":
-        return write_raw(table, ["id", "grams", "body"], ((pk, *_pg_row(f)) for pk, f in docs), using=using)
+        row = memo.pg_row
+        return write_raw(table, ["id", "grams", "body"], ((pk, *row(f)) for pk, f in docs), using=using)
     return 0
 
 
+_MEMO = _Memo()  # bounded; shared by the batches of a load
+
+
 @contextmanager
-def bulk_load(index: str, *, rows: int, using: str = "default") -> Iterator[None]:
+def bulk_load(index: str, *, rows: int, using: str = "default", laps=None) -> Iterator[None]:
     """Around a load of `rows` new documents (generators): on PostgreSQL, when they are at least as
     many as the index holds, its GIN index is dropped and built again at the end, however the load
     ends (one build is many times faster than as many GIN inserts). Meanwhile searches stay right,
@@ -189,6 +264,8 @@ def bulk_load(index: str, *, rows: int, using: str = "default") -> Iterator[None
         if rebuild:
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_grams ON {table} USING gin (grams)")
+            if laps:  # a bulkload.Laps
+                laps.lap("search index build")
 
 
 def remove_documents(index: str, pks: Iterable[int], *, using: str = "default") -> None:

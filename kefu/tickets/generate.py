@@ -54,9 +54,9 @@ def run(options, ctx) -> int:
     batch = max(ctx.get("batch", 50_000), 1)
     made = 0
     with (
-        deferred_indexes(*plan.models, rows=total),
-        deferred_indexes(plan.history_model, rows=2 * total),  # about three events each
-        bulk_load(plan.search_index, rows=total),
+        deferred_indexes(*plan.models, rows=total, laps=plan.clock),
+        deferred_indexes(plan.history_model, rows=2 * total, laps=plan.clock),  # about three events each
+        bulk_load(plan.search_index, rows=total, laps=plan.clock),
     ):
         while made < total:
             size = min(batch, total - made)
@@ -66,10 +66,10 @@ def run(options, ctx) -> int:
             if ctx.get("stdout") and made % max(batch, 100_000) < size:
                 ctx["stdout"].write(f"    notifications: {made}/{total}")
         plan.clock.lap("commits")
-    plan.clock.lap("index builds")
     plan.finish()
+    plan.clock.lap("sequences and analyze")
     if ctx.get("stdout") and ctx.get("verbosity", 1) > 1:
-        ctx["stdout"].write(f"    notifications, wall/CPU seconds by step: {plan.clock}")
+        ctx["stdout"].write(f"    notifications, {plan.clock.legend()} by step: {plan.clock}")
     return made
 
 
@@ -370,5 +370,6 @@ class _Plan:
             "tickets_longtextentry",
             "tickets_partner",
             "timeline_timelineevent",
+            f"search_{self.search_index}",
         )
         analyze_index(self.search_index)
