@@ -23,7 +23,6 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import time
 import urllib.request
 
@@ -171,24 +170,10 @@ def main() -> None:
     cookies = [session_cookie(user) for user in users]  # the ORM before Playwright's event loop runs
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    workers = os.environ.get("WEB_WORKERS", "3")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "kefu.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            workers,
-            "--threads",
-            "4",
-            "--worker-class",
-            "gthread",
-            "--log-level",
-            "warning",
-        ],
+    from kefu.core.management.commands.serve import default_workers, gunicorn_command
+
+    server = subprocess.Popen(  # `make run`'s server (WEB_WORKERS, WEB_THREADS), without its access log
+        gunicorn_command("127.0.0.1", port, default_workers(), access_log="/dev/null"),
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"},
     )
     try:
@@ -214,7 +199,7 @@ def main() -> None:
             time.sleep(3)  # every page has polled: all agents connected
             extra = {
                 "agents": len(pages),
-                "web_workers": int(workers),
+                "web_workers": default_workers(),
                 "db": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
                 "load_avg_1m": os.getloadavg()[0],
             }
