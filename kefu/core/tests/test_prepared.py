@@ -124,3 +124,24 @@ def test_the_signed_in_user_is_loaded_by_the_prepared_lookup(desk):
     type(user).objects.filter(pk=user.pk).update(is_active=False)
     assert backend.get_user(user.pk) is None  # a deactivated user is signed out at once
     assert backend.get_user("x") is None and backend.get_user(10**30) is None
+
+
+def test_column_converters_are_looked_up_once_per_shape(desk, monkeypatch):
+    """Datetimes and decimals still arrive converted, from the converters the first run found."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    user = desk.assistant.user
+    first, second = desk.z1(), desk.z2()
+    lookups = []
+    real = SQLCompiler.get_converters
+
+    def counting(self, expressions):
+        if self.query.model is Notification:  # the page lookup, not the buffered code tables
+            lookups.append(len(expressions))
+        return real(self, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counting)
+    rows = [prepared.fetch(("t", scope_for(user)), _lookup(user), pk=n.pk)[0] for n in (first, second, first)]
+    assert len(lookups) == 1
+    assert [r.created_at for r in rows] == [first.created_at, second.created_at, first.created_at]
+    assert rows[0].created_at.tzinfo is not None
