@@ -48,7 +48,7 @@ def _search_rows(index: str) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_load_outside_a_transaction_keeps_indexes_keys_search_rows_and_sequences(desk):
+def test_a_load_outside_a_transaction_keeps_indexes_keys_search_rows_and_sequences(default_types, desk):
     before = {table: _constraints(table) for table in TABLES}
     customers_before = set(Customer.objects.values_list("pk", flat=True))
     notifications_before = set(Notification.objects.values_list("pk", flat=True))
@@ -93,7 +93,7 @@ def test_a_load_outside_a_transaction_keeps_indexes_keys_search_rows_and_sequenc
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps its foreign keys through a load")
-def test_foreign_keys_dropped_for_a_load_check_every_row_when_they_come_back(desk):
+def test_foreign_keys_dropped_for_a_load_check_every_row_when_they_come_back(default_types, desk):
     keys = _foreign_keys("timeline_timelineevent")
     assert keys
     events = bulkload.Table(TimelineEvent, ["content_type", "object_id", "event_type", "occurred_at", "data"])

@@ -14,19 +14,6 @@ from kefu.tickets.services import change_status
 THREADS = 8
 
 
-@pytest.fixture
-def default_types():
-    """The default types and profiles, again: a transactional test before this one may have
-    flushed the database, data migrations included (installing is idempotent)."""
-    from django.apps import apps
-
-    from kefu.core import buffer
-    from kefu.tickets.workflows import install
-
-    install(apps)
-    buffer.clear()
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor == "sqlite",
