@@ -119,7 +119,11 @@ TEMPLATES = [
         "NAME": "jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "kefu.core.jinja.environment", "extensions": ["jinja2.ext.i18n"]},
+        "OPTIONS": {
+            "environment": "kefu.core.jinja.environment",
+            "extensions": ["jinja2.ext.i18n"],
+            "context_processors": ["kefu.core.jinja.csrf_once"],
+        },
     },
 ]
 

@@ -52,6 +52,23 @@ def appointments_for(notification_ids) -> dict[int, Appointment]:
     return {a.notification_id: a for a in Appointment.objects.filter(notification_id__in=ids)}
 
 
+def appointment_card(notification, user) -> dict:
+    """The appointment card of the notification page (the desk side of field service): the first
+    appointment (prepared once), the slots and whether this user may set it."""
+    from kefu.core import prepared
+
+    found = prepared.fetch(
+        "field.appointment_card",
+        lambda pk: Appointment.objects.filter(notification_id=pk).order_by("id")[:1],
+        pk=notification.pk,
+    )
+    return {
+        "appointment": found[0] if found else None,
+        "slots": Slot.choices,
+        "can_set_appointment": user.has_perm("field.change_appointment"),
+    }
+
+
 def _base(user):
     from kefu.field.services import staff_of
 

@@ -154,6 +154,18 @@ def suggest(user, text: str, *, limit: int = 5) -> list[Article]:
     return ranked[:limit]
 
 
+def desk_panel(notification, user) -> dict:
+    """The knowledge card of the notification page: solutions used, else suggestions (loaded after
+    the page by htmx, so the page pays one query) and the form to record one."""
+    may_read = user.has_perm("knowledge.view_article")
+    return {
+        "may_read": may_read,
+        "solutions": solutions_for(notification) if may_read else [],
+        "suggest_text": f"{notification.description} {notification.long_text[-500:]}",
+        "link_to": notification.pk if user.has_perm("tickets.change_notification") else None,
+    }
+
+
 def solutions_for(notification) -> list[SolutionLink]:
     """The solutions used on a notification (its page asks on every view: prepared once)."""
     from kefu.core import prepared

@@ -13,16 +13,3 @@ def desk(org, staff_factory) -> Desk:
 def office(org, staff_factory):
     """The office (办公室) that rules cross-department disputes."""
     return staff_factory(roles=["office"], name="周敏")
-
-
-@pytest.fixture
-def default_types():
-    """The default types and profiles, again: a transactional test before this one may have
-    flushed the database, data migrations included (installing is idempotent)."""
-    from django.apps import apps
-
-    from kefu.core import buffer
-    from kefu.tickets.workflows import install
-
-    install(apps)
-    buffer.clear()

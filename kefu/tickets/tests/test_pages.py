@@ -263,3 +263,42 @@ def test_keyword_pages_keep_the_worklist_order_and_scope(desk):
     second, more = keyword_page(desk.assistant, 2)
     assert ([n.id for n in second], more) == ([older.pk], False)
     assert keyword_page(desk.outsider, 1) == ([], False)  # another centre's assistant sees none
+
+
+def test_the_page_carries_one_csrf_token_and_its_forms_post_with_it(desk):
+    """Jinja2 pages get one masked token per request (kefu.core.jinja.csrf_once), and Django's CSRF
+    check accepts it on every form of the page."""
+    import re
+
+    from django.test import Client
+
+    n = desk.z1()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(desk.assistant.user)
+    page = client.get(f"/notifications/{n.pk}/").content.decode()
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    forms = page.count('method="post"')
+    assert forms >= 5 and len(tokens) == 1
+    [token] = tokens
+    assert f'"X-CSRFToken": "{token}"' in page  # htmx requests send the same one
+    posted = client.post(
+        f"/notifications/{n.pk}/text/", {"text": "客户来电催办。", "csrfmiddlewaretoken": token}
+    )
+    assert posted.status_code == 302
+    assert "客户来电催办" in client.get(f"/notifications/{n.pk}/").content.decode()
+    refused = client.post(f"/notifications/{n.pk}/text/", {"text": "无令牌"})
+    assert refused.status_code == 403
+
+
+def test_the_page_follows_the_reader_s_language_from_request_to_request(desk):
+    n = desk.z1()
+    client = client_for(desk.assistant)
+    for language, label, other in (
+        ("en", "Long text", "长文本"),
+        ("zh-hans", "长文本", "Long text"),
+        ("en", "Long text", "长文本"),
+    ):
+        client.cookies["kefu_language"] = language
+        page = client.get(f"/notifications/{n.pk}/").content.decode()
+        assert f'<html lang="{language}">' in page
+        assert label in page and other not in page
