@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.utils.translation import gettext as _
 
@@ -62,36 +62,49 @@ def reports_for(notification_ids: Iterable[int]) -> dict[int, list[ServiceReport
     return found
 
 
-def billing_for(notification) -> dict:
-    """The paid-service card of the notification page; its lookups prepared once (kefu.core.prepared)."""
+def billing_for(notification, present: Mapping[str, bool] | None = None) -> dict:
+    """The paid-service card of the notification page; its lookups prepared once (kefu.core.prepared).
+    `present` (the page's one existence query) skips the kinds the notification has none of."""
     from django.db.models import prefetch_related_objects
 
     from kefu.core import prepared
 
-    quotations = prepared.fetch(
-        "billing.page_quotations",
-        lambda pk: Quotation.objects.filter(notification_id=pk).order_by("created_at", "id"),
-        pk=notification.pk,
+    def has(kind: str) -> bool:
+        return present is None or present[kind]
+
+    quotations = (
+        prepared.fetch(
+            "billing.page_quotations",
+            lambda pk: Quotation.objects.filter(notification_id=pk).order_by("created_at", "id"),
+            pk=notification.pk,
+        )
+        if has("quotations")
+        else []
     )
     prefetch_related_objects(quotations, "lines__material")  # no query when there is no quotation
-    reports = prepared.fetch(
-        "billing.page_reports",
-        lambda pk: (
-            ServiceReport.objects.filter(notification_id=pk)
-            .select_related("technician")
-            .order_by("created_at", "id")
-        ),
-        pk=notification.pk,
+    reports = (
+        prepared.fetch(
+            "billing.page_reports",
+            lambda pk: (
+                ServiceReport.objects.filter(notification_id=pk)
+                .select_related("technician")
+                .order_by("created_at", "id")
+            ),
+            pk=notification.pk,
+        )
+        if has("reports")
+        else []
     )
-    return {
-        "quotations": quotations,
-        "reports": with_material_names(reports),
-        "invoices": prepared.fetch(
+    invoices = (
+        prepared.fetch(
             "billing.page_invoices",
             lambda pk: Invoice.objects.filter(notification_id=pk).order_by("created_at", "id"),
             pk=notification.pk,
-        ),
-    }
+        )
+        if has("invoices")
+        else []
+    )
+    return {"quotations": quotations, "reports": with_material_names(reports), "invoices": invoices}
 
 
 def overdue_acceptances(user, days: int, *, limit: int = 5000) -> list[dict]:

@@ -52,15 +52,20 @@ def appointments_for(notification_ids) -> dict[int, Appointment]:
     return {a.notification_id: a for a in Appointment.objects.filter(notification_id__in=ids)}
 
 
-def appointment_card(notification, user) -> dict:
+def appointment_card(notification, user, *, exists: bool = True) -> dict:
     """The appointment card of the notification page (the desk side of field service): the first
-    appointment (prepared once), the slots and whether this user may set it."""
+    appointment (prepared once; no query when the page already knows there is none), the slots
+    and whether this user may set it."""
     from kefu.core import prepared
 
-    found = prepared.fetch(
-        "field.appointment_card",
-        lambda pk: Appointment.objects.filter(notification_id=pk).order_by("id")[:1],
-        pk=notification.pk,
+    found = (
+        prepared.fetch(
+            "field.appointment_card",
+            lambda pk: Appointment.objects.filter(notification_id=pk).order_by("id")[:1],
+            pk=notification.pk,
+        )
+        if exists
+        else []
     )
     return {
         "appointment": found[0] if found else None,

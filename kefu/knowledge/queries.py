@@ -154,13 +154,13 @@ def suggest(user, text: str, *, limit: int = 5) -> list[Article]:
     return ranked[:limit]
 
 
-def desk_panel(notification, user) -> dict:
+def desk_panel(notification, user, *, has_solutions: bool = True) -> dict:
     """The knowledge card of the notification page: solutions used, else suggestions (loaded after
-    the page by htmx, so the page pays one query) and the form to record one."""
+    the page by htmx) and the form to record one; no query when the page knows there is none."""
     may_read = user.has_perm("knowledge.view_article")
     return {
         "may_read": may_read,
-        "solutions": solutions_for(notification) if may_read else [],
+        "solutions": solutions_for(notification) if may_read and has_solutions else [],
         "suggest_text": f"{notification.description} {notification.long_text[-500:]}",
         "link_to": notification.pk if user.has_perm("tickets.change_notification") else None,
     }

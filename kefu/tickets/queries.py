@@ -478,8 +478,30 @@ def work_plan(
     return list(qs.order_by("-urgent", "required_start", "number")[:500])
 
 
-def page_parts(n: Notification) -> dict:
-    """Items, long text and attachments of `n`, each by a query prepared once (kefu.core.prepared)."""
+def page_cards(n: Notification) -> dict[str, bool]:
+    """Which of the page's mostly empty cards have rows (attachments, paid service, appointment,
+    messages with the customer, solutions used), in one query instead of seven."""
+    from kefu.billing.models import Invoice, Quotation, ServiceReport
+    from kefu.core import prepared
+    from kefu.field.models import Appointment
+    from kefu.knowledge.models import SolutionLink
+    from kefu.portal.models import Message
+
+    cards = {
+        "attachments": (Attachment, "notification"),
+        "quotations": (Quotation, "notification"),
+        "reports": (ServiceReport, "notification"),
+        "invoices": (Invoice, "notification"),
+        "appointment": (Appointment, "notification"),
+        "portal_messages": (Message, "notification"),
+        "solutions": (SolutionLink, "notification"),
+    }
+    return dict(zip(cards, prepared.which_exist(tuple(cards.values()), n.pk), strict=True))
+
+
+def page_parts(n: Notification, cards: dict[str, bool] | None = None) -> dict:
+    """Items, long text and attachments of `n`, each by a query prepared once (kefu.core.prepared);
+    none for attachments when `cards` (page_cards) says there are none."""
     from kefu.core import prepared
 
     parts = {
@@ -501,7 +523,9 @@ def page_parts(n: Notification) -> dict:
             "tickets.page_attachments",
             lambda pk: Attachment.objects.filter(notification_id=pk).order_by("created_at", "id"),
             pk=n.pk,
-        ),
+        )
+        if cards is None or cards["attachments"]
+        else [],
     }
     for row in (*parts["items"], *parts["entries"], *parts["attachments"]):
         row.notification = n  # as the related managers would have set it
@@ -535,9 +559,10 @@ def detail_context(n: Notification, user, *, full: bool = True) -> dict:
     from kefu.workflow.engine import available_transitions
 
     unmasked = can_see_personal_data(user)
+    cards = page_cards(n) if full else None
     known = getattr(n, "just_written", None)  # set by create_notification on what it wrote
     if known is None:
-        known = page_parts(n)
+        known = page_parts(n, cards)
     if known.get("attachments") and not sees_unmasked(n, user):
         hidden = signature_attachment_ids(n)
         if hidden:
@@ -548,8 +573,9 @@ def detail_context(n: Notification, user, *, full: bool = True) -> dict:
         **known,
         "transitions": available_transitions(n, user),
         "events": present(events_for(n), masked=not unmasked) if full else [],
-        "billing": billing_for(n) if full else {},
+        "billing": billing_for(n, cards) if full else {},
         "line_kinds": LineKind.choices,
+        "cards": cards,
     }
 
 

@@ -272,6 +272,7 @@ def _detail_context(request, n, **forms) -> dict:
 
     user = request.user
     context = queries.detail_context(n, user)
+    cards = context["cards"]  # which of the mostly empty cards have rows (one query)
     # Unbound forms as factories: built only when the user's rendered fields are not buffered.
     page_forms = {
         "text_form": forms.get("text_form") or TextForm,
@@ -285,9 +286,9 @@ def _detail_context(request, n, **forms) -> dict:
         datalists=_catalogue_datalists(),
         perms=PermWrapper(user),
         # the cards other apps add to the page (field service, portal messages, knowledge)
-        **appointment_card(n, user),
-        portal_messages=conversation(n),
-        knowledge=desk_panel(n, user),
+        **appointment_card(n, user, exists=cards["appointment"]),
+        portal_messages=conversation(n) if cards["portal_messages"] else [],
+        knowledge=desk_panel(n, user, has_solutions=cards["solutions"]),
     )
     return context
 

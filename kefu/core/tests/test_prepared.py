@@ -145,3 +145,22 @@ def test_column_converters_are_looked_up_once_per_shape(desk, monkeypatch):
     assert len(lookups) == 1
     assert [r.created_at for r in rows] == [first.created_at, second.created_at, first.created_at]
     assert rows[0].created_at.tzinfo is not None
+
+
+def test_which_exist_answers_per_relation_in_one_query(desk, django_assert_num_queries):
+    from kefu.tickets.models import Attachment, Item, LongTextEntry
+
+    from kefu.tickets.services import add_text
+
+    n = desk.z1()
+    add_text(actor=desk.assistant.user, notification=n, text="客户补充说明。")
+    relations = ((Item, "notification"), (Attachment, "notification"), (LongTextEntry, "notification"))
+    expected = [
+        Item.objects.filter(notification=n).exists(),
+        Attachment.objects.filter(notification=n).exists(),
+        LongTextEntry.objects.filter(notification=n).exists(),
+    ]
+    with django_assert_num_queries(1):
+        assert prepared.which_exist(relations, n.pk) == expected
+    assert expected[1] is False and expected[2] is True  # both answers occur
+    assert prepared.which_exist(relations, 987_654_321) == [False, False, False]
