@@ -151,10 +151,13 @@ def which_exist(relations: tuple[tuple[type[Model], str], ...], value: int) -> l
     sql = _EXISTS_SQL.get(relations)
     if sql is None:
         quote = connections["default"].ops.quote_name
-        sql = "SELECT " + ", ".join(
-            f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)}"
-            f" WHERE {quote(model._meta.get_field(name).column)} = %s)"
+        columns = [
+            str(model._meta.get_field(name).get_attname_column()[1])  # type: ignore[union-attr]
             for model, name in relations
+        ]
+        sql = "SELECT " + ", ".join(
+            f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {quote(column)} = %s)"
+            for (model, _name), column in zip(relations, columns, strict=True)
         )
         _EXISTS_SQL[relations] = sql
     with connections["default"].cursor() as cursor:

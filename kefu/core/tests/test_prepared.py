@@ -149,7 +149,6 @@ def test_column_converters_are_looked_up_once_per_shape(desk, monkeypatch):
 
 def test_which_exist_answers_per_relation_in_one_query(desk, django_assert_num_queries):
     from kefu.tickets.models import Attachment, Item, LongTextEntry
-
     from kefu.tickets.services import add_text
 
     n = desk.z1()
