@@ -7,7 +7,9 @@ from collections.abc import Callable, Mapping
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.errors import KefuError
@@ -81,6 +83,73 @@ def bound_choices(form: forms.BaseForm) -> None:
             field.__class__ = BoundedModelMultipleChoiceField
 
 
+class LookupChoiceField(forms.ModelChoiceField):
+    """A record choice found by the field's `lookup(value)` (e.g. a prepared, scoped lookup by
+    code, kefu.core.prepared) instead of a `queryset.get()` compiled on every post. `lookup` must
+    answer exactly what the field's queryset would (None where it has no such record)."""
+
+    lookup: Callable[[str], models.Model | None]
+
+    def to_python(self, value):
+        if value in self.empty_values or not isinstance(value, str):
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        found = self.lookup(value)
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return found
+
+
+def look_up_with(field: forms.Field, lookup: Callable[[str], models.Model | None]) -> None:
+    """Let a record choice of a form find posted values with `lookup` (see LookupChoiceField)."""
+    if type(field) is not forms.ModelChoiceField:
+        raise TypeError(f"look_up_with: {type(field).__name__} is not a ModelChoiceField")
+    field.__class__ = LookupChoiceField
+    field.lookup = lookup  # type: ignore[attr-defined]
+
+
+_PENDING = "_kefu_pending_choices"
+
+
+def scope_choices(form: forms.BaseForm, querysets: Mapping[str, Callable[[], QuerySet]]) -> None:
+    """Give record choices their (scoped) querysets, built only where they are needed.
+
+    Building a scoped queryset costs more than a create's SQL, and a posted form needs one only
+    for a field posted with a value (or found by a `lookup`, which needs none): an empty choice is
+    never looked up. The other fields of a bound form offer no choice (an empty queryset, never
+    an unscoped one) until the form gets an error, i.e. is going to be shown again: then they get
+    theirs (`KefuFormMixin.add_error`). An unbound form builds them all, to be shown."""
+    pending: dict[str, Callable[[], QuerySet]] = {}
+    for name, build in querysets.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        value = (
+            field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+            if form.is_bound
+            else None
+        )
+        if form.is_bound and (
+            value in field.empty_values or (isinstance(field, LookupChoiceField) and isinstance(value, str))
+        ):
+            field.queryset = field.queryset.none()  # type: ignore[attr-defined]
+            pending[name] = build
+        else:
+            field.queryset = build()  # type: ignore[attr-defined]
+    setattr(form, _PENDING, pending)
+
+
+def build_pending_choices(form: forms.BaseForm) -> None:
+    """Give the fields whose querysets scope_choices left unbuilt their querysets now."""
+    pending = getattr(form, _PENDING, None)
+    if pending:
+        setattr(form, _PENDING, {})
+        for name, build in pending.items():
+            form.fields[name].queryset = build()  # type: ignore[attr-defined]
+
+
 class KefuFormMixin:
     """Mixed into every form of Kefu (`Form`, `ModelForm` below)."""
 
@@ -95,6 +164,10 @@ class KefuFormMixin:
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
         bootstrap(self)  # type: ignore[arg-type]
+
+    def add_error(self, field, error) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+        build_pending_choices(self)  # type: ignore[arg-type]  # the form will be shown again
 
 
 class Form(KefuFormMixin, forms.Form):

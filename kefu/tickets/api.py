@@ -279,28 +279,12 @@ def _detail(request, n) -> dict:
 
 def _resolve(user, data: dict) -> dict:
     """Codes → records, each unknown code reported on its own field."""
-    from kefu.customers.models import Customer
     from kefu.org import models as org
     from kefu.tickets.models import Notification
 
     def customer(number: str):
-        """By number within the user's scope; the lookup is prepared once per scope."""
-        from kefu.core import prepared
-        from kefu.org.scope import scope_for
-
-        rows = prepared.fetch(
-            ("tickets.api.customer", scope_for(user)),
-            lambda number: (
-                Customer.objects.visible_to(user)
-                .select_related(
-                    "sales_office__sales_organization", "sales_office__business_area", "responsible"
-                )
-                .filter(number=number)
-                .order_by("pk")[:1]
-            ),
-            number=str(number),
-        )
-        return rows[0] if rows else None
+        """By number within the user's scope (prepared once per scope)."""
+        return queries.customer_by_number(user, number)
 
     def active_type(code: str):
         return next((t for t in services.active_types() if t.code == code), None)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.forms import Form, ModelForm, bootstrap
+from kefu.core.forms import Form, ModelForm, bootstrap, look_up_with, scope_choices
 from kefu.core.pickers import attach
 from kefu.core.privacy import WriteOnlyPersonalData
 from kefu.customers.widgets import CustomerPicker
@@ -73,14 +75,18 @@ class NotificationForm(WriteOnlyPersonalData, ModelForm):
             usable_sales_groups,
             usable_work_centres,
         )
+        from kefu.tickets.queries import customer_by_number
 
-        customers = Customer.objects.visible_to(user) if user is not None else Customer.objects.none()
-        # The defaults of a new notification read these from the customer: one query, not five.
-        customers = customers.select_related(
-            "sales_office__sales_organization", "sales_office__business_area", "responsible"
-        )
-        self.fields["customer"].queryset = customers
-        self.fields["sold_to"].queryset = customers
+        def customers():
+            qs = Customer.objects.visible_to(user) if user is not None else Customer.objects.none()
+            # The defaults of a new notification read these from the customer: one query, not five.
+            return qs.select_related(
+                "sales_office__sales_organization", "sales_office__business_area", "responsible"
+            )
+
+        if user is not None:  # a posted number is found by the same scoped lookup as the API's
+            for name in ("customer", "sold_to"):
+                look_up_with(self.fields[name], partial(customer_by_number, user))
         self.fields["customer"].widget = CustomerPicker()
         self.fields["customer"].to_field_name = "number"
         self.fields["customer"].label = _("Ship-to party (customer number)")
@@ -89,13 +95,21 @@ class NotificationForm(WriteOnlyPersonalData, ModelForm):
         self.fields["sold_to"].label = _("Sold-to party (customer number)")
         self.fields["reference_notification"].widget = forms.TextInput()
         self.fields["reference_notification"].to_field_name = "number"
-        self.fields["reference_notification"].queryset = Notification.objects.visible_to(user)
-        self.fields["responsible"].queryset = assignable_staff(user)
-        self.fields["work_centre"].queryset = usable_work_centres(user)
+        # Scoped choices, built only where needed: a post leaves most of them empty.
+        scope_choices(
+            self,
+            {
+                "customer": customers,
+                "sold_to": customers,
+                "reference_notification": lambda: Notification.objects.visible_to(user),
+                "responsible": lambda: assignable_staff(user),
+                "work_centre": lambda: usable_work_centres(user),
+                "sales_office": lambda: usable_offices(user),
+                "sales_group": lambda: usable_sales_groups(user),
+            },
+        )
         attach(self.fields["responsible"], "staff")  # F4: personnel number, name or pinyin initials
         attach(self.fields["work_centre"], "work_centre")
-        self.fields["sales_office"].queryset = usable_offices(user)
-        self.fields["sales_group"].queryset = usable_sales_groups(user)
         self.fields["type"].required = False
         # 通知日期: today unless the call is entered later; left empty keeps the stored (or today's) date.
         self.fields["notification_date"].required = False

@@ -78,7 +78,12 @@ class Notification(VersionedModel):
     from the type's profile, the system status `stage` (kept with the status for fast worklists)."""
 
     number = models.CharField(_("notification"), max_length=20, unique=True)
-    type = models.ForeignKey(NotificationType, verbose_name=_("notification type"), on_delete=models.PROTECT)
+    # No single-column index on type, customer, work centre, person responsible or responsibility
+    # centre: each leads a composite index below (tk_type_stage_wc, tk_customer, tk_wc_order,
+    # tk_resp_order, tk_office_order) that serves its lookups, and every create writes each index.
+    type = models.ForeignKey(
+        NotificationType, verbose_name=_("notification type"), on_delete=models.PROTECT, db_index=False
+    )
     reference_notification = models.ForeignKey(
         "self",
         verbose_name=_("reference notification"),
@@ -101,6 +106,7 @@ class Notification(VersionedModel):
         verbose_name=_("ship-to party"),
         on_delete=models.PROTECT,
         related_name="notifications",
+        db_index=False,
     )
     sold_to = models.ForeignKey(
         "customers.Customer",
@@ -119,7 +125,7 @@ class Notification(VersionedModel):
     required_end = models.DateField(_("required end"), null=True, blank=True)
     # Organisation 组织数据.
     work_centre = models.ForeignKey(
-        "org.WorkCentre", verbose_name=_("main work centre"), on_delete=models.PROTECT
+        "org.WorkCentre", verbose_name=_("main work centre"), on_delete=models.PROTECT, db_index=False
     )
     responsible = models.ForeignKey(
         "org.Staff",
@@ -128,6 +134,7 @@ class Notification(VersionedModel):
         null=True,
         blank=True,
         related_name="notifications",
+        db_index=False,
     )
     sales_organization = models.ForeignKey(
         "org.SalesOrganization", verbose_name=_("sales organisation"), on_delete=models.PROTECT
@@ -137,7 +144,7 @@ class Notification(VersionedModel):
     )
     division = models.ForeignKey("org.Division", verbose_name=_("division"), on_delete=models.PROTECT)
     sales_office = models.ForeignKey(
-        "org.SalesOffice", verbose_name=_("responsibility centre"), on_delete=models.PROTECT
+        "org.SalesOffice", verbose_name=_("responsibility centre"), on_delete=models.PROTECT, db_index=False
     )
     sales_group = models.ForeignKey(
         "org.SalesGroup", verbose_name=_("sales group"), on_delete=models.SET_NULL, null=True, blank=True

@@ -872,3 +872,25 @@ def item_codes_by_day(received: QuerySet, keys: tuple[str, ...], column: str):
         .values(*(f"notification__{k}" for k in keys), "local_day", column)
         .annotate(n=Count("notification_id", distinct=True))
     )
+
+
+def customer_by_number(user, number: str):
+    """The customer numbered `number` if `user` may see it, with what a new notification's defaults
+    read (its responsibility centre, that centre's branch and business area, the person
+    responsible); None otherwise. The staff form and the API look one up on every create, so the
+    scoped lookup is compiled once per scope (kefu.core.prepared), not per request."""
+    from kefu.core import prepared
+    from kefu.customers.models import Customer
+    from kefu.org.scope import scope_for
+
+    rows = prepared.fetch(
+        ("tickets.customer_by_number", scope_for(user)),
+        lambda number: (
+            Customer.objects.visible_to(user)
+            .select_related("sales_office__sales_organization", "sales_office__business_area", "responsible")
+            .filter(number=number)
+            .order_by("pk")[:1]
+        ),
+        number=str(number),
+    )
+    return rows[0] if rows else None

@@ -267,6 +267,20 @@ def _clean(notification: Notification, exclude: list[str] | None = None) -> None
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
 
 
+def _customer_visible(actor, pk: int) -> bool:
+    """May `actor` see customer `pk`? (Compiled once per scope: every create asks it.)"""
+    from kefu.customers.models import Customer
+    from kefu.org.scope import scope_for
+
+    return bool(
+        prepared.fetch(
+            ("tickets.create.customer_visible", scope_for(actor)),
+            lambda pk: Customer.objects.visible_to(actor).filter(pk=pk).order_by().values_list("pk")[:1],
+            pk=pk,
+        )
+    )
+
+
 def create_notification(
     *,
     actor,
@@ -294,10 +308,17 @@ def create_notification(
     else:
         _require(actor, "tickets.add_notification")
     if idempotency_key:
-        done = (
-            IdempotencyKey.objects.filter(user=actor, key=idempotency_key)
-            .select_related("notification")
-            .first()
+        done = _first(
+            prepared.fetch(
+                "tickets.create.idempotency",
+                lambda user, key: (
+                    IdempotencyKey.objects.filter(user_id=user, key=key)
+                    .select_related("notification")
+                    .order_by("pk")[:1]
+                ),
+                user=actor.pk,
+                key=idempotency_key,
+            )
         )
         if done is not None:
             done.notification.replayed = True
@@ -305,9 +326,7 @@ def create_notification(
     if customer is None:
         raise ValidationFailed(fields={"customer": [_("This field is required.")]})
     check_text_length(long_text, "long_text")
-    from kefu.customers.models import Customer
-
-    if not Customer.objects.visible_to(actor).filter(pk=customer.pk).exists():
+    if not _customer_visible(actor, customer.pk):
         raise ValidationFailed(fields={"customer": [_("Unknown customer.")]})
     if not by_customer:
         check_usable(actor, **{k: fields[k] for k in SCOPED_CHOICES if fields.get(k)})

@@ -283,3 +283,60 @@ def test_services_refuse_text_files_and_mail_on_another_centres_notification(des
     with pytest.raises(NotFound):
         services.mail_to_department(actor=outsider, notification=n, to=["qa@huamei.example.com"])
     assert (n.text_entries.count(), n.attachments.count()) == before
+
+
+def _form_post(**changes) -> dict:
+    return {
+        "customer": "2110050007",
+        "description": "活动柜锁",
+        "priority": "3",
+        "payment_status": "paid",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"description": ""}, "description"),  # the form's own error
+        ({"required_start": "2001-03-08", "required_end": "2001-03-01"}, "required_end"),  # the service's
+    ],
+)
+def test_a_create_form_shown_again_offers_the_same_scoped_choices(desk, group_b, changes, field):
+    """A post builds only the choices it needs; shown again with an error, the form offers the
+    user's own people, centres and groups again, and still nothing outside them."""
+    response = client_for(desk.assistant).post("/notifications/new/", _form_post(**changes))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'data-field="{field}"' in page
+    assert desk.technician.name in page and "朝阳联络处" in page
+    assert desk.outsider_tech.name not in page and "S4003" not in page and "天津联络处" not in page
+    assert not Notification.objects.exists()
+
+
+def test_the_create_form_refuses_a_customer_outside_the_users_scope(desk):
+    from kefu.tickets.tests.factories import make_customer
+
+    make_customer(desk.org.office_b, number="2110059999", name="别处客户")
+    client = client_for(desk.assistant)
+    for number in ("2110059999", "9999999999"):  # another centre's customer, no customer at all
+        response = client.post("/notifications/new/", _form_post(customer=number))
+        assert response.status_code == 200
+        assert 'data-field="customer"' in response.content.decode()
+    response = client.post("/notifications/new/", _form_post(sold_to="2110059999"))
+    assert response.status_code == 200 and 'data-field="sold_to"' in response.content.decode()
+    assert not Notification.objects.exists()
+    # A posted customer of the user's scope is the one stored, with its defaults.
+    assert client.post("/notifications/new/", _form_post(sold_to="2110050007")).status_code == 302
+    n = Notification.objects.get()
+    assert n.customer == desk.customer and n.sold_to == desk.customer and n.sales_office == desk.org.office_a
+
+
+def test_a_create_posted_with_chosen_people_and_centres_checks_each_against_the_scope(desk):
+    client = client_for(desk.assistant)
+    response = client.post("/notifications/new/", _form_post(responsible=desk.outsider_tech.pk))
+    assert response.status_code == 200 and 'data-field="responsible"' in response.content.decode()
+    assert not Notification.objects.exists()
+    chosen = _form_post(responsible=desk.technician.pk, work_centre=desk.org.wc_a.pk)
+    assert client.post("/notifications/new/", chosen).status_code == 302
+    assert Notification.objects.get().responsible == desk.technician
