@@ -74,16 +74,3 @@ def smtp_server(settings):
         yield received
     finally:
         controller.stop()
-
-
-@pytest.fixture
-def default_types():
-    """The default types and profiles, again: a transactional test before this one may have
-    flushed the database, data migrations included (installing is idempotent)."""
-    from django.apps import apps
-
-    from kefu.core import buffer
-    from kefu.tickets.workflows import install
-
-    install(apps)
-    buffer.clear()

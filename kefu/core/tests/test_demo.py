@@ -6,7 +6,9 @@ from kefu.org.demo import DEMO_PASSWORD
 from kefu.org.models import Role, SalesOffice, SalesOrganization, Staff, WorkCentre
 
 
-@pytest.mark.django_db(transaction=True)
+# Every transactional test is serialized_rollback: it starts from the data migrations' rows (types,
+# codes, profiles) whatever transactional test flushed the database before it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_demo_loads_the_company_once():
     call_command("demo", verbosity=0)
     assert SalesOrganization.objects.count() == 3

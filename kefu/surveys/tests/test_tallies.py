@@ -460,7 +460,7 @@ def test_the_nightly_task_recounts_yesterday_and_today(mixed, frozen_clock):
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor == "sqlite",
     reason="the in-memory SQLite test database locks whole tables; CI runs this on PostgreSQL",

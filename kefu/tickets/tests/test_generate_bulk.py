@@ -47,8 +47,8 @@ def _search_rows(index: str) -> int:
         return cursor.fetchone()[0]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_load_outside_a_transaction_keeps_indexes_keys_search_rows_and_sequences(default_types, desk):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_load_outside_a_transaction_keeps_indexes_keys_search_rows_and_sequences(desk):
     before = {table: _constraints(table) for table in TABLES}
     customers_before = set(Customer.objects.values_list("pk", flat=True))
     notifications_before = set(Notification.objects.values_list("pk", flat=True))
@@ -91,9 +91,9 @@ def test_a_load_outside_a_transaction_keeps_indexes_keys_search_rows_and_sequenc
     assert create_z(desk, "Z1").pk > n.pk
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps its foreign keys through a load")
-def test_foreign_keys_dropped_for_a_load_check_every_row_when_they_come_back(default_types, desk):
+def test_foreign_keys_dropped_for_a_load_check_every_row_when_they_come_back(desk):
     keys = _foreign_keys("timeline_timelineevent")
     assert keys
     events = bulkload.Table(TimelineEvent, ["content_type", "object_id", "event_type", "occurred_at", "data"])

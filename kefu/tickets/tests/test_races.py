@@ -14,12 +14,12 @@ from kefu.tickets.services import change_status
 THREADS = 8
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor == "sqlite",
     reason="the in-memory SQLite test database locks whole tables; CI runs this on PostgreSQL",
 )
-def test_concurrent_transitions_of_one_notification_give_one_winner_and_409s(default_types, desk):
+def test_concurrent_transitions_of_one_notification_give_one_winner_and_409s(desk):
     n = desk.z1()
     version = n.version
     start = threading.Barrier(THREADS)
