@@ -69,40 +69,25 @@ def billing_for(notification, present: Mapping[str, bool] | None = None) -> dict
 
     from kefu.core import prepared
 
-    def has(kind: str) -> bool:
-        return present is None or present[kind]
+    def rows(kind: str, build) -> list:
+        if present is not None and not present[kind]:
+            return []
+        return prepared.fetch(f"billing.page_{kind}", build, pk=notification.pk)
 
-    quotations = (
-        prepared.fetch(
-            "billing.page_quotations",
-            lambda pk: Quotation.objects.filter(notification_id=pk).order_by("created_at", "id"),
-            pk=notification.pk,
-        )
-        if has("quotations")
-        else []
+    quotations = rows(
+        "quotations", lambda pk: Quotation.objects.filter(notification_id=pk).order_by("created_at", "id")
     )
     prefetch_related_objects(quotations, "lines__material")  # no query when there is no quotation
-    reports = (
-        prepared.fetch(
-            "billing.page_reports",
-            lambda pk: (
-                ServiceReport.objects.filter(notification_id=pk)
-                .select_related("technician")
-                .order_by("created_at", "id")
-            ),
-            pk=notification.pk,
-        )
-        if has("reports")
-        else []
+    reports = rows(
+        "reports",
+        lambda pk: (
+            ServiceReport.objects.filter(notification_id=pk)
+            .select_related("technician")
+            .order_by("created_at", "id")
+        ),
     )
-    invoices = (
-        prepared.fetch(
-            "billing.page_invoices",
-            lambda pk: Invoice.objects.filter(notification_id=pk).order_by("created_at", "id"),
-            pk=notification.pk,
-        )
-        if has("invoices")
-        else []
+    invoices = rows(
+        "invoices", lambda pk: Invoice.objects.filter(notification_id=pk).order_by("created_at", "id")
     )
     return {"quotations": quotations, "reports": with_material_names(reports), "invoices": invoices}
 
