@@ -282,5 +282,9 @@ KEFU_SITE_NAME = _("Kefu customer service")
 KEFU_FIELD_KEY = os.environ.get("KEFU_FIELD_KEY", "")
 KEFU_FIELD_KEY_FALLBACKS = env_list("KEFU_FIELD_KEY_FALLBACKS", "")
 
+# Server push (kefu.core.push): where browsers reach the push server that `kefu serve` starts
+# beside the web server: ":8001" (this host, that port), an origin, "/" (a proxy routes it), or "".
+KEFU_PUSH_URL = os.environ.get("KEFU_PUSH_URL", "")
+
 # The address customers reach Kefu at: absolute links in mail (the rating link of a closing mail).
 KEFU_BASE_URL = os.environ.get("KEFU_BASE_URL", "http://127.0.0.1:8000")

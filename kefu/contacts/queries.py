@@ -90,6 +90,16 @@ def withdrawn_pops(user, shown: list[int] | None = None) -> list[int]:
     )
 
 
+def pop_events_after(cursor: int) -> list[tuple[int, int]]:
+    """Every agent's pops newer than `cursor`, as (pop id, user id): what the push server tails
+    (kefu.core.push; one primary-key range for all listening agents)."""
+    return list(ScreenPop.objects.filter(id__gt=cursor).order_by("id").values_list("id", "user_id")[:500])
+
+
+def newest_pop_id() -> int:
+    return ScreenPop.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
 def latest_pop_id(user) -> int:
     row = ScreenPop.objects.filter(user=user).order_by("-id").values_list("id", flat=True).first()
     return row or 0

@@ -11,6 +11,7 @@ urlpatterns = [
     path("calls/", views.call_list, name="call_list"),
     path("calls/simulate/", views.call_simulate, name="call_simulate"),
     path("calls/pops/", views.pops, name="pops"),
+    path("calls/stream/", views.pop_stream, name="pop_stream"),
     path("calls/pop-widget/", views.pop_widget, name="pop_widget"),
     path("calls/<int:pk>/card/", views.call_card, name="call_card"),
     path("calls/<int:pk>/pick/", views.call_pick, name="call_pick"),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +18,7 @@ from kefu.contacts.models import Call, CallTask, Contact
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
 from kefu.core.paging import BoundedPage
+from kefu.core.push import Hub, event_stream, push_url
 from kefu.core.scoping import access
 from kefu.core.validation import parse_id
 
@@ -232,6 +235,24 @@ def pops(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"cursor": cursor, "pops": rows, "withdrawn": withdrawn})
 
 
+# The push server's listeners for screen pops (one per process; see kefu.core.push).
+POPS = Hub(queries.pop_events_after, queries.newest_pop_id)
+
+
+@login_required
+@permission_required("contacts.answer_call", raise_exception=True)
+async def pop_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """Server push of screen pops: an event with the pop's id the moment a call rings for this
+    agent; the page then asks `pops` for it (the card, checked and masked there). Served by the
+    push server (`kefu.asgi`); the web server answers 204 and the page keeps polling."""
+    user = await request.auser()
+
+    async def keep_alive() -> None:
+        await sync_to_async(services.touch_presence)(user)
+
+    return event_stream(request, POPS, user.pk, event="pop", keep_alive=keep_alive)
+
+
 @login_required
 @permission_required("contacts.answer_call", raise_exception=True)
 @require_POST
@@ -250,7 +271,8 @@ def call_take(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("contacts.answer_call", raise_exception=True)
 def pop_widget(request: HttpRequest) -> HttpResponse:
-    return render(request, "contacts/partials/pop_widget.html", {})
+    push = push_url(reverse("contacts:pop_stream"))
+    return render(request, "contacts/partials/pop_widget.html", {"push": push})
 
 
 @login_required

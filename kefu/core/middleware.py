@@ -7,11 +7,13 @@ import secrets
 
 from django.http import HttpRequest, HttpResponse
 
+from kefu.core.push import push_origin
+
 # Scripts only from this site or with the page's nonce; no inline handlers, no eval, no frames.
 # Inline style attributes stay allowed: the templates use a few and they cannot run code.
 CSP = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'{push}; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 # ninja's Swagger UI page (vendored files, inline bootstrap script) gets its own policy.
@@ -33,7 +35,10 @@ class SecurityHeadersMiddleware:
             return response
         if "Content-Security-Policy" not in response:
             nonce = request.csp_nonce  # type: ignore[attr-defined]
-            policy = DOCS_CSP if path.startswith("/api/v1/docs") else CSP.format(nonce=nonce)
+            push = push_origin(request)  # the push server's streams (kefu.core.push)
+            policy = CSP.format(nonce=nonce, push=f" {push}" if push else "")
+            if path.startswith("/api/v1/docs"):
+                policy = DOCS_CSP
             response["Content-Security-Policy"] = policy
         user = getattr(request, "user", None)
         if path.startswith("/api/") or (user is not None and user.is_authenticated):

@@ -1,10 +1,12 @@
 """Ring → card visible in the agent's browser, with 50 agents connected (issue 14: < 1 s at p95).
 
-A real server (gunicorn, as `kefu serve` runs it) and one Debian Chromium with 50 browser contexts,
-each an agent logged in on the call-centre page and polling for pops. For each ring the PBX's signed
-webhook is posted and the clock stops when the caller's card is visible in that agent's page; the
-other 49 keep polling meanwhile. A second series rings the hotline queue (no agent named): the card
-must show on every connected member; the time is to the first and to the last of 5 watched pages.
+A real server (gunicorn and the push server, as `kefu serve` runs them) and one Debian Chromium with
+50 browser contexts, each an agent logged in on the call-centre page listening for pops (the push
+server's event stream; `BENCH_PUSH=0`: no push server, the pages poll every 0.7 s as before).
+For each ring the PBX's signed webhook is posted and the clock stops when the caller's card is
+visible in that agent's page; the other 49 keep listening meanwhile. A second series rings the
+hotline queue (no agent named): the card must show on every connected member; the time is to the
+first and to the last of 5 watched pages.
 
     export KEFU_VAR_DIR=/tmp/kefu-pop
     .venv/bin/python manage.py migrate && .venv/bin/python manage.py demo
@@ -33,7 +35,10 @@ RINGS = int(os.environ.get("BENCH_RINGS", "100"))
 QUEUE_RINGS = int(os.environ.get("BENCH_QUEUE_RINGS", "20"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 IDLE_SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "10"))
-POLL_SECONDS = float(os.environ.get("BENCH_POLL_SECONDS", "0.7"))  # how often a page polls (kefu.js)
+PUSH = os.environ.get("BENCH_PUSH", "1") != "0"
+# How often a page polls (kefu.js): every 0.7 s without push, every 5 s beside an open stream.
+POLL_SECONDS = float(os.environ.get("BENCH_POLL_SECONDS", "5" if PUSH else "0.7"))
+SETTLE_SECONDS = 0.7
 
 
 def free_port() -> int:
@@ -104,16 +109,18 @@ def post_ring(base: str, source, *, call_id: str, number: str, agent: str) -> di
         return json.loads(response.read())
 
 
-def server_cpu_ms(server: subprocess.Popen) -> float:
-    """CPU time (user + system) the web server's processes have used so far, in ms: what a poll
+def server_cpu_ms(*servers: subprocess.Popen) -> float:
+    """CPU time (user + system) the servers' processes have used so far, in ms: what a poll
     costs the server, which the machine's load barely changes (the latencies above it does)."""
     tick = os.sysconf("SC_CLK_TCK")
-    pids = [server.pid]
-    try:
-        with open(f"/proc/{server.pid}/task/{server.pid}/children") as children:
-            pids += [int(p) for p in children.read().split()]
-    except OSError:
-        return 0.0
+    pids = []
+    for server in servers:
+        pids.append(server.pid)
+        try:
+            with open(f"/proc/{server.pid}/task/{server.pid}/children") as children:
+                pids += [int(p) for p in children.read().split()]
+        except OSError:
+            continue
     total = 0
     for pid in pids:
         try:
@@ -170,12 +177,17 @@ def main() -> None:
     cookies = [session_cookie(user) for user in users]  # the ORM before Playwright's event loop runs
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    from kefu.core.management.commands.serve import default_workers, gunicorn_command
+    from kefu.core.management.commands.serve import default_workers, gunicorn_command, push_command, push_env
 
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"}
+    push_port = free_port() if PUSH else 0
     server = subprocess.Popen(  # `make run`'s server (WEB_WORKERS, WEB_THREADS), without its access log
         gunicorn_command("127.0.0.1", port, default_workers(), access_log="/dev/null"),
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"},
+        env=push_env(env, push_port),
     )
+    servers = [server]
+    if PUSH:
+        servers.append(subprocess.Popen(push_command("127.0.0.1", push_port), env=env))
     try:
         for _ in range(100):
             try:
@@ -196,17 +208,21 @@ def main() -> None:
                 page.goto(f"{base}/contacts/calls/")
                 page.locator("[data-screen-pop]").wait_for(state="attached")
                 pages.append(page)
-            time.sleep(3)  # every page has polled: all agents connected
+            time.sleep(3)  # every page has polled (and opened its stream): all agents connected
+            if PUSH:
+                opened = sum(page.locator("[data-screen-pop][data-push='open']").count() for page in pages)
+                assert opened == len(pages), f"{opened} of {len(pages)} pages have the push stream open"
             extra = {
                 "agents": len(pages),
                 "web_workers": default_workers(),
+                "push": PUSH,
                 "db": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
                 "load_avg_1m": os.getloadavg()[0],
             }
-            cpu, start = server_cpu_ms(server), time.perf_counter()
+            cpu, start = server_cpu_ms(*servers), time.perf_counter()
             time.sleep(IDLE_SECONDS)  # nothing rings: every agent's empty poll
             seconds = time.perf_counter() - start
-            used = server_cpu_ms(server) - cpu
+            used = server_cpu_ms(*servers) - cpu
             polls = len(pages) * seconds / POLL_SECONDS
             idle_rate = used / seconds
             print(
@@ -238,8 +254,8 @@ def main() -> None:
             first, last, queue_cpu = [], [], []
             watched = pages[:5]
             for r in range(QUEUE_RINGS):
-                time.sleep(POLL_SECONDS)  # the previous ring's polls are over
-                cpu_before, window = server_cpu_ms(server), time.perf_counter()
+                time.sleep(SETTLE_SECONDS)  # the previous ring's polls are over
+                cpu_before, window = server_cpu_ms(*servers), time.perf_counter()
                 start = time.perf_counter()
                 answer = post_ring(
                     base, source, call_id=f"q{stamp}-{r}", number=customer.phone, agent="4009990000"
@@ -250,9 +266,9 @@ def main() -> None:
                     seen.append((time.perf_counter() - start) * 1000)
                 first.append(min(seen))
                 last.append(max(seen))
-                time.sleep(POLL_SECONDS * 2)  # every member has polled the card
+                time.sleep(SETTLE_SECONDS * 2)  # every member has asked for the card
                 window = time.perf_counter() - window  # less what the idle polls of these seconds cost
-                queue_cpu.append(server_cpu_ms(server) - cpu_before - idle_rate * window)
+                queue_cpu.append(server_cpu_ms(*servers) - cpu_before - idle_rate * window)
                 for page in pages:
                     page.evaluate(
                         "id => document.querySelectorAll(`[data-call-card='${id}']`)"
@@ -267,8 +283,10 @@ def main() -> None:
             figures("server CPU ms per queue ring, above idle (webhook + 50 card polls)", queue_cpu, **extra)
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for each in servers:
+            each.terminate()
+        for each in servers:
+            each.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,36 @@ def django_db_modify_db_settings(tmp_path_factory):
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("e2e-db") / "kefu-e2e.sqlite3")
 
 
+@pytest.fixture
+def push_server(settings):
+    """The push server (kefu.core.push) as `kefu serve` runs it: uvicorn with kefu.asgi, in a thread
+    of this process on the test database; pages point their screen pop's stream at it."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from kefu.asgi import application
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(application, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    config.timeout_graceful_shutdown = 1
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the push server did not start"
+    settings.KEFU_PUSH_URL = f":{port}"
+    yield port
+    server.should_exit = True
+    thread.join(10)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):

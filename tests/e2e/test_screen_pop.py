@@ -167,3 +167,23 @@ def test_queue_ring_pops_on_available_agents_and_the_first_takes_it(
     assert Call.objects.get(pk=answer["call_id"]).agent == desk.assistant.user
     for page in pages:
         page.context.close()
+
+
+def test_with_the_push_server_a_ring_wakes_the_page_instead_of_its_poll(page, desk, push_server):
+    """`kefu serve`'s push server holds the page's event stream: the page stops polling every 0.7 s,
+    and a ring reaches it as an event that makes it ask for the card at once (kefu.core.push)."""
+    agent = desk.assistant.user
+    login(page, agent.username, PASSWORD)
+    page.goto(f"{page.base_url}/")
+    page.locator("[data-screen-pop][data-push='open']").wait_for(state="attached")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/calls/pops/" in request.url else None)
+    page.wait_for_timeout(2500)
+    assert len(asked) <= 1  # polling every 0.7 s would have asked 3 times: the stream is what it waits on
+
+    answer = ring(page.base_url, "+86 138 1234 5678", agent.username)
+    card = page.locator(f"[data-call-card='{answer['call_id']}']")
+    card.wait_for()
+    assert "申齐保健食品有限公司" in card.inner_text()
+    assert "138****5678" in card.locator("#pop-number").inner_text()  # masked, as without push
+    assert any("woken=1" in url for url in asked)  # the card came on the push's wake-up

@@ -313,6 +313,8 @@ PAGES: dict[str, Route] = {
     "contacts:call_list": Route(perm="contacts.view_call"),
     "contacts:call_simulate": Route(perm="contacts.answer_call", get=False, post=True),
     "contacts:pops": Route(perm="contacts.answer_call"),
+    # Server push: the web server answers 204 (only the push server streams; kefu.core.push).
+    "contacts:pop_stream": Route(perm="contacts.answer_call"),
     "contacts:pop_widget": Route(perm="contacts.answer_call"),
     "contacts:call_card": Route(record="call", perm="contacts.view_call"),
     "contacts:call_pick": Route(record="call", perm="contacts.answer_call", get=False, post=True),
@@ -1160,7 +1162,7 @@ def _expected(route: Route, user, side: str, objs: dict) -> set[int]:
         return {404} if allowed else {403, 404}
     if not allowed:
         return {403}
-    return {200, 302, 400, 409}
+    return {200, 204, 302, 400, 409}  # 204: a push stream asked of the web server (kefu.core.push)
 
 
 def _is_customer_user(user) -> bool:

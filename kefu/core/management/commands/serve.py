@@ -1,6 +1,7 @@
-"""`kefu serve`: run the web server (gunicorn) and the task consumer (Huey) together.
+"""`kefu serve`: run the web server (gunicorn), the push server (uvicorn, kefu.core.push) and the
+task consumer (Huey) together.
 
-Ctrl-C (or SIGTERM) stops both; if either dies, the other is stopped too, so nothing is left
+Ctrl-C (or SIGTERM) stops them all; if one dies, the others are stopped too, so nothing is left
 running half-way.
 """
 
@@ -52,19 +53,55 @@ def gunicorn_command(host: str, port: str | int, workers: int, *, access_log: st
     ]
 
 
+def push_command(host: str, port: str | int) -> list[str]:
+    """The push server (kefu.core.push): uvicorn with the ASGI app, one process of coroutines that
+    holds the pages' event streams (a held stream costs no thread)."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "kefu.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--lifespan",
+        "off",
+        "--no-access-log",
+        "--timeout-graceful-shutdown",
+        "2",
+        "--log-level",
+        "warning",
+    ]
+
+
+def push_env(env: dict[str, str], port: str | int) -> dict[str, str]:
+    """The web server's environment: its pages tell browsers where the push server listens."""
+    return {"KEFU_PUSH_URL": f":{port}", **env} if port else env
+
+
 class Command(BaseCommand):
-    help = "Serve Kefu with gunicorn and the Huey consumer."
+    help = "Serve Kefu: gunicorn, the push server and the Huey consumer."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
         parser.add_argument("--workers", type=int, default=default_workers())
+        parser.add_argument(
+            "--push-port",
+            type=int,
+            default=os.environ.get("PUSH_PORT"),
+            help="the push server's port (default: the web port + 1; 0: no push, pages poll)",
+        )
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, push_port, **options):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"}
+        push_port = int(port) + 1 if push_port is None else push_port
         web = gunicorn_command(host, port, workers)
         consumer = [sys.executable, "-m", "django", "run_huey", "--workers", "2", "--worker-type", "thread"]
-        procs = [subprocess.Popen(web, env=env), subprocess.Popen(consumer, env=env)]
+        procs = [subprocess.Popen(web, env=push_env(env, push_port)), subprocess.Popen(consumer, env=env)]
+        if push_port:
+            procs.append(subprocess.Popen(push_command(host, push_port), env=env))
         display_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         self.stdout.write(self.style.SUCCESS(f"\nKefu 客服 is running at http://{display_host}:{port}/"))
         self.stdout.write(self._logins())
@@ -86,7 +123,7 @@ class Command(BaseCommand):
         while any(p.poll() is None for p in procs):
             if not stopping and any(p.poll() is not None for p in procs):
                 code = next(p.returncode for p in procs if p.poll() is not None) or 1
-                self.stderr.write("A process exited; stopping the other.")
+                self.stderr.write("A process exited; stopping the others.")
                 stop()
             time.sleep(0.5)
         deadline = time.time() + 15

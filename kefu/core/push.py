@@ -1,0 +1,179 @@
+"""Server push to the browser: a server-sent events (SSE) stream that wakes a user's open page.
+
+The web server (gunicorn, threads) cannot hold a connection per open page: 50 agents listening
+would need 50 threads. So `kefu serve` also runs one small ASGI process (uvicorn, `kefu.asgi`)
+that serves only the streams; a stream holds a coroutine, not a thread.
+
+What travels on a stream is a *wake-up* and an event id, never the record: on a wake-up the page
+asks the normal (permission-checked, masked) endpoint for what is new, as it did when it polled.
+So nothing personal passes through this channel, and a page that misses a wake-up (reconnect,
+push server down) catches up from its own cursor on the next ask.
+
+A `Hub` per process tails one table of events by id (one indexed query every `interval` seconds
+for all listeners, and only while someone listens) and hands each new event's id to the
+listeners of the event's user.
+
+Where browsers reach the push server is `settings.KEFU_PUSH_URL`:
+- ""  no push (pages poll, as before);
+- ":8001"  this site's host, another port (what `make run` uses: the site on 8000, push on 8001);
+- "https://push.example.com"  another origin (it must be this site's host name);
+- "/"  this site's own origin (a reverse proxy routes the stream paths to the push server).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from urllib.parse import urlsplit
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+
+HEARTBEAT_SECONDS = 5.0  # a comment line this often: dead connections surface, proxies keep them
+MAX_STREAM_SECONDS = 600  # then the stream ends and the browser reconnects (and is authenticated again)
+RETRY_MS = 2000  # how long a browser waits before reconnecting
+
+
+class Hub:
+    """Listeners by user id, woken with the ids of that user's new events.
+
+    `tail(cursor)` returns `(event_id, user_id)` rows with ids above `cursor`, in id order; `start()`
+    gives the newest id at the moment listening begins (older events are the pages' to catch up)."""
+
+    def __init__(
+        self,
+        tail: Callable[[int], list[tuple[int, int]]],
+        start: Callable[[], int],
+        *,
+        interval: float = 0.1,
+    ) -> None:
+        self._tail = sync_to_async(tail)
+        self._start = sync_to_async(start)
+        self.interval = interval
+        self._listeners: dict[int, set[asyncio.Queue[int]]] = {}
+        self._task: asyncio.Task | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._cursor: int | None = None
+
+    def listeners(self) -> int:
+        return sum(len(queues) for queues in self._listeners.values())
+
+    def subscribe(self, user_id: int) -> asyncio.Queue[int]:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # a new server in this process (tests): nothing carries over
+            self._loop, self._listeners, self._task = loop, {}, None
+        queue: asyncio.Queue[int] = asyncio.Queue(maxsize=100)
+        self._listeners.setdefault(user_id, set()).add(queue)
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._run())
+        return queue
+
+    def unsubscribe(self, user_id: int, queue: asyncio.Queue[int]) -> None:
+        queues = self._listeners.get(user_id)
+        if queues is not None:
+            queues.discard(queue)
+            if not queues:
+                del self._listeners[user_id]
+
+    async def _run(self) -> None:
+        """Tail while anyone listens; a failed read (database restarting) is retried, not fatal."""
+        if self._cursor is None:
+            self._cursor = await self._start()
+        while self._listeners:
+            try:
+                rows = await self._tail(self._cursor)
+            except Exception:
+                rows = []
+                await asyncio.sleep(1)
+            for event_id, user_id in rows:
+                self._cursor = max(self._cursor, event_id)
+                for queue in self._listeners.get(user_id, ()):
+                    if not queue.full():  # a page that stopped reading is woken once anyway
+                        queue.put_nowait(event_id)
+            await asyncio.sleep(self.interval)
+        self._task = None
+
+
+def is_streaming_server(request: HttpRequest) -> bool:
+    """Only the ASGI push server can hold a stream; the thread-per-request web server must not."""
+    return isinstance(request, ASGIRequest)
+
+
+def push_url(path: str) -> str:
+    """Where a page opens the stream served at `path` ("" when push is off)."""
+    base = getattr(settings, "KEFU_PUSH_URL", "")
+    if not base:
+        return ""
+    return path if base == "/" else base.rstrip("/") + path
+
+
+def push_origin(request: HttpRequest) -> str:
+    """The push server's origin as the page's Content-Security-Policy must allow it ("" if same)."""
+    base = getattr(settings, "KEFU_PUSH_URL", "")
+    if base.startswith(":"):
+        return f"{request.scheme}://{_hostname(request)}{base}"
+    if base.startswith(("http://", "https://")):
+        parts = urlsplit(base)
+        return f"{parts.scheme}://{parts.netloc}"
+    return ""
+
+
+def _hostname(request: HttpRequest) -> str:
+    """The request's host without its port (IPv6 in brackets), as ALLOWED_HOSTS accepted it."""
+    host = urlsplit(f"//{request.get_host()}").hostname or ""
+    return f"[{host}]" if ":" in host else host
+
+
+def _allowed_origin(request: HttpRequest) -> str:
+    """A page of this site on another port (or the configured origin) may read the stream."""
+    origin = request.headers.get("Origin", "")
+    if not origin:
+        return ""
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    return origin if parts.hostname == _hostname(request).strip("[]") else ""
+
+
+def event_stream(
+    request: HttpRequest,
+    hub: Hub,
+    user_id: int,
+    *,
+    event: str,
+    keep_alive: Callable[[], Awaitable[None]] | None = None,
+) -> HttpResponse | StreamingHttpResponse:
+    """The response of a stream view: `event` lines with the ids of the user's new events."""
+    if not is_streaming_server(request):
+        # 204 tells EventSource not to reconnect: the page keeps polling instead.
+        return HttpResponse(status=204)
+
+    async def lines() -> AsyncIterator[str]:
+        queue = hub.subscribe(user_id)
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + MAX_STREAM_SECONDS
+        try:
+            yield f"retry: {RETRY_MS}\n: listening\n\n"
+            while loop.time() < ends:
+                if keep_alive is not None:
+                    await keep_alive()
+                try:
+                    event_id = await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                yield f"event: {event}\ndata: {event_id}\n\n"
+        finally:
+            hub.unsubscribe(user_id, queue)
+
+    response = StreamingHttpResponse(lines(), content_type="text/event-stream; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    origin = _allowed_origin(request)
+    if origin:
+        response["Access-Control-Allow-Origin"] = origin
+        response["Access-Control-Allow-Credentials"] = "true"
+    response["Vary"] = "Origin"
+    return response
