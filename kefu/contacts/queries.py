@@ -90,6 +90,23 @@ def withdrawn_pops(user, shown: list[int] | None = None) -> list[int]:
     )
 
 
+def popped_call(user, call_id: int) -> Call | None:
+    """A call that popped on `user`'s screen, for its card: the pop itself makes it visible to
+    them (`CallQuerySet.visible_to`), so one prepared lookup serves every agent (kefu.core.prepared;
+    the woken poll of fifty queue members in the same second compiled fifty querysets before)."""
+    from kefu.core import prepared
+
+    rows = prepared.fetch(
+        "contacts.popped_call",
+        lambda pk, user_id: Call.objects.select_related(
+            "contact__customer", "contact__first_responsible", "contact__owner", "agent"
+        ).filter(pk=pk, pops__user_id=user_id),
+        pk=call_id,
+        user_id=user.pk,
+    )
+    return rows[0] if rows else None
+
+
 def pop_events_after(cursor: int) -> list[tuple[int, int]]:
     """Every agent's pops newer than `cursor`, as (pop id, user id): what the push server tails
     (kefu.core.push; one primary-key range for all listening agents)."""

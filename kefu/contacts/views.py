@@ -222,12 +222,10 @@ def pops(request: HttpRequest) -> JsonResponse:
     services.touch_presence(request.user)
     rows = queries.pops_after(request.user, after)
     cursor = rows[-1]["id"] if rows else max(after, 0)
-    calls = {}
-    if rows:
-        calls = {c.pk: c for c in queries.calls_for(request.user).filter(pk__in=[r["call"] for r in rows])}
     for row in rows:  # the card itself comes with its pop: no second round trip before the agent sees it
-        if row["call"] in calls:
-            row["html"] = queries.caller_card_html(calls[row["call"]], request)
+        call = queries.popped_call(request.user, row["call"])
+        if call is not None:
+            row["html"] = queries.caller_card_html(call, request)
     shown = None  # the takeable queue cards the browser shows (`open`); absent: an older page asks about all
     if "open" in request.GET:
         shown = [pk for pk in (_int(v) for v in request.GET["open"].split(",")[:20]) if pk]

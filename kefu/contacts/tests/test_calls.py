@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from kefu.contacts import cti, services
+from kefu.contacts import cti, queries, services
 from kefu.contacts.models import Call, CallEvent, Contact, ScreenPop
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -139,6 +139,16 @@ def test_screen_pop_cursor_and_masked_card(customer, people):
     assert "申齐保健食品有限公司" in card and "pop-new-notification" in card
     assert "58881234" not in card  # the assistant sees phones masked
     assert "customer=2110050007" in card
+
+
+@pytest.mark.django_db
+def test_a_popped_call_is_found_for_the_agent_it_popped_on_only(customer, people):
+    """The woken poll's prepared lookup (one SQL shape for every agent) keeps the user in its SQL."""
+    call = services.simulate_ring(actor=people["agent"].user, number="021-58881234")
+    assert queries.popped_call(people["agent"].user, call.pk) == call
+    assert queries.popped_call(people["keyaccount"].user, call.pk) is None  # same centre, not popped
+    assert queries.popped_call(people["outsider"].user, call.pk) is None
+    assert queries.popped_call(people["agent"].user, call.pk + 1000) is None
 
 
 @pytest.mark.django_db
