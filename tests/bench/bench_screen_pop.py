@@ -132,6 +132,24 @@ def server_cpu_ms(*servers: subprocess.Popen) -> float:
     return total * 1000 / tick
 
 
+def browser_cpu_ms() -> float:
+    """CPU time the Chromium processes have used so far, in ms: the 50 pages' share of the cores."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                if b"chromium" not in cmdline.read().split(b"\0", 1)[0]:
+                    continue
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total * 1000 / tick
+
+
 def figures(case: str, values: list[float], **extra) -> None:
     values = sorted(values)
     p95 = values[min(len(values) - 1, round(0.95 * len(values)) - 1)]
@@ -219,10 +237,11 @@ def main() -> None:
                 "db": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
                 "load_avg_1m": os.getloadavg()[0],
             }
-            cpu, start = server_cpu_ms(*servers), time.perf_counter()
+            cpu, browser_cpu, start = server_cpu_ms(*servers), browser_cpu_ms(), time.perf_counter()
             time.sleep(IDLE_SECONDS)  # nothing rings: every agent's empty poll
             seconds = time.perf_counter() - start
             used = server_cpu_ms(*servers) - cpu
+            browser_idle = (browser_cpu_ms() - browser_cpu) / seconds
             polls = len(pages) * seconds / POLL_SECONDS
             idle_rate = used / seconds
             print(
@@ -232,6 +251,7 @@ def main() -> None:
                         "seconds": round(seconds, 1),
                         "server_cpu_ms_per_s": round(used / seconds, 1),
                         "server_cpu_ms_per_poll": round(used / polls, 2),
+                        "browser_cpu_ms_per_s": round(browser_idle, 1),
                         **extra,
                     },
                     ensure_ascii=False,
@@ -251,11 +271,12 @@ def main() -> None:
                 times.append((time.perf_counter() - start) * 1000)
                 card.evaluate("el => el.remove()")
             figures("ring → card visible (named agent)", times, **extra)
-            first, last, queue_cpu = [], [], []
+            first, last, queue_cpu, page_cpu = [], [], [], []
             watched = pages[:5]
             for r in range(QUEUE_RINGS):
                 time.sleep(SETTLE_SECONDS)  # the previous ring's polls are over
                 cpu_before, window = server_cpu_ms(*servers), time.perf_counter()
+                pages_before = browser_cpu_ms()
                 start = time.perf_counter()
                 answer = post_ring(
                     base, source, call_id=f"q{stamp}-{r}", number=customer.phone, agent="4009990000"
@@ -269,6 +290,7 @@ def main() -> None:
                 time.sleep(SETTLE_SECONDS * 2)  # every member has asked for the card
                 window = time.perf_counter() - window  # less what the idle polls of these seconds cost
                 queue_cpu.append(server_cpu_ms(*servers) - cpu_before - idle_rate * window)
+                page_cpu.append(browser_cpu_ms() - pages_before - browser_idle * window)
                 for page in pages:
                     page.evaluate(
                         "id => document.querySelectorAll(`[data-call-card='${id}']`)"
@@ -281,6 +303,9 @@ def main() -> None:
             # above what the same seconds of empty polls cost. Approximate: on a machine so loaded
             # that the pages poll less often than while idle, it comes out too low (even negative).
             figures("server CPU ms per queue ring, above idle (webhook + 50 card polls)", queue_cpu, **extra)
+            # The same seconds in the one Chromium of all 50 pages, above idle: on this machine
+            # the browsers share the server's two cores, which real agents' own PCs would not.
+            figures("browser CPU ms per queue ring, above idle (50 pages, one Chromium)", page_cpu, **extra)
             browser.close()
     finally:
         for each in servers:

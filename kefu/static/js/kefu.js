@@ -207,7 +207,7 @@ document.addEventListener("click", function (event) {
     var pushed = source && source.readyState === 1;
     if (Date.now() - lastPoll >= (pushed ? PUSHED_POLL_MS : POLL_MS)) { poll(); }
   }
-  setInterval(tick, 250);
+  setInterval(tick, POLL_MS);
   document.addEventListener("click", function (event) {
     var el = event.target.closest && event.target.closest("[data-pop-close]");
     if (el) { var card = el.closest("[data-call-card]"); if (card) { card.remove(); } }
