@@ -35,11 +35,9 @@ class NotificationFilter(FilterSet):
     )
     due_to = filters.DateFilter(label=_("Required end by"), field_name="required_end", lookup_expr="lte")
     customer = filters.CharFilter(label=_("Customer"), method="filter_customer")
-    work_centre = filters.CharFilter(label=_("Main work centre"), field_name="work_centre__code")
-    responsible = filters.CharFilter(
-        label=_("Person responsible"), field_name="responsible__personnel_number"
-    )
-    sales_office = filters.CharFilter(label=_("Responsibility centre"), field_name="sales_office__code")
+    work_centre = filters.CharFilter(label=_("Main work centre"), method="filter_work_centre")
+    responsible = filters.CharFilter(label=_("Person responsible"), method="filter_responsible")
+    sales_office = filters.CharFilter(label=_("Responsibility centre"), method="filter_sales_office")
     priority = filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices, distinct=False)
     urgent = yes_no_filter(label=_("Urgent"))
     overdue = yes_no_filter(label=_("Overdue"), method="filter_overdue")
