@@ -308,10 +308,10 @@ def analyze(*tables: str, using: str = "default") -> None:
     connection = connections[using]
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(f"{analyze_verb(connection)} {connection.ops.quote_name(table)}")
+            cursor.execute(f"{_analyze_verb(connection)} {connection.ops.quote_name(table)}")
 
 
-def analyze_verb(connection) -> str:
+def _analyze_verb(connection) -> str:
     """PostgreSQL, outside a transaction: VACUUM too. A table written by COPY has no visibility map
     until autovacuum comes by, and until then an index-only scan (the keyword search's cover index)
     reads every row's heap page as well: the 锁芯打不开 worklist at 1M took 67 ms of SQL, 27 after."""

@@ -189,12 +189,10 @@ def analyze_index(index: str, *, using: str = "default") -> None:
     """Fresh planner statistics for an index table after a bulk load (PostgreSQL: without them
     the planner misjudges the scope filters next to the grams and scans the whole table; SQLite's
     FTS table keeps no statistics)."""
-    from kefu.core.bulkload import analyze_verb
+    from kefu.core.bulkload import analyze
 
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"{analyze_verb(connection)} {_table(index)}")
+    if connections[using].vendor == "postgresql":
+        analyze(_table(index), using=using)
 
 
 def index_documents(index: str, docs: Iterable[tuple[int, Sequence[str]]], *, using: str = "default") -> int:
