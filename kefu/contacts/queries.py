@@ -107,6 +107,22 @@ def popped_call(user, call_id: int) -> Call | None:
     return rows[0] if rows else None
 
 
+def call_of_pop(user, pop_id: int) -> Call | None:
+    """The call of one of `user`'s pops, for the card the push stream carries with the event
+    (kefu.core.push): another user's pop id finds nothing."""
+    from kefu.core import prepared
+
+    rows = prepared.fetch(
+        "contacts.call_of_pop",
+        lambda pop, user_id: Call.objects.select_related(
+            "contact__customer", "contact__first_responsible", "contact__owner", "agent"
+        ).filter(pops__pk=pop, pops__user_id=user_id),
+        pop=pop_id,
+        user_id=user.pk,
+    )
+    return rows[0] if rows else None
+
+
 def pop_events_after(cursor: int) -> list[tuple[int, int]]:
     """Every agent's pops newer than `cursor`, as (pop id, user id): what the push server tails
     (kefu.core.push; one primary-key range for all listening agents)."""

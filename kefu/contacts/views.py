@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -222,7 +224,10 @@ def pops(request: HttpRequest) -> JsonResponse:
     services.touch_presence(request.user)
     rows = queries.pops_after(request.user, after)
     cursor = rows[-1]["id"] if rows else max(after, 0)
+    brought = {pk for pk in (_int(v) for v in request.GET.get("seen", "").split(",")[:50]) if pk}
     for row in rows:  # the card itself comes with its pop: no second round trip before the agent sees it
+        if row["id"] in brought:
+            continue  # the push stream brought this card already (kefu.core.push)
         call = queries.popped_call(request.user, row["call"])
         if call is not None:
             row["html"] = queries.caller_card_html(call, request)
@@ -240,15 +245,26 @@ POPS = Hub(queries.pop_events_after, queries.newest_pop_id)
 @login_required
 @permission_required("contacts.answer_call", raise_exception=True)
 async def pop_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """Server push of screen pops: an event with the pop's id the moment a call rings for this
-    agent; the page then asks `pops` for it (the card, checked and masked there). Served by the
-    push server (`kefu.asgi`); the web server answers 204 and the page keeps polling."""
+    """Server push of screen pops: the moment a call rings for this agent, an event with the pop's
+    id and the caller's card, made as `pops` makes it (the same lookup, masking and card cache), so
+    the page shows it without asking. Served by the push server (`kefu.asgi`); the web server
+    answers 204 and the page keeps polling."""
     user = await request.auser()
+    request.user = user  # the card reads the viewer from the request; loaded once per stream
 
     async def keep_alive() -> None:
         await sync_to_async(services.touch_presence)(user)
 
-    return event_stream(request, POPS, user.pk, event="pop", keep_alive=keep_alive)
+    def card(pop_id: int) -> str | None:
+        call = queries.call_of_pop(user, pop_id)
+        if call is None:
+            return None
+        html = queries.caller_card_html(call, request)
+        return json.dumps({"id": pop_id, "call": call.pk, "html": html}, ensure_ascii=False)
+
+    return event_stream(
+        request, POPS, user.pk, event="pop", keep_alive=keep_alive, render=sync_to_async(card)
+    )
 
 
 @login_required

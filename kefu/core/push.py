@@ -4,10 +4,12 @@ The web server (gunicorn, threads) cannot hold a connection per open page: 50 ag
 would need 50 threads. So `kefu serve` also runs one small ASGI process (uvicorn, `kefu.asgi`)
 that serves only the streams; a stream holds a coroutine, not a thread.
 
-What travels on a stream is a *wake-up* and an event id, never the record: on a wake-up the page
-asks the normal (permission-checked, masked) endpoint for what is new, as it did when it polled.
-So nothing personal passes through this channel, and a page that misses a wake-up (reconnect,
-push server down) catches up from its own cursor on the next ask.
+What travels on a stream is the event's id, and, where the view gives a `render`, what the page's
+own endpoint would answer for that event, made by the same permission-checked, masked code for the
+stream's (authenticated) user: the screen pop's card comes with its event, so fifty agents of a
+hotline queue do not each send a request back the moment it rings. Without a `render`, or when it
+fails, the id alone wakes the page and it asks. A page that misses an event (reconnect, push server
+down) catches up from its own cursor on its next ask: the stream never moves that cursor.
 
 A `Hub` per process tails one table of events by id (one indexed query every `interval` seconds
 for all listeners, and only while someone listens) and hands each new event's id to the
@@ -23,6 +25,7 @@ Where browsers reach the push server is `settings.KEFU_PUSH_URL`:
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit
 
@@ -30,6 +33,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+
+logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5.0  # a comment line this often: dead connections surface, proxies keep them
 MAX_STREAM_SECONDS = 600  # then the stream ends and the browser reconnects (and is authenticated again)
@@ -137,6 +142,20 @@ def _allowed_origin(request: HttpRequest) -> str:
     return origin if parts.hostname == _hostname(request).strip("[]") else ""
 
 
+async def _data(render: Callable[[int], Awaitable[str | None]] | None, event_id: int) -> str:
+    """The event's data line: the rendered event, or its id when there is no render or it fails
+    (the page then asks its endpoint, as without push). Never more than one line."""
+    if render is not None:
+        try:
+            data = await render(event_id)
+        except Exception:
+            logger.exception("push: rendering event %s failed; sending its id", event_id)
+        else:
+            if data and "\n" not in data and "\r" not in data:
+                return data
+    return str(event_id)
+
+
 def event_stream(
     request: HttpRequest,
     hub: Hub,
@@ -144,8 +163,10 @@ def event_stream(
     *,
     event: str,
     keep_alive: Callable[[], Awaitable[None]] | None = None,
+    render: Callable[[int], Awaitable[str | None]] | None = None,
 ) -> HttpResponse | StreamingHttpResponse:
-    """The response of a stream view: `event` lines with the ids of the user's new events."""
+    """The response of a stream view: an `event` line for each of the user's new events, its data
+    what `render(event_id)` makes of it for this user (one line, e.g. JSON) or else the id."""
     if not is_streaming_server(request):
         # 204 tells EventSource not to reconnect: the page keeps polling instead.
         return HttpResponse(status=204)
@@ -164,7 +185,7 @@ def event_stream(
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
-                yield f"event: {event}\ndata: {event_id}\n\n"
+                yield f"event: {event}\ndata: {await _data(render, event_id)}\n\n"
         finally:
             hub.unsubscribe(user_id, queue)
 

@@ -171,7 +171,8 @@ def test_queue_ring_pops_on_available_agents_and_the_first_takes_it(
 
 def test_with_the_push_server_a_ring_wakes_the_page_instead_of_its_poll(page, desk, push_server):
     """`kefu serve`'s push server holds the page's event stream: the page stops polling every 0.7 s,
-    and a ring reaches it as an event that makes it ask for the card at once (kefu.core.push)."""
+    and a ring's card reaches it on the stream, with no request from the page (kefu.core.push); a
+    card the agent closed does not come back on the next poll."""
     agent = desk.assistant.user
     login(page, agent.username, PASSWORD)
     page.goto(f"{page.base_url}/")
@@ -181,9 +182,21 @@ def test_with_the_push_server_a_ring_wakes_the_page_instead_of_its_poll(page, de
     page.wait_for_timeout(2500)
     assert len(asked) <= 1  # polling every 0.7 s would have asked 3 times: the stream is what it waits on
 
+    asked.clear()
     answer = ring(page.base_url, "+86 138 1234 5678", agent.username)
     card = page.locator(f"[data-call-card='{answer['call_id']}']")
     card.wait_for()
     assert "申齐保健食品有限公司" in card.inner_text()
     assert "138****5678" in card.locator("#pop-number").inner_text()  # masked, as without push
-    assert any("woken=1" in url for url in asked)  # the card came on the push's wake-up
+    assert not any("woken=1" in url for url in asked)  # no wake-up ask: the card came on the stream
+    assert page.evaluate("document.activeElement.id") == "pop-new-notification"  # N, by keyboard
+
+    card.locator("[data-pop-close]").click()
+    card.wait_for(state="detached")
+    asked.clear()
+    deadline = time.monotonic() + 8
+    while not asked and time.monotonic() < deadline:  # the page's own poll, every 5 s beside a stream
+        page.wait_for_timeout(200)
+    assert asked, "the page never polled"
+    page.wait_for_timeout(800)  # its answer has come (and holds the closed pop)
+    assert card.count() == 0  # the closed card stays closed

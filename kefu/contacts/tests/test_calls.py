@@ -135,6 +135,9 @@ def test_screen_pop_cursor_and_masked_card(customer, people):
     assert "申齐保健食品有限公司" in inline and "58881234" not in inline
     # a reconnect with the last cursor gets nothing twice
     assert client.get(f"/contacts/calls/pops/?after={data['cursor']}").json()["pops"] == []
+    # a pop whose card the push stream brought is listed (the cursor moves past it) without its card
+    brought = client.get(f"/contacts/calls/pops/?after=0&seen={data['pops'][0]['id']},x").json()
+    assert brought["cursor"] == data["cursor"] and "html" not in brought["pops"][0]
     card = client.get(f"/contacts/calls/{call.pk}/card/").content.decode()
     assert "申齐保健食品有限公司" in card and "pop-new-notification" in card
     assert "58881234" not in card  # the assistant sees phones masked

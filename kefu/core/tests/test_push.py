@@ -2,6 +2,7 @@
 and allow it in their CSP, and the thread-per-request web server never holds a stream."""
 
 import asyncio
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -56,6 +57,24 @@ def test_the_hub_starts_at_the_newest_event_and_survives_a_failed_read():
         return event
 
     assert run(scenario()) == 21
+
+
+def test_an_event_carries_what_the_view_renders_or_else_its_id():
+    async def card(event_id):
+        return json.dumps({"id": event_id, "html": "<div>卡片</div>"}, ensure_ascii=False)
+
+    async def broken(event_id):
+        raise RuntimeError("database restarting")
+
+    async def two_lines(event_id):
+        return "a\nevent: forged"  # a second line would be a second event
+
+    async def nothing(event_id):
+        return None
+
+    assert run(push._data(card, 7)) == '{"id": 7, "html": "<div>卡片</div>"}'
+    for render in (None, broken, two_lines, nothing):
+        assert run(push._data(render, 7)) == "7"  # the page asks its endpoint, as without push
 
 
 @pytest.mark.parametrize(

@@ -134,9 +134,11 @@ document.addEventListener("click", function (event) {
   });
 })();
 // Screen pop 来电弹屏 (kefu.contacts). Where the push server runs (data-screen-push, kefu.core.push), a
-// server-sent event wakes the page the moment a call rings and the page asks for the new pops at once;
-// without it (or while it is away) the page asks every 0.7 s. The cursor lives in sessionStorage, so a
-// lost connection or a reload catches up on missed pops; a stream that (re)opens asks at once too.
+// server-sent event brings the caller's card the moment a call rings (an event with only an id makes
+// the page ask at once); without it (or while it is away) the page asks every 0.7 s. The cursor lives
+// in sessionStorage and only the asks move it, so a lost connection or a reload catches up on missed
+// pops; a stream that (re)opens asks at once too. Pops shown from the stream are remembered (`seen`),
+// so the next ask does not show again a card the agent has closed.
 (function () {
   var busy = false, again = false, lastPoll = 0, source = null, pushUrl = "";
   var POLL_MS = 700, PUSHED_POLL_MS = 5000;  // with push open, polls only remove cards colleagues took
@@ -150,6 +152,16 @@ document.addEventListener("click", function (event) {
       document.body.appendChild(box);
     }
     return box;
+  }
+  function seen() {
+    try { return JSON.parse(sessionStorage.getItem("kefu.pop.seen") || "[]"); } catch (e) { return []; }
+  }
+  function pushed(event) {
+    var pop = null;
+    try { pop = JSON.parse(event.data); } catch (e) { pop = null; }
+    if (!pop || !pop.html) { poll("push"); return; }  // only an id: ask for it
+    sessionStorage.setItem("kefu.pop.seen", JSON.stringify(seen().concat([pop.id]).slice(-50)));
+    show(pop);
   }
   function show(pop) {
     if (document.querySelector('[data-call-card="' + pop.call + '"]')) { return; }
@@ -176,17 +188,22 @@ document.addEventListener("click", function (event) {
     var open = Array.prototype.map.call(document.querySelectorAll("[data-call-card] #pop-take"), function (b) {
       return b.closest("[data-call-card]").getAttribute("data-call-card");
     });
-    var url = el.getAttribute("data-screen-pop") + "?after=" + encodeURIComponent(after) + "&open=" + open.join(",");
+    // Pops the stream already brought: the answer lists them without their cards.
+    var brought = seen().filter(function (id) { return id > Number(after); });
+    var url = el.getAttribute("data-screen-pop") + "?after=" + encodeURIComponent(after) + "&open=" + open.join(",")
+      + (brought.length ? "&seen=" + brought.join(",") : "");
     fetch(url + (woken === "push" ? "&woken=1" : ""), {
       credentials: "same-origin", headers: { "Accept": "application/json" }
     }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
       if (!data) { return; }
-      (data.pops || []).forEach(show);
+      var shown = seen();
+      (data.pops || []).forEach(function (pop) { if (shown.indexOf(pop.id) < 0) { show(pop); } });
       (data.withdrawn || []).forEach(function (id) {  // a colleague took this queue call first
         var gone = document.querySelector('[data-call-card="' + id + '"] #pop-take');
         if (gone) { gone.closest("[data-call-card]").remove(); }
       });
       sessionStorage.setItem("kefu.pop.cursor", String(data.cursor));
+      sessionStorage.setItem("kefu.pop.seen", JSON.stringify(seen().filter(function (id) { return id > data.cursor; })));
     }).catch(function () {}).finally(function () { busy = false; if (again) { poll(again); } });
   }
   function listen(el) {
@@ -197,7 +214,7 @@ document.addEventListener("click", function (event) {
     if (url.charAt(0) === ":") { url = location.protocol + "//" + location.hostname + url; }
     source = new EventSource(url, { withCredentials: true });
     source.addEventListener("open", function () { el.setAttribute("data-push", "open"); poll(); });
-    source.addEventListener("pop", function () { poll("push"); });
+    source.addEventListener("pop", pushed);
     source.addEventListener("error", function () { el.setAttribute("data-push", "retrying"); });
   }
   function tick() {
