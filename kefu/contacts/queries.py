@@ -90,34 +90,21 @@ def withdrawn_pops(user, shown: list[int] | None = None) -> list[int]:
     )
 
 
-def popped_call(user, call_id: int) -> Call | None:
-    """A call that popped on `user`'s screen, for its card: the pop itself makes it visible to
-    them (`CallQuerySet.visible_to`), so one prepared lookup serves every agent (kefu.core.prepared;
-    the woken poll of fifty queue members in the same second compiled fifty querysets before)."""
+def popped_call(user, call_id: int | None = None, *, pop_id: int | None = None) -> Call | None:
+    """A call that popped on `user`'s screen (by the call's id, or by the pop's for the card the push
+    stream carries), for its card: the pop itself makes it visible to them
+    (`CallQuerySet.visible_to`), so one prepared lookup serves every agent (kefu.core.prepared; the
+    woken poll of fifty queue members in the same second compiled fifty querysets before). Another
+    user's pop finds nothing."""
     from kefu.core import prepared
 
+    by_pop = pop_id is not None
     rows = prepared.fetch(
-        "contacts.popped_call",
+        "contacts.popped_call:pop" if by_pop else "contacts.popped_call",
         lambda pk, user_id: Call.objects.select_related(
             "contact__customer", "contact__first_responsible", "contact__owner", "agent"
-        ).filter(pk=pk, pops__user_id=user_id),
-        pk=call_id,
-        user_id=user.pk,
-    )
-    return rows[0] if rows else None
-
-
-def call_of_pop(user, pop_id: int) -> Call | None:
-    """The call of one of `user`'s pops, for the card the push stream carries with the event
-    (kefu.core.push): another user's pop id finds nothing."""
-    from kefu.core import prepared
-
-    rows = prepared.fetch(
-        "contacts.call_of_pop",
-        lambda pop, user_id: Call.objects.select_related(
-            "contact__customer", "contact__first_responsible", "contact__owner", "agent"
-        ).filter(pops__pk=pop, pops__user_id=user_id),
-        pop=pop_id,
+        ).filter(**{"pops__pk" if by_pop else "pk": pk}, pops__user_id=user_id),
+        pk=pop_id if by_pop else call_id,
         user_id=user.pk,
     )
     return rows[0] if rows else None

@@ -256,7 +256,7 @@ async def pop_stream(request: HttpRequest) -> HttpResponse | StreamingHttpRespon
         await sync_to_async(services.touch_presence)(user)
 
     def card(pop_id: int) -> str | None:
-        call = queries.call_of_pop(user, pop_id)
+        call = queries.popped_call(user, pop_id=pop_id)
         if call is None:
             return None
         html = queries.caller_card_html(call, request)

@@ -136,6 +136,6 @@ def test_the_card_on_the_stream_is_in_the_agents_language_and_for_their_eyes_onl
     from kefu.contacts import queries
 
     other = make_staff(roles=["assistant"], offices=[org.office_a]).user
-    assert queries.call_of_pop(other, call.pops.get(user=agent).pk) is None
-    assert queries.call_of_pop(agent, call.pops.get(user=agent).pk) == Call.objects.get(pk=call.pk)
+    assert queries.popped_call(other, pop_id=call.pops.get(user=agent).pk) is None
+    assert queries.popped_call(agent, pop_id=call.pops.get(user=agent).pk) == Call.objects.get(pk=call.pk)
     assert wait_until(lambda: POPS.listeners() == 0)
