@@ -304,14 +304,11 @@ def close_contact(request, record_id: int, payload: VersionIn):
 @router.get("/calls", response=Page[CallOut], summary="The call log (scoped; newest first)")
 def list_calls(request, limit: int = LIMIT, offset: int = OFFSET, mine: bool = False):
     require_perm(request.user, "contacts.view_call")
-    qs = queries.calls_for(request.user)
+    qs = queries.call_rows_for(request.user)
     if mine:
         qs = qs.filter(agent=request.user)
     return page(
-        qs,
-        limit=limit,
-        offset=offset,
-        present=lambda rows: [queries.present_call(c, request.user) for c in rows],
+        qs, limit=limit, offset=offset, present=lambda rows: queries.present_calls(rows, request.user)
     )
 
 

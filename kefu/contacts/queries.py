@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.contacts.choices import CallOutcome, Direction
 from kefu.contacts.models import Call, CallList, CallTask, Contact, ScreenPop
 from kefu.core.masking import mask_phone
 from kefu.core.scoping import Owners, owners_of, scope_signature
@@ -29,6 +30,20 @@ def calls_for(user) -> QuerySet[Call]:
     return Call.objects.visible_to(user).select_related(
         "contact__customer", "contact__first_responsible", "contact__owner", "agent"
     )
+
+
+# What a row of the call log shows (`present_call`): the list page and the API list read only these
+# columns, not the customer's and the contact's whole rows.
+CALL_ROW_FIELDS = (
+    "id", "external_id", "direction", "number", "national_number", "candidates", "ring_at",
+    "answer_at", "end_at", "outcome", "wrapped_up", "contact__id", "contact__customer__id",
+    "contact__customer__name", "contact__customer__key_account_manager", "agent__id", "agent__username",
+)  # fmt: skip
+
+
+def call_rows_for(user) -> QuerySet[Call]:
+    """The call log as lists show it (scoped, newest first, narrow rows)."""
+    return Call.objects.visible_to(user).select_related("contact__customer", "agent").only(*CALL_ROW_FIELDS)
 
 
 def call_lists_for(user) -> QuerySet[CallList]:
@@ -159,15 +174,35 @@ def present_contact(contact: Contact, user) -> dict:
     }
 
 
-def present_call(call: Call, user) -> dict:
+def present_calls(calls, user) -> list[dict]:
+    """Rows of the call log; whether the reader sees whole numbers is asked once, not per row."""
+    unmasked = unmasked_for(user)
+    labels = _call_labels()  # translated once a page, not twice a row
+    return [present_call(call, user, unmasked=unmasked, labels=labels) for call in calls]
+
+
+def _call_labels() -> dict[str, dict[str, str]]:
+    return {
+        "direction": {value: str(label) for value, label in Direction.choices},
+        "outcome": {value: str(label) for value, label in CallOutcome.choices},
+    }
+
+
+def present_call(call: Call, user, *, unmasked: bool | None = None, labels: dict | None = None) -> dict:
     contact = call.contact
+    labels = labels or _call_labels()
+    number = display_number(call)
+    if not (unmasked or unmasked_for(user, contact.customer)):  # a key-account manager's own customer
+        number = mask_phone(number)
     return {
         "id": call.pk,
         "contact_id": contact.pk,
         "external_id": call.external_id or "",
         "direction": call.direction,
-        "direction_label": str(call.get_direction_display()),
-        "number": show_phone(user, display_number(call), contact.customer),
+        "direction_label": labels["direction"][call.direction]
+        if labels
+        else str(call.get_direction_display()),
+        "number": number,
         "customer_id": contact.customer_id,
         "customer": contact.customer.name if contact.customer else "",
         "candidates": len(call.candidates),
@@ -177,7 +212,7 @@ def present_call(call: Call, user) -> dict:
         "end_at": call.end_at,
         "talk_seconds": call.talk_seconds,
         "outcome": call.outcome,
-        "outcome_label": str(call.get_outcome_display()),
+        "outcome_label": labels["outcome"].get(call.outcome, call.outcome),
         "wrapped_up": call.wrapped_up,
     }
 

@@ -19,6 +19,7 @@ from kefu.contacts.forms import AttemptForm, HandoverForm, SimulateForm, WrapUpF
 from kefu.contacts.models import Call, CallTask, Contact
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.forms import apply_error
+from kefu.core.jinja import render_rows
 from kefu.core.paging import BoundedPage
 from kefu.core.push import Hub, event_stream, push_url
 from kefu.core.scoping import access
@@ -125,17 +126,19 @@ def _int(value) -> int | None:
 @login_required
 @permission_required("contacts.view_call", raise_exception=True)
 def call_list(request: HttpRequest) -> HttpResponse:
-    qs = queries.calls_for(request.user)
+    qs = queries.call_rows_for(request.user)
     if request.GET.get("mine"):
         qs = qs.filter(agent=request.user)
     page = BoundedPage(qs, request.GET.get("page"))
-    rows = [queries.present_call(c, request.user) for c in page.object_list]
+    rows = queries.present_calls(page.object_list, request.user)
     return render(
         request,
         "contacts/call_list.html",
         {
             "page": page,
-            "rows": rows,
+            "rows_html": render_rows(
+                "contacts/call_rows.html", rows=rows, may_answer=request.user.has_perm("contacts.answer_call")
+            ),
             "query": "",
             "simulate": SimulateForm(),
             "queue": _queue_head(request.user),

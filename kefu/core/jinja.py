@@ -6,6 +6,8 @@ escaping and `money` format as the Django templates around them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
@@ -37,6 +39,7 @@ def environment(**options) -> Environment:
     env.filters["filesizeformat"] = defaultfilters.filesizeformat
     env.filters["urlencode"] = defaultfilters.urlencode
     env.globals["url"] = reverse
+    env.globals["id_url"] = id_url
     env.globals["static"] = static
     env.globals["navbar_html"] = navbar_html
     env.globals["messages"] = get_messages
@@ -94,6 +97,19 @@ def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return ""
     moment = timezone.localtime(value) if timezone.is_aware(value) else value
     return moment.isoformat() if fmt == "iso" else moment.strftime(fmt)
+
+
+_MARK = 7_364_219_508_113  # an id no table reaches: where `id_url` puts each row's own
+
+
+def id_url(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for every row of a list, resolved once: `{% set detail =
+    id_url("contacts:detail") %}…{{ detail(row.id) }}` (fifty reverses were a tenth of a list)."""
+    template = reverse(name, args=[_MARK]).split(str(_MARK))
+    if len(template) != 2:  # the marker must appear once; else each row reverses for itself
+        return lambda pk: reverse(name, args=[pk])
+    head, tail = template
+    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 def render_page(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
