@@ -13,7 +13,9 @@ down) catches up from its own cursor on its next ask: the stream never moves tha
 
 A `Hub` per process tails one table of events by id (one indexed query every `interval` seconds
 for all listeners, and only while someone listens) and hands each new event's id to the
-listeners of the event's user.
+listeners of the event's user. It reads a few ids back (`lookback`) and remembers what it handed
+out: on PostgreSQL two transactions can commit their ids out of order (two callers on one hotline
+at once), and an id that shows up late is still handed out, once.
 
 Where browsers reach the push server is `settings.KEFU_PUSH_URL`:
 - ""  no push (pages poll, as before);
@@ -53,10 +55,14 @@ class Hub:
         start: Callable[[], int],
         *,
         interval: float = 0.1,
+        lookback: int = 100,
     ) -> None:
         self._tail = sync_to_async(tail)
         self._start = sync_to_async(start)
         self.interval = interval
+        self.lookback = lookback
+        self._handed: set[int] = set()  # ids handed out within the lookback
+        self._floor = 0  # ids at or below it were there before listening began: never handed out
         self._listeners: dict[int, set[asyncio.Queue[int]]] = {}
         self._task: asyncio.Task | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -85,18 +91,23 @@ class Hub:
     async def _run(self) -> None:
         """Tail while anyone listens; a failed read (database restarting) is retried, not fatal."""
         if self._cursor is None:
-            self._cursor = await self._start()
+            self._cursor = self._floor = await self._start()
         while self._listeners:
             try:
-                rows = await self._tail(self._cursor)
+                rows = await self._tail(max(self._floor, self._cursor - self.lookback))
             except Exception:
                 rows = []
                 await asyncio.sleep(1)
             for event_id, user_id in rows:
+                if event_id in self._handed:
+                    continue
+                self._handed.add(event_id)
                 self._cursor = max(self._cursor, event_id)
                 for queue in self._listeners.get(user_id, ()):
                     if not queue.full():  # a page that stopped reading is woken once anyway
                         queue.put_nowait(event_id)
+            if len(self._handed) > 4 * self.lookback:  # forget what the lookback no longer reads
+                self._handed = {i for i in self._handed if i > self._cursor - self.lookback}
             await asyncio.sleep(self.interval)
         self._task = None
 

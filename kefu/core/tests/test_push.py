@@ -40,6 +40,28 @@ def test_the_hub_wakes_only_the_listeners_of_the_events_user():
     assert listeners == 0 and task is None  # nobody listens: the hub stops tailing
 
 
+def test_an_event_committed_late_with_a_lower_id_is_still_handed_out_once():
+    """PostgreSQL: ring A takes id 31, ring B id 32 and commits first; the hub has read 32 when
+    31 appears. 31 reaches its listener all the same, and nothing is handed out twice."""
+    committed = [(32, 1)]
+
+    def tail(cursor):
+        return [e for e in sorted(committed) if e[0] > cursor]
+
+    async def scenario():
+        hub = push.Hub(tail, lambda: 30, interval=0.01, lookback=10)
+        queue = hub.subscribe(1)
+        got = [await asyncio.wait_for(queue.get(), 1)]
+        committed.append((31, 1))  # the slower transaction commits
+        got.append(await asyncio.wait_for(queue.get(), 1))
+        await asyncio.sleep(0.1)  # many more reads of 31 and 32
+        hub.unsubscribe(1, queue)
+        return got, queue.empty()
+
+    got, nothing_more = run(scenario())
+    assert got == [32, 31] and nothing_more
+
+
 def test_the_hub_starts_at_the_newest_event_and_survives_a_failed_read():
     calls = {"n": 0}
 
