@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,14 +76,14 @@ def display_number(call: Call) -> str:
     return national if national.startswith("1") else "0" + national
 
 
-def pops_after(user, after: int) -> list[dict]:
-    """The screen pops for `user` newer than the browser's cursor (and not older than the window)."""
+def pops_after(user, after: int, *, live_only: bool = False) -> list[dict]:
+    """The screen pops for `user` newer than the browser's cursor (and not older than the window);
+    `live_only`: only calls still ringing or talking that nobody else took (a page's first ask)."""
     since = timezone.now() - POP_WINDOW
-    rows = (
-        ScreenPop.objects.filter(user=user, id__gt=max(after, 0), created_at__gte=since)
-        .order_by("id")
-        .values("id", "call_id")[:10]
-    )
+    qs = ScreenPop.objects.filter(user=user, id__gt=max(after, 0), created_at__gte=since)
+    if live_only:
+        qs = qs.filter(call__end_at__isnull=True).filter(Q(call__agent__isnull=True) | Q(call__agent=user))
+    rows = qs.order_by("id").values("id", "call_id")[:10]
     return [
         {"id": r["id"], "call": r["call_id"], "card": reverse("contacts:call_card", args=[r["call_id"]])}
         for r in rows

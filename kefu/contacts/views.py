@@ -222,11 +222,14 @@ def call_wrapup(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("contacts.answer_call", raise_exception=True)
 def pops(request: HttpRequest) -> JsonResponse:
-    """The browser's cursor poll: pops newer than `after` (a reconnect catches up from its cursor)."""
+    """The browser's cursor poll: pops newer than `after` (a reconnect catches up from its cursor).
+    A page with no cursor yet (a new tab, a new login) gets the calls still live, not every card of
+    the last ten minutes again, and a cursor past them all."""
     after = _int(request.GET.get("after")) or 0
     services.touch_presence(request.user)
-    rows = queries.pops_after(request.user, after)
-    cursor = rows[-1]["id"] if rows else max(after, 0)
+    newest = queries.latest_pop_id(request.user) if after <= 0 else 0  # read first: none is skipped
+    rows = queries.pops_after(request.user, after, live_only=after <= 0)
+    cursor = max(rows[-1]["id"] if rows else max(after, 0), newest)
     brought = {pk for pk in (_int(v) for v in request.GET.get("seen", "").split(",")[:50]) if pk}
     for row in rows:  # the card itself comes with its pop: no second round trip before the agent sees it
         if row["id"] in brought:

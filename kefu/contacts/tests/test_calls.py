@@ -347,3 +347,28 @@ def test_similar_notification_hint_links_instead_of_duplicating(org, staff_facto
     form = Client()
     form.force_login(desk.assistant.user)
     assert 'id="similar-hint"' in form.get("/notifications/new/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_without_a_cursor_gets_the_live_calls_only_and_a_cursor_past_all(customer, people):
+    """A new tab or a new login: not every card of the last ten minutes again (the API keeps them)."""
+    agent = people["agent"].user
+    before = services.simulate_ring(actor=agent, number="021-58881233")
+    Call.objects.filter(pk=before.pk).update(end_at=before.ring_at, outcome="missed")
+    ended = services.simulate_ring(actor=agent, number="021-58881234")
+    Call.objects.filter(pk=ended.pk).update(end_at=ended.ring_at, outcome="missed")
+    taken = services.simulate_ring(actor=agent, number="021-58881235")
+    Call.objects.filter(pk=taken.pk).update(agent=people["keyaccount"].user)
+    ringing = services.simulate_ring(actor=agent, number="021-58881236")
+    client = Client()
+    client.force_login(agent)
+    first = client.get("/contacts/calls/pops/?after=0").json()
+    assert [p["call"] for p in first["pops"]] == [ringing.pk]
+    assert first["cursor"] == ScreenPop.objects.filter(user=agent).latest("id").pk
+    assert client.get(f"/contacts/calls/pops/?after={first['cursor']}").json()["pops"] == []
+    # a page that has a cursor catches up on everything after it, ended or not
+    older = ScreenPop.objects.get(user=agent, call=before).pk
+    again = client.get(f"/contacts/calls/pops/?after={older}").json()["pops"]
+    assert [p["call"] for p in again] == [ended.pk, taken.pk, ringing.pk]
+    api = client.get("/api/v1/contacts/pops?after=0").json()["pops"]
+    assert len(api) == 4
