@@ -66,7 +66,7 @@ class Hub:
         self._listeners: dict[int, set[asyncio.Queue[int]]] = {}
         self._task: asyncio.Task | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._cursor: int | None = None
+        self._cursor = 0
 
     def listeners(self) -> int:
         return sum(len(queues) for queues in self._listeners.values())
@@ -89,9 +89,19 @@ class Hub:
                 del self._listeners[user_id]
 
     async def _run(self) -> None:
-        """Tail while anyone listens; a failed read (database restarting) is retried, not fatal."""
-        if self._cursor is None:
-            self._cursor = self._floor = await self._start()
+        """Tail while anyone listens; a failed read (database restarting) is retried, not fatal.
+        Each start begins at the newest event: what came while nobody listened is the pages' to
+        catch up from their cursors, never old cards pushed to the next listener."""
+        while True:
+            try:
+                self._cursor = self._floor = await self._start()
+                break
+            except Exception:
+                if not self._listeners:
+                    self._task = None
+                    return
+                await asyncio.sleep(1)
+        self._handed = set()
         while self._listeners:
             try:
                 rows = await self._tail(max(self._floor, self._cursor - self.lookback))

@@ -62,6 +62,33 @@ def test_an_event_committed_late_with_a_lower_id_is_still_handed_out_once():
     assert got == [32, 31] and nothing_more
 
 
+def test_a_hub_that_starts_again_does_not_push_what_came_while_nobody_listened():
+    events = [(41, 1)]
+    newest = {"id": 41}
+
+    def tail(cursor):
+        return [e for e in events if e[0] > cursor]
+
+    async def scenario():
+        hub = push.Hub(tail, lambda: newest["id"], interval=0.01)
+        queue = hub.subscribe(1)
+        await asyncio.sleep(0.05)
+        hub.unsubscribe(1, queue)
+        await asyncio.sleep(0.05)  # nobody listens: the hub stops
+        events.append((42, 1))  # a pop while the agent's page was closed
+        newest["id"] = 42
+        again = hub.subscribe(1)
+        await asyncio.sleep(0.05)
+        events.append((43, 1))
+        got = await asyncio.wait_for(again.get(), 1)
+        await asyncio.sleep(0.05)
+        hub.unsubscribe(1, again)
+        return got, again.empty()
+
+    got, nothing_more = run(scenario())
+    assert got == 43 and nothing_more  # 42 is the page's to catch up (its cursor), not a pushed card
+
+
 def test_the_hub_starts_at_the_newest_event_and_survives_a_failed_read():
     calls = {"n": 0}
 
