@@ -192,16 +192,14 @@ def present_call(call: Call, user, *, unmasked: bool | None = None, labels: dict
     contact = call.contact
     labels = labels or _call_labels()
     number = display_number(call)
-    if not (unmasked or unmasked_for(user, contact.customer)):  # a key-account manager's own customer
-        number = mask_phone(number)
+    if not unmasked:  # the one rule; a key-account manager sees their own customers' numbers whole
+        number = show_phone(user, number, contact.customer)
     return {
         "id": call.pk,
         "contact_id": contact.pk,
         "external_id": call.external_id or "",
         "direction": call.direction,
-        "direction_label": labels["direction"][call.direction]
-        if labels
-        else str(call.get_direction_display()),
+        "direction_label": labels["direction"].get(call.direction, call.direction),
         "number": number,
         "customer_id": contact.customer_id,
         "customer": contact.customer.name if contact.customer else "",
